@@ -1,0 +1,1 @@
+"""The readouts indexer: parse readouts, analyze Japanese, keep a Whoosh index current."""

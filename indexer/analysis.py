@@ -1,0 +1,183 @@
+"""Japanese analysis: fugashi + unidic-lite words, and character bigrams.
+
+Both run on folded text (NFKC, lower case) so that ＴＰＰ, TPP and tpp, ２＋２ and
+2+2, ｻｲﾊﾞｰ and サイバー are one word. Documents and queries go through the same
+functions.
+
+Word terms: the written base form (orthBase) of inflected words, so 述べる finds
+述べた and 述べました; the folded surface of everything else, so proper nouns stay
+as written (UniDic's `lemma` would turn 普天間 into フテンマ) and unknown words and
+numbers (ＴＰＰ, ２５), which have no base form, are kept. Punctuation is dropped
+without leaving a gap in positions, so phrases match across it on both sides.
+
+Bigram terms: every two adjacent characters of each run of non-space text, plus
+the last character of the run on its own, so that any string that occurs verbatim
+is found even where word segmentation differs with context (豪印 inside 日米豪印
+is segmented 日/米豪/印), and a single character is found by a prefix query.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import fugashi
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.normalize import fold
+
+# Parts of speech whose words inflect: index their base form.
+_INFLECTED = frozenset({"動詞", "形容詞", "助動詞"})
+# Parts of speech that carry no searchable meaning of their own.
+_SKIPPED = frozenset({"補助記号", "空白"})
+# Tokens a query word may end with and still mean the same thing: 述べました
+# should find 述べた, so the trailing ました is not required.
+_TRAILING_FUNCTION_WORDS = frozenset({"助動詞", "助詞"})
+
+_local = threading.local()
+
+
+def _tagger() -> fugashi.Tagger:
+    # A Tagger cannot be pickled (Whoosh pickles the schema with its analyzer)
+    # and is not safe to share between threads: one per thread, made on demand.
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        tagger = _local.tagger = fugashi.Tagger()
+    return tagger
+
+
+@dataclass(frozen=True, slots=True)
+class WordToken:
+    """One word of folded text: its index term and its span in that text."""
+
+    term: str
+    start: int
+    end: int
+    function_word: bool
+
+
+def word_tokens(folded: str) -> list[WordToken]:
+    """Segment folded text into words, with offsets into that text."""
+    tokens: list[WordToken] = []
+    offset = 0
+    # Copy what is needed out of each node at once: fugashi nodes go stale
+    # after the next parse (polm/fugashi#98).
+    for node in _tagger()(folded):
+        offset += len(node.white_space)
+        surface = node.surface
+        start = offset
+        offset += len(surface)
+        feature = node.feature
+        pos1 = feature.pos1
+        if pos1 in _SKIPPED or not surface.strip():
+            continue
+        term = surface
+        if pos1 in _INFLECTED:
+            base = feature.orthBase
+            if base and base != "*":
+                term = fold(base)
+        tokens.append(WordToken(term, start, offset, pos1 in _TRAILING_FUNCTION_WORDS))
+    return tokens
+
+
+def word_terms(text: str) -> list[str]:
+    """Index terms of the words in (unfolded) text, in order."""
+    return [token.term for token in word_tokens(fold(text))]
+
+
+def query_word_terms(word: str) -> list[str]:
+    """Terms a query word must match as a phrase.
+
+    Trailing particles and auxiliaries are dropped when a content word remains,
+    so 述べました asks for 述べる and finds 述べた and 述べ.
+    """
+    tokens = word_tokens(fold(word))
+    while len(tokens) > 1 and tokens[-1].function_word:
+        tokens.pop()
+    return [token.term for token in tokens]
+
+
+def bigram_terms(folded: str) -> list[tuple[int, str]]:
+    """(position, term) pairs of the character bigrams of folded text."""
+    terms: list[tuple[int, str]] = []
+    run_start = None
+    for i, char in enumerate(folded + " "):
+        if char.isspace():
+            if run_start is not None:
+                terms.extend((j, folded[j : j + 2]) for j in range(run_start, i - 1))
+                terms.append((i - 1, folded[i - 1]))
+                run_start = None
+        elif run_start is None:
+            run_start = i
+    return terms
+
+
+def query_bigrams(word: str) -> list[str]:
+    """The bigrams a query word must match as a phrase ([] for a 1-character word)."""
+    folded = "".join(fold(word).split())
+    return [folded[i : i + 2] for i in range(len(folded) - 1)]
+
+
+class AnalyzedText(str):
+    """Paragraph text that carries its terms, analyzed before it reaches Whoosh.
+
+    Analysis happens outside the index writer (in worker processes for large
+    imports): an exception raised inside `add_document` damages a Whoosh index,
+    so nothing that can fail runs there.
+    """
+
+    __slots__ = ("bigrams", "words")
+    words: list[str]
+    bigrams: list[tuple[int, str]]
+
+
+def analyze(text: str) -> AnalyzedText:
+    folded = fold(text)
+    analyzed = AnalyzedText(text)
+    analyzed.words = [token.term for token in word_tokens(folded)]
+    analyzed.bigrams = bigram_terms(folded)
+    return analyzed
+
+
+class _TermTokenizer(Tokenizer):
+    """Feeds precomputed (or freshly computed) terms to Whoosh."""
+
+    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, term in self.positioned_terms(value):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+class WordTokenizer(_TermTokenizer):
+    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
+        words = getattr(value, "words", None)
+        if words is None:
+            words = word_terms(value)
+        return list(enumerate(words))
+
+
+class BigramTokenizer(_TermTokenizer):
+    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
+        bigrams = getattr(value, "bigrams", None)
+        if bigrams is None:
+            bigrams = bigram_terms(fold(value))
+        return bigrams

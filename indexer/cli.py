@@ -1,0 +1,218 @@
+"""The `readouts` command: index, search and info (the web app adds serve)."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+import fugashi
+
+from indexer.export import hit_url, results_json
+from indexer.schema import FORMAT_VERSION
+from indexer.search import Library
+from indexer.store import IndexProblem, default_index_dir
+from indexer.update import update_index
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the index lives [default: $READOUTS_INDEX_DIR, else ~/.local/share/readouts/index].",
+)
+
+
+def resolve_index_dir(value: Path | None) -> Path:
+    return value if value is not None else default_index_dir()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="readouts")
+def cli() -> None:
+    """Full-text search over Japanese diplomatic readouts (会談概要)."""
+
+
+class _Progress:
+    """A progress bar on a terminal, for runs long enough to need one."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 200 or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int | None = None) -> int:
+    """Index, print what happened; returns the exit status (1 if a file failed)."""
+    progress = _Progress()
+    try:
+        summary = update_index(
+            root,
+            paths,
+            rebuild=rebuild,
+            workers=workers,
+            on_wait=lambda message: click.echo(message, err=True),
+            on_progress=progress,
+        )
+    except IndexProblem as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"could not write the index at {root}: {error.strerror or error}; "
+            "what was committed before stays searchable — free the space or fix the permission and run again"
+        ) from None
+    finally:
+        progress.close()
+    for failure in summary.failures:
+        click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+    click.echo(
+        f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
+        f"unchanged {summary.unchanged}, failed {summary.failed} "
+        f"({summary.paragraphs} paragraphs written in {summary.seconds:.1f} s) — index: {root}"
+    )
+    return 1 if summary.failures else 0
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in when done.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that analyze text [default: all cores for large imports].",
+)
+def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+    """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
+
+    PATHS are .txt readouts (UTF-8 or Shift_JIS), .jsonl bulk files (also .jsonl.gz,
+    .jsonl.xz) or folders of them. New readouts are added, changed ones re-indexed,
+    vanished ones removed, unchanged ones skipped. Exit status 1 if a file was skipped.
+    """
+    root = resolve_index_dir(index_dir)
+    sys.exit(run_index(root, list(paths) or [SEEDS_DIR], rebuild, workers))
+
+
+def _plain(markup: str) -> str:
+    text = re.sub(r"</?mark>", "", markup)
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#34;", '"')
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _terminal(markup: str) -> str:
+    return _plain(markup.replace("<mark>", "\x1b[1;4m").replace("</mark>", "\x1b[0m"))
+
+
+def _iso_date(value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the results as JSON, as the web API serves them."
+)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--from", "date_from", default=None, help="Only readouts on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, help="Only readouts on or before this date (YYYY-MM-DD).")
+@click.option("--doc", "doc_id", default=None, help="Only this readout (its document id).")
+def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id) -> None:
+    """Print the paragraphs that best match QUERY, with their section numbers."""
+    text = " ".join(query)
+    library = Library(resolve_index_dir(index_dir))
+    try:
+        results = library.search(
+            text,
+            page=page,
+            per_page=limit,
+            sort=sort,
+            date_from=_iso_date(date_from),
+            date_to=_iso_date(date_to),
+            doc_id=doc_id,
+        )
+    except IndexProblem as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+        return
+    render = _terminal if sys.stdout.isatty() else _plain
+    first = (results.page - 1) * results.per_page
+    click.echo(f"{results.total} paragraphs match {text}")
+    for number, hit in enumerate(results.hits, first + 1):
+        date = hit.date.isoformat() if hit.date else "----------"
+        section = hit.section or "(lead)"
+        headings = " › ".join(hit.headings)
+        click.echo(f"\n{number:>3}. {date}  {hit.title}  {section}  {headings}")
+        click.echo(f"     {render(str(hit.snippet))}")
+        click.echo(f"     {hit_url(hit, text)}  score {hit.score:g}")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def whoosh_distributions() -> list[str]:
+    """Every installed distribution that provides the `whoosh` package."""
+    found = []
+    for dist in importlib.metadata.distributions():
+        top_level = dist.read_text("top_level.txt") or ""
+        if "whoosh" in top_level.split():
+            found.append(f"{dist.metadata['Name']} {dist.version}")
+    return found
+
+
+@cli.command()
+@index_dir_option
+def info(index_dir: Path | None) -> None:
+    """Print the index path, its counts, and the versions of the search stack."""
+    root = resolve_index_dir(index_dir)
+    click.echo(f"index:        {root}")
+    try:
+        stats = Library(root).stats()
+        click.echo(f"  directory:  {stats.directory}")
+        click.echo(f"  created:    {stats.created}")
+        click.echo(f"  readouts:   {stats.readouts}")
+        click.echo(f"  paragraphs: {stats.paragraphs}")
+    except IndexProblem as error:
+        click.echo(f"  {error}")
+    click.echo(f"index format: {FORMAT_VERSION}")
+    click.echo(f"readouts:     {_version('readouts')}")
+    click.echo(f"whoosh:       {', '.join(whoosh_distributions()) or 'not installed'}")
+    click.echo(f"fugashi:      {_version('fugashi')}")
+    dictionary = fugashi.Tagger().dictionary_info[0]
+    click.echo(f"dictionary:   unidic-lite {_version('unidic-lite')} ({dictionary['filename']})")
+
+
+main = cli

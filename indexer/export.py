@@ -1,0 +1,37 @@
+"""Search results as the JSON that the CLI prints and the web API serves."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from indexer.search import Hit, Results
+
+
+def hit_url(hit: Hit, query: str) -> str:
+    """The paragraph's place in its readout, with the query to highlight there."""
+    path = f"/docs/{quote(hit.doc_id, safe='')}"
+    if query:
+        path += "?" + urlencode({"q": query})
+    return f"{path}#{quote(hit.anchor, safe='-')}"
+
+
+def results_json(results: Results) -> dict:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "hits": [
+            {
+                "doc_id": hit.doc_id,
+                "title": hit.title,
+                "date": hit.date.isoformat() if hit.date else None,
+                "section": hit.section,
+                "headings": list(hit.headings),
+                "url": hit_url(hit, results.query),
+                "snippet": str(hit.snippet),
+                "score": hit.score,
+            }
+            for hit in results.hits
+        ],
+    }

@@ -1,0 +1,125 @@
+"""Find where query words occur in a paragraph, and cut a marked-up snippet.
+
+Spans are found in two ways, as search finds paragraphs: the folded query word
+as a substring of the folded paragraph (so TPP marks ＴＰＰ), and the query
+word's terms as a run of the paragraph's word terms (so 述べる marks 述べた).
+Every span is mapped back onto the original characters before marking, and
+everything outside <mark> is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from indexer.analysis import word_tokens
+from indexer.normalize import fold_with_offsets
+
+SNIPPET_MAX = 200
+SNIPPET_MIN = 120
+_CUTS = "。、"
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """One query word as highlighting needs it."""
+
+    folded: str  # spaces removed
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    needle: int  # which query word it belongs to
+
+
+def find_spans(text: str, needles: list[Needle]) -> list[Span]:
+    """Non-overlapping spans of the original text where query words occur."""
+    if not needles or not text:
+        return []
+    folded = fold_with_offsets(text)
+    spans: list[Span] = []
+    for number, needle in enumerate(needles):
+        if not needle.folded:
+            continue
+        start = folded.text.find(needle.folded)
+        while start >= 0:
+            end = start + len(needle.folded)
+            spans.append(Span(*folded.original_span(start, end), number))
+            start = folded.text.find(needle.folded, end)
+    tokens = word_tokens(folded.text)
+    terms = [token.term for token in tokens]
+    for number, needle in enumerate(needles):
+        size = len(needle.terms)
+        if not size:
+            continue
+        for i in range(len(terms) - size + 1):
+            if tuple(terms[i : i + size]) == needle.terms:
+                first, last = tokens[i], tokens[i + size - 1]
+                spans.append(Span(*folded.original_span(first.start, last.end), number))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Span(last.start, max(last.end, span.end), last.needle)
+        else:
+            merged.append(span)
+    return merged
+
+
+def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> Markup:
+    """text[start:end], escaped, with the spans inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    cursor = start
+    for span in spans:
+        s, e = max(span.start, start), min(span.end, end)
+        if s >= e:
+            continue
+        out.append(escape(text[cursor:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    return Markup("").join(out)
+
+
+def _window(text: str, spans: list[Span]) -> tuple[int, int]:
+    """The best passage of about SNIPPET_MIN..SNIPPET_MAX characters."""
+    if len(text) <= SNIPPET_MAX:
+        return 0, len(text)
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch in _CUTS and i + 1 < len(text)]
+
+    def coverage(start: int) -> tuple[int, int]:
+        inside = [span for span in spans if span.start >= start and span.end <= start + SNIPPET_MIN]
+        return len({span.needle for span in inside}), len(inside)
+
+    best = max(starts, key=lambda start: (coverage(start), -start))
+    if best > len(text) - SNIPPET_MIN:
+        # Near the end: take the last full window that starts after a cut.
+        fitting = [s for s in starts if s <= len(text) - SNIPPET_MIN] or [0]
+        best = max(fitting, key=lambda start: (coverage(start), start))
+    limit = min(len(text), best + SNIPPET_MAX)
+    if limit == len(text):
+        return best, limit
+    cuts = [i + 1 for i in range(best + SNIPPET_MIN, limit) if text[i] in _CUTS]
+    end = cuts[-1] if cuts else limit
+    # Never cut through a marked word.
+    for span in spans:
+        if span.start < end < span.end:
+            end = span.end
+    return best, end
+
+
+def snippet(text: str, spans: list[Span]) -> Markup:
+    start, end = _window(text, spans)
+    body = mark(text, spans, start, end)
+    prefix = Markup("…") if start > 0 else Markup("")
+    suffix = Markup("…") if end < len(text) else Markup("")
+    return prefix + body + suffix

@@ -1,0 +1,143 @@
+"""The query language, and its translation into a Whoosh query.
+
+- Words separated by spaces (the ideographic space too) must all match.
+- A word typed without spaces (日米同盟の強化) is a phrase of its words.
+- "…", 「…」 and “…” quote an exact phrase, spaces and all.
+- OR between two words or phrases matches either.
+- NOT before, or a minus at the start of, a word or phrase excludes it
+  (中国 -尖閣); hyphens inside words (win-win, TPY-2) stay part of the word.
+- Full-width forms (ＯＲ, －, ＂) work the same. Syntax that does not parse
+  (a quote left open, a lone operator) is searched as the words it contains.
+
+Each word becomes an OR of four ways to match, on the ranking tiers of
+`indexer.schema`: its words in the paragraph, its characters in the paragraph
+(bigrams), its words in the headings, its characters in the headings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh import query as q
+
+from indexer.analysis import query_bigrams, query_word_terms, word_terms
+from indexer.normalize import fold
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 24
+
+_QUOTES = {'"': '"', "「": "」", "“": "”", "『": "』"}
+_TOKEN = re.compile(r'"[^"]*"|「[^」]*」|“[^”]*”|『[^』]*』|\S+')
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str  # as typed, quotes removed
+    exact: bool  # quoted
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """Groups that must all match; each group matches if any of its words does."""
+
+    groups: tuple[tuple[Word, ...], ...]
+    excluded: tuple[Word, ...]
+
+    @property
+    def positive_words(self) -> tuple[Word, ...]:
+        return tuple(word for group in self.groups for word in group)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+
+def _normalize_operators(text: str) -> str:
+    # NFKC turns ＯＲ into OR, －/＂ into -/", the ideographic space into a space;
+    # keep everything else as typed so quoted phrases stay verbatim.
+    text = unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS])
+    text = text.replace("\u2212", "-")  # the minus sign
+    return "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a user typed; never raises."""
+    groups: list[list[Word]] = []
+    excluded: list[Word] = []
+    join_next = False
+    negate_next = False
+    for raw in _TOKEN.findall(_normalize_operators(text)):
+        if raw == "OR":
+            join_next = bool(groups)
+            continue
+        if raw == "NOT":
+            negate_next = True
+            continue
+        if raw == "AND":
+            continue
+        negated = negate_next
+        negate_next = False
+        if raw.startswith("-") and len(raw) > 1:
+            negated, raw = True, raw[1:]
+        exact = raw[0] in _QUOTES and len(raw) > 1 and raw.endswith(_QUOTES[raw[0]])
+        body = raw[1:-1].strip() if exact else raw.strip("".join(_QUOTES) + "".join(_QUOTES.values()))
+        if not fold(body).strip().strip("-"):
+            join_next = False
+            continue
+        word = Word(body, exact, negated)
+        if negated:
+            excluded.append(word)
+            join_next = False
+        elif join_next and groups:
+            groups[-1].append(word)
+            join_next = False
+        else:
+            groups.append([word])
+        if len(groups) + len(excluded) >= MAX_WORDS:
+            break
+    return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded))
+
+
+def _sequence(fieldname: str, terms: list[str]) -> q.Query | None:
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return q.Term(fieldname, terms[0])
+    return q.Phrase(fieldname, terms)
+
+
+def word_terms_for(word: Word) -> list[str]:
+    return word_terms(word.text) if word.exact else query_word_terms(word.text)
+
+
+def _word_query(word: Word) -> q.Query:
+    terms = word_terms_for(word)
+    bigrams = query_bigrams(word.text)
+    alternatives: list[q.Query | None] = [_sequence("text", terms), _sequence("context", terms)]
+    if bigrams:
+        alternatives += [_sequence("text_ngram", bigrams), _sequence("context_ngram", bigrams)]
+    else:
+        # One character: any bigram that starts with it, or the run-final unigram.
+        char = "".join(fold(word.text).split())
+        alternatives += [
+            q.Prefix("text_ngram", char, constantscore=False),
+            q.Prefix("context_ngram", char, constantscore=False),
+        ]
+    return q.Or([alternative for alternative in alternatives if alternative is not None])
+
+
+def to_whoosh(parsed: ParsedQuery) -> q.Query:
+    """The Whoosh query for a parsed query (q.NullQuery when it can match nothing)."""
+    required = [q.Or([_word_query(word) for word in group]) for group in parsed.groups]
+    if required:
+        positive: q.Query = q.And(required) if len(required) > 1 else required[0]
+    elif parsed.excluded:
+        positive = q.Every()
+    else:
+        return q.NullQuery
+    if parsed.excluded:
+        return q.AndNot(positive, q.Or([_word_query(word) for word in parsed.excluded]))
+    return positive

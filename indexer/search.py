@@ -1,0 +1,253 @@
+"""The read side: search paragraphs, list readouts, show one readout.
+
+`Library` is what the CLI and the web app use; it returns plain dataclasses and
+never hands out Whoosh objects. It opens a new searcher whenever the index has
+changed (a new commit or a rebuilt index), one per thread: Whoosh's
+`Searcher.refresh()` returns stale documents in Whoosh-Reloaded, and sharing a
+searcher between threads fails now and then.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+from whoosh import query as q
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from indexer.highlight import Needle, Span, find_spans, mark, snippet
+from indexer.normalize import fold
+from indexer.query import ParsedQuery, parse_query, to_whoosh, word_terms_for
+from indexer.schema import TieredBM25F
+from indexer.store import current_dir, open_index, read_meta
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    doc_id: str
+    title: str
+    date: datetime.date | None
+    section: str
+    label: str
+    headings: tuple[str, ...]
+    anchor: str
+    position: int
+    text: str
+    snippet: Markup
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    query: str
+    parsed: ParsedQuery
+    total: int
+    page: int
+    per_page: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadoutSummary:
+    doc_id: str
+    title: str
+    date: datetime.date | None
+    issuer: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownParagraph:
+    section: str
+    label: str
+    headings: tuple[str, ...]
+    anchor: str
+    position: int
+    text: Markup  # escaped, query words marked
+    matched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShownHeading:
+    section: str
+    label: str
+    text: str
+    position: int
+    level: int
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadoutView:
+    summary: ReadoutSummary
+    paragraphs: tuple[ShownParagraph, ...]
+    headings: tuple[ShownHeading, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    path: Path
+    directory: Path
+    readouts: int
+    paragraphs: int
+    created: str
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def needles(parsed: ParsedQuery) -> list[Needle]:
+    return [
+        Needle("".join(fold(word.text).split()), tuple(word_terms_for(word)))
+        for word in parsed.positive_words
+    ]
+
+
+class Library:
+    """Searches the index at `root`, always as of its latest commit."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._local = threading.local()
+
+    def _searcher(self) -> Searcher:
+        local = self._local
+        directory = current_dir(self.root)
+        cached = getattr(local, "searcher", None)
+        if cached is not None and local.directory == directory and cached.up_to_date():
+            return cached
+        if cached is not None:
+            cached.close()
+            local.searcher = None
+        ix, directory = open_index(self.root)
+        local.searcher = ix.searcher(weighting=TieredBM25F())
+        local.directory = directory
+        return local.searcher
+
+    def close(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached.close()
+            self._local.searcher = None
+
+    def search(
+        self,
+        text: str,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        doc_id: str | None = None,
+    ) -> Results:
+        page = min(max(page, 1), MAX_PAGE)
+        per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        parsed = parse_query(text)
+        query = to_whoosh(parsed)
+        if query is q.NullQuery:
+            return Results(text, parsed, 0, page, per_page, ())
+        filters: list[q.Query] = [q.Term("kind", "para")]
+        if date_from or date_to:
+            filters.append(
+                q.TermRange(
+                    "date",
+                    date_from.isoformat() if date_from else None,
+                    date_to.isoformat() if date_to else None,
+                )
+            )
+        if doc_id:
+            filters.append(q.Term("doc_id", doc_id))
+        searcher = self._searcher()
+        options = {}
+        if sort == "date":
+            options["sortedby"] = [
+                sorting.FieldFacet("date", reverse=True),
+                sorting.FieldFacet("position"),
+            ]
+        page_results = searcher.search_page(query, page, pagelen=per_page, filter=q.And(filters), **options)
+        found = needles(parsed)
+        hits = []
+        for hit in page_results:
+            fields = hit.fields()
+            text_value = fields["text"]
+            hits.append(
+                Hit(
+                    doc_id=fields["doc_id"],
+                    title=fields.get("title", ""),
+                    date=_date(fields.get("date", "")),
+                    section=fields.get("section", ""),
+                    label=fields.get("label", ""),
+                    headings=tuple(fields.get("headings", ())),
+                    anchor=fields.get("anchor", ""),
+                    position=fields.get("position", 0),
+                    text=text_value,
+                    snippet=snippet(text_value, find_spans(text_value, found)),
+                    score=round(float(hit.score or 0.0), 4),
+                )
+            )
+        return Results(text, parsed, page_results.total, page, per_page, tuple(hits))
+
+    def _summary(self, fields: dict) -> ReadoutSummary:
+        return ReadoutSummary(
+            doc_id=fields["doc_id"],
+            title=fields.get("title", ""),
+            date=_date(fields.get("date", "")),
+            issuer=fields.get("issuer", ""),
+            origin=fields.get("origin", ""),
+        )
+
+    def readouts(self, limit: int | None = None) -> list[ReadoutSummary]:
+        """Readouts in the index, newest first."""
+        searcher = self._searcher()
+        results = searcher.search(
+            q.Term("kind", "readout"),
+            limit=limit,
+            sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("doc_id")],
+        )
+        return [self._summary(hit.fields()) for hit in results]
+
+    def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
+        """One whole readout, with the words of `query` marked."""
+        searcher = self._searcher()
+        record = searcher.document(key=doc_id, kind="readout")
+        if record is None:
+            return None
+        found = needles(parse_query(query)) if query else []
+        results = searcher.search(
+            q.And([q.Term("doc_id", doc_id), q.Term("kind", "para")]),
+            limit=None,
+            sortedby="position",
+        )
+        paragraphs = []
+        for hit in results:
+            fields = hit.fields()
+            spans: list[Span] = find_spans(fields["text"], found)
+            paragraphs.append(
+                ShownParagraph(
+                    section=fields.get("section", ""),
+                    label=fields.get("label", ""),
+                    headings=tuple(fields.get("headings", ())),
+                    anchor=fields.get("anchor", ""),
+                    position=fields.get("position", 0),
+                    text=mark(fields["text"], spans),
+                    matched=bool(spans),
+                )
+            )
+        headings = tuple(ShownHeading(*item) for item in record.get("outline", ()))
+        return ReadoutView(self._summary(record), tuple(paragraphs), headings)
+
+    def stats(self) -> Stats:
+        searcher = self._searcher()
+        readouts = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "readout")))
+        paragraphs = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "para")))
+        directory = self._local.directory
+        return Stats(self.root, directory, readouts, paragraphs, read_meta(directory).get("created", ""))

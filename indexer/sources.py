@@ -1,0 +1,160 @@
+"""Find readouts on disk and read them: text files and JSON Lines bulk imports.
+
+Each readout becomes a `Source`: a stable document id, where it came from, a hash
+of its content (to skip unchanged ones quickly), and a way to parse it. A file
+that cannot be used yields a `SourceError` naming it and the reason, and the rest
+goes on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import hashlib
+import json
+import lzma
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+class SourceError(Exception):
+    """A readout that cannot be indexed; str() names it and says why."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    doc_id: str
+    origin: str  # a path, or path:line for a JSON Lines record
+    content_hash: str
+    payload: tuple  # what `parse_source` needs; plain data, so it pickles cheaply
+
+
+def doc_id_for(name: str) -> str:
+    """A URL-safe id from a file name (or a bulk record's id), stable across runs.
+
+    Names made only of URL-safe ASCII are kept as they are, so the id is the
+    name people see. Other names keep their safe parts and gain a short hash of
+    the whole name, so different names never collide.
+    """
+    if _UNRESERVED.fullmatch(name) and not name.startswith("."):
+        return name
+    safe = "-".join(_UNRESERVED.findall(name)).strip(".-")
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+    return f"{safe}-{digest}" if safe else digest
+
+
+def decode(data: bytes, origin: str) -> str:
+    """UTF-8 (with or without BOM) or Shift_JIS/CP932, detected; else SourceError."""
+    if not data.strip():
+        raise SourceError(origin, "the file is empty")
+    if b"\x00" in data:
+        raise SourceError(origin, "this is a binary file, not text; remove it or convert it to UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        raise SourceError(
+            origin, "the text is neither UTF-8 nor Shift_JIS; save it as UTF-8 and index it again"
+        ) from None
+
+
+def _text_source(path: Path) -> Source:
+    data = path.read_bytes()
+    name = path.name[: -len(".txt")] if path.name.lower().endswith(".txt") else path.stem
+    return Source(doc_id_for(name), str(path), hashlib.sha256(data).hexdigest(), ("text", data))
+
+
+def _open_jsonl(path: Path):
+    name = path.name.lower()
+    if name.endswith(".xz"):
+        return lzma.open(path, "rb")
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _jsonl_sources(path: Path) -> Iterator[Source | SourceError]:
+    try:
+        with _open_jsonl(path) as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                origin = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                    yield SourceError(origin, f"not a JSON object ({error}); fix or remove the line")
+                    continue
+                if not isinstance(record, dict) or not isinstance(record.get("id"), str | int):
+                    yield SourceError(origin, 'each line needs a JSON object with an "id"')
+                    continue
+                if not isinstance(record.get("text"), str) or not record["text"].strip():
+                    yield SourceError(origin, 'the record has no "text"')
+                    continue
+                yield Source(
+                    doc_id_for(str(record["id"])),
+                    origin,
+                    hashlib.sha256(line).hexdigest(),
+                    ("record", str(record.get("title") or ""), str(record.get("date") or ""), record["text"]),
+                )
+    except (OSError, EOFError, lzma.LZMAError) as error:
+        yield SourceError(str(path), f"cannot be read to the end ({error})")
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if child.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                    yield child
+    else:
+        yield path
+
+
+def find_sources(paths: list[Path]) -> Iterator[Source | SourceError]:
+    """Every readout under the given files and folders (folders recursively)."""
+    for root in paths:
+        if not root.exists():
+            yield SourceError(str(root), "no such file or folder")
+            continue
+        for path in _files(root):
+            name = path.name.lower()
+            if name.endswith(JSONL_SUFFIXES):
+                yield from _jsonl_sources(path)
+            elif name.endswith(TEXT_SUFFIXES):
+                try:
+                    yield _text_source(path)
+                except OSError as error:
+                    yield SourceError(str(path), f"cannot be read ({error.strerror})")
+            else:
+                yield SourceError(str(path), "not a readout file: use .txt, or .jsonl for bulk import")
+
+
+def parse_source(source: Source) -> Readout:
+    """Decode and parse one source; raises SourceError with the reason."""
+    kind = source.payload[0]
+    try:
+        if kind == "text":
+            return parse_readout(decode(source.payload[1], source.origin), source.doc_id)
+        _, title, date, text = source.payload
+        readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
+        parsed_date: datetime.date | None = parse_date(date) if date else None
+        return Readout(readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings)
+    except ReadoutError as error:
+        raise SourceError(source.origin, str(error)) from None

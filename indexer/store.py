@@ -1,0 +1,188 @@
+"""Where the index lives on disk, and how it is opened, locked and replaced.
+
+Layout of an index directory:
+
+    current  -> index-<stamp>/    symlink to the index that is searched
+    previous -> index-<stamp>/    the one before a rebuild, kept for open readers
+    write.lock                    held by the one `readouts index` that may write
+    index-<stamp>/                Whoosh files plus readouts-index.json
+
+Whoosh commits are atomic (a new table of contents is renamed into place), so
+incremental updates write into the current index. A rebuild writes a new
+directory and swaps the `current` symlink with one rename: a kill at any moment
+leaves either the old index or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from indexer.schema import FORMAT_VERSION, make_schema
+
+META_FILE = "readouts-index.json"
+ENV_VAR = "READOUTS_INDEX_DIR"
+
+
+class IndexProblem(Exception):
+    """A problem with the index that the user can fix; the message says how."""
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class IndexIncompatible(IndexProblem):
+    pass
+
+
+def default_index_dir() -> Path:
+    """$READOUTS_INDEX_DIR, else $XDG_DATA_HOME/readouts/index (~/.local/share/readouts/index)."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "readouts" / "index"
+
+
+def current_dir(root: Path) -> Path | None:
+    link = root / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def read_meta(directory: Path) -> dict:
+    try:
+        return json.loads((directory / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def check_compatible(directory: Path, root: Path) -> None:
+    version = read_meta(directory).get("format")
+    if version != FORMAT_VERSION:
+        raise IndexIncompatible(
+            f"the index at {root} was built by an incompatible version of readouts "
+            f"(index format {version}, this version reads {FORMAT_VERSION}); "
+            f"run `readouts index --rebuild --index-dir {root}`"
+        )
+
+
+def open_index(root: Path) -> tuple[Index, Path]:
+    """Open the current index for reading; raises IndexProblem with the fix."""
+    directory = current_dir(root)
+    if directory is None:
+        raise IndexMissing(f"there is no index at {root}; run `readouts index --index-dir {root}` first")
+    return open_generation(directory, root), directory
+
+
+def open_generation(directory: Path, root: Path) -> Index:
+    check_compatible(directory, root)
+    # Passing our schema means the pickled one is never loaded: a moved module
+    # cannot break an old index, and no pickled code runs.
+    return whoosh_index.open_dir(str(directory), schema=make_schema())
+
+
+def create_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    directory = root / f"index-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    directory.mkdir()
+    whoosh_index.create_in(str(directory), make_schema())
+    meta = {"format": FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    _write_atomically(directory / META_FILE, json.dumps(meta))
+    return directory
+
+
+def publish(root: Path, directory: Path) -> None:
+    """Make `directory` the current index with one atomic rename."""
+    old = current_dir(root)
+    _replace_link(root / "current", directory.name)
+    if old is not None and old != directory:
+        _replace_link(root / "previous", old.name)
+    remove_stale_generations(root)
+
+
+def remove_stale_generations(root: Path) -> None:
+    """Delete index directories that are neither current nor previous.
+
+    Called only under the writer lock: they are left over from rebuilds that
+    were interrupted or superseded.
+    """
+    keep = {p.name for p in (current_dir(root), _target(root / "previous")) if p is not None}
+    for child in root.glob("index-*"):
+        if child.is_dir() and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _target(link: Path) -> Path | None:
+    return link.resolve() if link.is_symlink() else None
+
+
+def _replace_link(link: Path, target: str) -> None:
+    temporary = link.with_name(f".{link.name}.{os.getpid()}")
+    if temporary.is_symlink():
+        temporary.unlink()
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+    _fsync_dir(link.parent)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def writer_lock(root: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the index's one writer lock; wait (telling on_wait) if another has it.
+
+    An OS file lock (flock) is released by the kernel when its holder dies, even
+    by kill -9, so a crashed indexer never leaves the index locked.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "write.lock"
+    with open(path, "a+", encoding="utf-8") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            stream.seek(0)
+            holder = stream.read().strip() or "another process"
+            if on_wait is not None:
+                on_wait(f"another `readouts index` ({holder}) is writing to {root}; waiting for it to finish")
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+        stream.seek(0)
+        stream.truncate()
+        stream.write(f"pid {os.getpid()}")
+        stream.flush()
+        try:
+            yield
+        finally:
+            stream.seek(0)
+            stream.truncate()
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
