@@ -71,7 +71,7 @@ def parse_date(text: str) -> datetime.date | None:
         match = pattern.search(text)
         if not match:
             continue
-        first, month, day = match.group(match.re.groups - 2, match.re.groups - 1, match.re.groups)
+        month, day = match.group(match.re.groups - 1, match.re.groups)
         if pattern is _ERA_DATE:
             era_year = 1 if match.group(2) == "元" else int(match.group(2))
             year = _ERA_OFFSETS[match.group(1)] + era_year
@@ -195,9 +195,8 @@ def _is_heading(block: _Block, pdf: bool, full_width: int) -> bool:
     rest = block.marker[3]
     if len(rest) > _HEADING_MAX_CHARS or "。" in rest:
         return False
-    if pdf and len(block.lines[0]) >= 0.8 * full_width:
-        return False  # a full printed line: the first line of a wrapped paragraph
-    return True
+    # In a PDF, a full printed line is the first line of a wrapped paragraph.
+    return not (pdf and len(block.lines[0]) >= 0.8 * full_width)
 
 
 # --- header ------------------------------------------------------------------

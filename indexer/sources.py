@@ -120,9 +120,9 @@ def _jsonl_sources(path: Path) -> Iterator[Source | SourceError]:
 def _files(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                if child.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
-                    yield child
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if child.is_file() and not hidden and child.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                yield child
     else:
         yield path
 
