@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import importlib.metadata
 import json
 import re
@@ -110,14 +111,7 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, worker
 
 
 def _plain(markup: str) -> str:
-    text = re.sub(r"</?mark>", "", markup)
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#34;", '"')
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-    )
+    return html.unescape(re.sub(r"</?mark>", "", markup))
 
 
 def _terminal(markup: str) -> str:
