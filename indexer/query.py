@@ -4,8 +4,8 @@
 - A word typed without spaces (日米同盟の強化) is a phrase of its words.
 - "…", 「…」 and “…” quote an exact phrase, spaces and all.
 - OR between two words or phrases matches either.
-- NOT before, or a minus at the start of, a word or phrase excludes it
-  (中国 -尖閣); hyphens inside words (win-win, TPY-2) stay part of the word.
+- NOT before, or a minus at the start of, a word or phrase excludes the
+  paragraphs that contain it (中国 -尖閣); hyphens inside words (win-win, TPY-2) stay part of the word.
 - Full-width forms (ＯＲ, －, ＂) work the same. Syntax that does not parse
   (a quote left open, a lone operator) is searched as the words it contains.
 
@@ -113,19 +113,18 @@ def word_terms_for(word: Word) -> list[str]:
     return word_terms(word.text) if word.exact else query_word_terms(word.text)
 
 
-def _word_query(word: Word) -> q.Query:
+def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.Query:
     terms = word_terms_for(word)
     bigrams = query_bigrams(word.text)
-    alternatives: list[q.Query | None] = [_sequence("text", terms), _sequence("context", terms)]
-    if bigrams:
-        alternatives += [_sequence("text_ngram", bigrams), _sequence("context_ngram", bigrams)]
-    else:
-        # One character: any bigram that starts with it, or the run-final unigram.
-        char = "".join(fold(word.text).split())
-        alternatives += [
-            q.Prefix("text_ngram", char, constantscore=False),
-            q.Prefix("context_ngram", char, constantscore=False),
-        ]
+    char = "".join(fold(word.text).split())
+    alternatives: list[q.Query | None] = []
+    for field in fields:
+        alternatives.append(_sequence(field, terms))
+        if bigrams:
+            alternatives.append(_sequence(f"{field}_ngram", bigrams))
+        else:
+            # One character: any bigram that starts with it, or a run-final unigram.
+            alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
     return q.Or([alternative for alternative in alternatives if alternative is not None])
 
 
@@ -139,5 +138,7 @@ def to_whoosh(parsed: ParsedQuery) -> q.Query:
     else:
         return q.NullQuery
     if parsed.excluded:
-        return q.AndNot(positive, q.Or([_word_query(word) for word in parsed.excluded]))
+        # Exclusion looks at the paragraph's own text only: a readout whose
+        # title names the excluded word still has paragraphs about other things.
+        return q.AndNot(positive, q.Or([_word_query(word, ("text",)) for word in parsed.excluded]))
     return positive

@@ -1,0 +1,202 @@
+"""`readouts search` over the seed and the samples: exact paragraphs for precise queries."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from conftest import SAMPLES, SEED, SEED_ID, hit_keys, run, search_json
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.readout import parse_readout
+from indexer.sources import decode
+
+UK = "japan-uk-summit-2019"
+AU = "japan-australia-fm-2023"
+ASEAN = "japan-asean-phone-2019"
+
+
+def seed(*sections):
+    return {(SEED_ID, section) for section in sections}
+
+
+# Query → exactly the paragraphs it must find (order checked elsewhere).
+EXPECTED = {
+    "普天間": seed("1.(2)(イ)"),
+    "ＴＰＰ": seed("4.(2)(ア)", "4.(2)(イ)", "4.(2)(ウ)"),
+    "TPP": seed("4.(2)(ア)", "4.(2)(イ)", "4.(2)(ウ)"),
+    "tpp": seed("4.(2)(ア)", "4.(2)(イ)", "4.(2)(ウ)"),
+    "2+2": seed("1.(2)(ア)") | {(UK, "1.(1)(イ)")},
+    "２＋２": seed("1.(2)(ア)") | {(UK, "1.(1)(イ)")},
+    "サイバー": seed("1.(2)(ウ)"),
+    "ｻｲﾊﾞｰ": seed("1.(2)(ウ)"),
+    "進める": seed("1.(2)(ア)", "1.(2)(イ)", "2.(2)(ア)", "2.(2)(ウ)", "3.(1)", "4.(3)(ウ)"),
+    "豪印": {(AU, "3.(1)")},
+    "マグレブ": seed("4.(5)"),
+    "日米同盟の強化": seed("1.(1)(ア)"),
+    "日米同盟": seed("1.(1)(ア)", "1.(1)(イ)", "1.(2)(ア)", "2.(1)(イ)"),
+    "中国 -尖閣": seed("2.(1)(ア)", "4.(4)"),
+    "中国 NOT 尖閣": seed("2.(1)(ア)", "4.(4)"),
+    "中国　－尖閣": seed("2.(1)(ア)", "4.(4)"),
+    "win-win": seed("2.(1)(ア)"),
+    "TPY-2": seed("2.(2)(ウ)"),
+    "ＴＰＹ－２": seed("2.(2)(ウ)"),
+    "抑止力": seed("1.(2)(ア)", "1.(2)(イ)"),
+    "クリーンエネルギー": seed("4.(3)(イ)", "4.(3)(ウ)"),
+    "お願いする": seed("4.(3)(ア)"),
+    "グローバル": seed("1.(1)(イ)", "3.(1)") | {(UK, "1.(1)(ア)")},
+    "イラン": seed("1.(1)(イ)", "3.(2)"),
+    "ガイドライン": seed("1.(2)(ア)"),
+    "拉致 OR 尖閣": seed("2.(1)(イ)", "2.(2)(エ)") | {(UK, "2.(2)"), (AU, "3.(2)")},
+    "拉致 ＯＲ 尖閣": seed("2.(1)(イ)", "2.(2)(エ)") | {(UK, "2.(2)"), (AU, "3.(2)")},
+    "令和": {(ASEAN, "1.")},
+    "「戦略的互恵」": seed("2.(1)(ア)"),
+    '"戦略的互恵"': seed("2.(1)(ア)"),
+    "集団的自衛権": seed("1.(2)(ア)"),
+    "北朝鮮 ミサイル": seed("2.(2)(ア)", "2.(2)(ウ)") | {(AU, "3.(2)")},
+    "安保理": seed("2.(2)(イ)") | {(UK, "2.(1)")},
+    "ＬＮＧ": seed("4.(3)(ア)") | {(AU, "2.(2)")},
+    "液化天然ガス": seed("4.(3)(ア)") | {(AU, "2.(2)")},
+    "原子力": seed("4.(3)(ウ)"),
+    "気候変動": seed("4.(4)"),
+    "ハーグ条約": seed("5.(1)"),
+    "朴槿恵": seed("2.(3)(ア)"),
+    "アルジェリア": seed("3.(1)"),
+    "テロ対策": seed("1.(1)(イ)", "3.(1)"),
+    "嘉手納": seed("1.(2)(イ)"),
+    "日米韓": seed("2.(2)(ア)", "2.(3)(イ)"),
+    "米韓": seed("2.(2)(ア)", "2.(3)(イ)"),
+    "ＥＰＡ": {(UK, "1.(2)(イ)")},
+    "南シナ海": {(ASEAN, "3."), (AU, "3.(1)")},
+    "非核化": {(ASEAN, "3."), (UK, "2.(1)")},
+    "インド太平洋": {(AU, "3.(1)")},
+    "バイデン": seed("4.(5)"),
+    "ＡＳＥＡＮ": {(ASEAN, ""), (ASEAN, "1."), (ASEAN, "2."), (ASEAN, "3.")},
+    "連結性": {(ASEAN, "2.")},
+    "英国 拉致": {(UK, "2.(2)")},
+    "聖域なき関税撤廃": seed("4.(2)(ア)"),
+    "核実験": seed("2.(2)(ア)"),
+    "オバマ 招待": seed("1.(1)(ウ)"),
+    "述べた 招待": seed("1.(1)(ウ)"),
+    "日米同盟 強化 基軸": seed("1.(1)(ア)"),
+    "存在しない語句": set(),
+}
+
+
+@pytest.mark.parametrize("query", sorted(EXPECTED))
+def test_query_finds_exactly_the_expected_paragraphs(index_dir, query):
+    data = search_json(index_dir, query, extra=("--limit", "100"))
+    assert set(hit_keys(data)) == EXPECTED[query]
+    assert data["total"] == len(EXPECTED[query])
+
+
+@pytest.mark.parametrize("query", ["述べる", "述べた", "述べ", "述べました"])
+def test_inflected_forms_find_each_other(index_dir, query):
+    found = set(hit_keys(search_json(index_dir, query, extra=("--limit", "100"))))
+    # 4.(2)(イ) says 述べ, 1.(1)(ア) says 述べた, the ASEAN call says 述べました.
+    assert {(SEED_ID, "4.(2)(イ)"), (SEED_ID, "1.(1)(ア)"), (ASEAN, "1.")} <= found
+
+
+def test_heading_only_matches_rank_below_paragraph_matches(index_dir):
+    keys = hit_keys(search_json(index_dir, "TPP"))
+    assert keys[-1] == (SEED_ID, "4.(2)(ウ)")  # ＴＰＰ only in its heading
+
+
+def test_paragraph_text_outranks_many_heading_matches(index_dir):
+    keys = hit_keys(search_json(index_dir, "二国間関係", extra=("--limit", "100")))
+    assert keys[0] == (SEED_ID, "2.(1)(ア)")
+    assert len(keys) > 1
+
+
+def test_heading_words_find_their_paragraphs(index_dir):
+    data = search_json(index_dir, "マグレブ")
+    assert data["hits"][0]["headings"] == ["経済", "超電導リニア技術（マグレブ）"]
+
+
+def test_whole_word_matches_rank_above_ngram_only_matches(tmp_path):
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    (folder / "us-rok.txt").write_text(
+        "米韓外相会談\n2020年1月1日\n外務省\n米韓両国の外相は協議した。\n", "utf-8"
+    )
+    run("index", folder, "--index-dir", tmp_path / "index")
+    keys = hit_keys(search_json(tmp_path / "index", "米韓"))
+    assert keys[0] == ("us-rok", "")  # 米韓 as a word; the seed has it only inside 日米韓
+    assert len(keys) == 3
+
+
+def test_json_output_has_the_api_shape(index_dir):
+    data = search_json(index_dir, "普天間")
+    assert set(data) == {"query", "total", "page", "per_page", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) == {"doc_id", "title", "date", "section", "headings", "url", "snippet", "score"}
+    assert (hit["doc_id"], hit["title"], hit["date"], hit["section"]) == (
+        SEED_ID,
+        "日米首脳会談（概要）",
+        "2013-02-22",
+        "1.(2)(イ)",
+    )
+    assert hit["headings"] == ["日米関係", "安全保障"]
+    assert "<mark>普天間</mark>" in hit["snippet"]
+    assert hit["url"].startswith(f"/docs/{SEED_ID}?q=")
+
+
+def test_highlight_lands_on_full_width_text(index_dir):
+    snippet = search_json(index_dir, "TPY-2")["hits"][0]["snippet"]
+    assert "<mark>ＴＰＹ－２</mark>" in snippet
+
+
+def test_snippets_are_cut_near_punctuation_and_bounded(index_dir):
+    for hit in search_json(index_dir, "日米同盟", extra=("--limit", "100"))["hits"]:
+        plain = re.sub(r"</?mark>", "", hit["snippet"])
+        assert len(plain) <= 220
+        assert "<mark>" in hit["snippet"]
+
+
+def test_plain_output_lists_sections(index_dir):
+    result = run("search", "普天間", "--index-dir", index_dir)
+    assert result.exit_code == 0
+    assert "1 paragraphs match 普天間" in result.output
+    assert "1.(2)(イ)" in result.output and "日米関係 › 安全保障" in result.output
+
+
+def test_search_without_an_index_says_what_to_do(tmp_path):
+    result = run("search", "日米", "--index-dir", tmp_path / "none")
+    assert result.exit_code == 1
+    assert "run `readouts index" in result.output
+
+
+def _paragraph_words():
+    texts = []
+    for path in [SEED, *sorted(SAMPLES.glob("*.txt"))]:
+        doc_id = path.stem
+        for paragraph in parse_readout(decode(path.read_bytes(), str(path)), doc_id).paragraphs:
+            texts.append((doc_id, paragraph.section, paragraph.text))
+    return texts
+
+
+PARAGRAPHS = _paragraph_words()
+
+
+@st.composite
+def word_like_substring(draw):
+    doc_id, section, text = draw(st.sampled_from(PARAGRAPHS))
+    runs = [m for m in re.finditer(r"[\w]+", text) if len(m.group()) >= 1]
+    match = draw(st.sampled_from(runs))
+    word = match.group()
+    start = draw(st.integers(0, len(word) - 1))
+    end = draw(st.integers(start + 1, min(len(word), start + 8)))
+    return doc_id, section, word[start:end]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=word_like_substring())
+def test_any_substring_finds_the_paragraph_it_came_from(index_dir, case):
+    doc_id, section, substring = case
+    result = run("search", substring, "--json", "--limit", "100", "--doc", doc_id, "--index-dir", index_dir)
+    found = {hit["section"] for hit in json.loads(result.output)["hits"]}
+    assert section in found, substring
