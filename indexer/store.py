@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,8 +97,8 @@ def open_generation(directory: Path, root: Path) -> Index:
 
 def create_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    directory = root / f"index-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
-    directory.mkdir()
+    directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
+    directory.chmod(0o755)
     whoosh_index.create_in(str(directory), make_schema())
     meta = {"format": FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _write_atomically(directory / META_FILE, json.dumps(meta))

@@ -32,7 +32,7 @@ from indexer.store import (
 )
 
 # Commit after this many paragraphs, so an interrupted import keeps its progress.
-COMMIT_EVERY = 50_000
+COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "50000"))
 # Below this much text, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 4_000_000
 

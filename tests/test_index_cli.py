@@ -1,0 +1,255 @@
+"""`readouts index` and `readouts info`: keeping the index current, safely."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, SEED, SEED_ID, hit_keys, run, search_json
+
+READOUTS = str(Path(sys.executable).with_name("readouts"))
+
+
+def info_counts(index_dir: Path) -> tuple[int, int]:
+    output = run("info", "--index-dir", index_dir).output
+    readouts = int(output.split("readouts:")[1].split()[0])
+    paragraphs = int(output.split("paragraphs:")[1].split()[0])
+    return readouts, paragraphs
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    return folder
+
+
+def test_first_run_adds_and_second_run_skips(folder, tmp_path):
+    first = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert first.exit_code == 0
+    assert "added 1, updated 0, removed 0, unchanged 0, failed 0" in first.output
+    second = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert "added 0, updated 0, removed 0, unchanged 1, failed 0" in second.output
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_changed_readout_is_reindexed(folder, tmp_path):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    path = folder / SEED.name
+    path.write_text(path.read_text("utf-8").replace("嘉手納以南", "辺野古以南"), "utf-8")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert "added 0, updated 1, removed 0" in result.output
+    assert search_json(tmp_path / "ix", "嘉手納")["total"] == 0
+    assert hit_keys(search_json(tmp_path / "ix", "辺野古")) == [(SEED_ID, "1.(2)(イ)")]
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_vanished_readout_is_removed(folder, tmp_path):
+    shutil.copy(SAMPLES / "japan-uk-summit-2019.txt", folder)
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    (folder / "japan-uk-summit-2019.txt").unlink()
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert "removed 1" in result.output
+    assert search_json(tmp_path / "ix", "ＥＰＡ")["total"] == 0
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_no_path_indexes_the_bundled_seeds(tmp_path):
+    result = run("index", "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_index_dir_comes_from_the_environment(tmp_path):
+    result = run("index", env={"READOUTS_INDEX_DIR": str(tmp_path / "env-ix")})
+    assert result.exit_code == 0
+    assert str(tmp_path / "env-ix") in result.output
+
+
+def test_single_files_and_shift_jis_are_indexed(tmp_path):
+    result = run("index", SAMPLES / "japan-uk-summit-2019.txt", "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0
+    assert hit_keys(search_json(tmp_path / "ix", "日ＥＵ経済連携協定")) == [
+        ("japan-uk-summit-2019", "1.(2)(イ)")
+    ]
+
+
+def test_jsonl_bulk_import(tmp_path):
+    records = [
+        {
+            "id": "rec:1",
+            "title": "外務委員会",
+            "date": "2001-02-03",
+            "text": "普天間の移設について。\n次の段落です。",
+        },
+        {"id": "rec:2", "title": "外務委員会", "date": None, "text": "拉致問題について。"},
+    ]
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    assert run("index", path, "--index-dir", tmp_path / "ix").exit_code == 0
+    hit = search_json(tmp_path / "ix", "普天間")["hits"][0]
+    assert (hit["date"], hit["title"]) == ("2001-02-03", "外務委員会")
+    assert hit["doc_id"].startswith("rec-1-")
+    assert info_counts(tmp_path / "ix") == (2, 3)
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    "garbled.txt": (b"\xff\xfe\xfd\xfc" * 20, "neither UTF-8 nor Shift_JIS"),
+    "title-only.txt": ("題名だけ\n".encode(), "no paragraphs"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_named_and_skipped_while_the_rest_is_indexed(folder, tmp_path, name):
+    data, reason = BAD_FILES[name]
+    (folder / name).write_bytes(data)
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert f"skipped {folder / name}:" in result.output
+    assert reason in result.output
+    assert "added 1," in result.output and "failed 1" in result.output
+    assert "Traceback" not in result.output
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_bad_jsonl_lines_are_named_with_their_line_numbers(tmp_path):
+    path = tmp_path / "bulk.jsonl"
+    path.write_text('{"id": "a", "text": "良い行。"}\nnot json\n{"id": "b"}\n', "utf-8")
+    result = run("index", path, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert f"skipped {path}:2: not a JSON object" in result.output
+    assert f'skipped {path}:3: the record has no "text"' in result.output
+    assert info_counts(tmp_path / "ix") == (1, 1)
+
+
+def test_missing_path_is_reported(tmp_path):
+    result = run("index", tmp_path / "nowhere", "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output
+
+
+def test_a_readout_that_turns_bad_keeps_its_previous_version(folder, tmp_path):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    (folder / SEED.name).write_bytes(b"")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert search_json(tmp_path / "ix", "普天間")["total"] == 1
+
+
+def test_duplicate_document_ids_are_reported(folder, tmp_path):
+    (folder / "sub").mkdir()
+    shutil.copy(SEED, folder / "sub")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert "has the same document id" in result.output
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_incompatible_index_says_to_rebuild(folder, tmp_path):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    meta = next((tmp_path / "ix").glob("index-*/readouts-index.json"))
+    meta.write_text(json.dumps({"format": 0}), "utf-8")
+    for args in (("search", "日米"), ("index", folder)):
+        result = run(*args, "--index-dir", tmp_path / "ix")
+        assert result.exit_code == 1
+        assert "run `readouts index --rebuild" in result.output
+    rebuilt = run("index", folder, "--rebuild", "--index-dir", tmp_path / "ix")
+    assert rebuilt.exit_code == 0
+    assert search_json(tmp_path / "ix", "普天間")["total"] == 1
+
+
+def test_rebuild_replaces_the_index_and_cleans_up(folder, tmp_path):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    for _ in range(3):
+        assert run("index", folder, "--rebuild", "--index-dir", tmp_path / "ix").exit_code == 0
+    assert len(list((tmp_path / "ix").glob("index-*"))) == 2  # current and previous
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+def test_info_prints_versions_and_counts(index_dir):
+    output = run("info", "--index-dir", index_dir).output
+    for expected in (
+        "readouts:   4",
+        "paragraphs: 46",
+        "Whoosh-Reloaded 2.7.5",
+        "fugashi:      1.5.2",
+        "unidic-lite 1.0.8",
+    ):
+        assert expected in output
+
+
+def test_only_one_whoosh_distribution_is_installed():
+    from indexer.cli import whoosh_distributions
+
+    assert whoosh_distributions() == ["Whoosh-Reloaded 2.7.5"]
+
+
+# --- concurrency and crashes: real processes -----------------------------------
+
+
+def big_jsonl(path: Path, records: int, paragraphs: int) -> Path:
+    lines = []
+    for n in range(records):
+        text = "\n".join(f"記録{n}の第{p}段落。日米同盟と普天間について協議した。" for p in range(paragraphs))
+        lines.append(json.dumps({"id": f"r{n}", "title": f"会談{n}", "date": "2020-01-01", "text": text}))
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def test_second_indexer_waits_for_the_first(folder, tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from indexer.store import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(3)",
+            str(tmp_path / "ix"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    waiting = subprocess.run(
+        [READOUTS, "index", str(folder), "--index-dir", str(tmp_path / "ix")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    holder.wait(timeout=10)
+    holder.stdout.close()
+    assert "is writing to" in waiting.stderr and "waiting for it to finish" in waiting.stderr
+    assert waiting.returncode == 0
+    assert time.monotonic() - started > 1
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.7, 1.2, 1.8, 2.6])
+def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay):
+    index = tmp_path / "ix"
+    run("index", folder, "--index-dir", index)
+    bulk = big_jsonl(tmp_path / "bulk.jsonl", records=600, paragraphs=4)
+    env = {**os.environ, "READOUTS_COMMIT_EVERY": "300"}
+    args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(index), "--workers", "1"]
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    readouts, paragraphs = info_counts(index)
+    # Every readout is whole: the seed's 27 paragraphs plus 4 per bulk record.
+    assert paragraphs == 27 + 4 * (readouts - 1)
+    assert search_json(index, "普天間飛行場")["total"] == 1
+    finished = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert info_counts(index) == (601, 27 + 2400)
+    assert search_json(index, "記録599の第3段落")["total"] == 1
