@@ -1,0 +1,93 @@
+"""The one parser of search URL parameters, shared by the page, the API and the feed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from indexer.query import MAX_QUERY_CHARS
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+# Deep pages cost as much as collecting every hit before them: cap the depth.
+MAX_RESULT_WINDOW = 10_000
+SORTS = ("relevance", "date")
+_DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
+
+
+class BadParameter(ValueError):
+    """A URL parameter that cannot be used; the message names it and the fix."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    q: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    doc: str | None = None
+
+    def as_args(self, **changes) -> dict[str, str]:
+        """URL parameters for these settings (defaults left out), with changes applied."""
+        values = {
+            "q": self.q,
+            "page": self.page,
+            "per_page": self.per_page,
+            "sort": self.sort,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "doc": self.doc or "",
+        }
+        values.update(changes)
+        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance"}
+        return {k: str(v) for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+
+
+def _integer(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise BadParameter(name, f"must be a whole number from {low} to {high}, not {raw[:20]!r}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(name, f"must be from {low} to {high}, not {value}")
+    return value
+
+
+def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise ValueError
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, f"must be a date written YYYY-MM-DD, not {raw[:20]!r}") from None
+
+
+def parse_search_params(args: Mapping[str, str]) -> SearchParams:
+    q = args.get("q", "")
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadParameter("q", f"is too long: {len(q)} characters, at most {MAX_QUERY_CHARS}")
+    per_page = _integer(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page = _integer(args, "page", 1, 1, MAX_RESULT_WINDOW // per_page)
+    sort = args.get("sort", "").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", f"must be one of {', '.join(SORTS)}, not {sort[:20]!r}")
+    date_from, date_to = _date(args, "from"), _date(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadParameter("from", f"{date_from} is after to={date_to}")
+    doc = args.get("doc", "").strip() or None
+    if doc is not None and not _DOC_ID.fullmatch(doc):
+        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc)

@@ -1,0 +1,134 @@
+"""Pages, API and feeds. Every piece of state is a GET parameter."""
+
+from __future__ import annotations
+
+import datetime
+from xml.etree import ElementTree
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+
+from indexer.export import hit_url, results_json
+from indexer.search import Results
+from webapp.errors import error_response
+from webapp.library import get_library
+from webapp.params import BadParameter, SearchParams, parse_search_params
+
+blueprint = Blueprint("views", __name__)
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def route(rule: str, **options):
+    # GET and HEAD only: no automatic OPTIONS, every other method gets 405.
+    return blueprint.route(rule, methods=["GET"], provide_automatic_options=False, **options)
+
+
+def _run(params: SearchParams) -> Results:
+    return get_library().search(
+        params.q,
+        page=params.page,
+        per_page=params.per_page,
+        sort=params.sort,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        doc_id=params.doc,
+    )
+
+
+@route("/")
+def home():
+    readouts = get_library().readouts()
+    return render_template("home.html", readouts=readouts, params=SearchParams())
+
+
+@route("/search")
+def search():
+    try:
+        params = parse_search_params(request.args)
+    except BadParameter as error:
+        page = render_template(
+            "search.html", params=SearchParams(q=request.args.get("q", "")[:500]), error=error
+        )
+        return page, 400
+    results = _run(params) if params.q else None
+    pages = 0
+    if results is not None:
+        pages = min(-(-results.total // params.per_page), 10_000 // params.per_page)
+    doc_title = None
+    if params.doc:
+        view = get_library().readout(params.doc)
+        doc_title = view.summary.title if view else params.doc
+    return render_template(
+        "search.html", params=params, results=results, pages=pages, hit_url=hit_url, doc_title=doc_title
+    )
+
+
+@route("/api/search")
+def api_search():
+    try:
+        params = parse_search_params(request.args)
+    except BadParameter as error:
+        return error_response(400, str(error))
+    return jsonify(results_json(_run(params)))
+
+
+@route("/search.atom")
+def feed():
+    try:
+        params = parse_search_params(request.args)
+    except BadParameter as error:
+        return error_response(400, str(error))
+    params = SearchParams(
+        params.q, 1, current_app.config["FEED_ENTRIES"], "date", params.date_from, params.date_to, params.doc
+    )
+    results = _run(params) if params.q else None
+    ElementTree.register_namespace("", ATOM)
+    root = ElementTree.Element(f"{{{ATOM}}}feed")
+    site = current_app.config["SITE_NAME"]
+
+    def add(parent, tag, text=None, **attributes):
+        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
+    page_url = url_for("views.search", _external=True, **params.as_args(sort="date", per_page=10))
+    add(root, "title", f"{site}: {params.q}")
+    add(root, "id", page_url)
+    add(root, "link", rel="self", href=request.url)
+    add(root, "link", rel="alternate", type="text/html", href=page_url)
+    add(root, "author").append(_name(site))
+    hits = results.hits if results else ()
+    newest = max((hit.date for hit in hits if hit.date), default=datetime.date(2000, 1, 1))
+    add(root, "updated", f"{newest.isoformat()}T00:00:00Z")
+    for hit in hits:
+        entry = add(root, "entry")
+        link = request.url_root.rstrip("/") + hit_url(hit, params.q)
+        add(entry, "title", f"{hit.title} {hit.section}".strip())
+        add(entry, "id", link)
+        add(entry, "link", rel="alternate", type="text/html", href=link)
+        date = hit.date or newest
+        add(entry, "updated", f"{date.isoformat()}T00:00:00Z")
+        add(entry, "summary", str(hit.snippet), type="html")
+    body = ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _name(text: str):
+    element = ElementTree.Element(f"{{{ATOM}}}name")
+    element.text = text
+    return element
+
+
+@route("/opensearch.xml")
+def opensearch():
+    body = render_template("opensearch.xml")
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@route("/docs/<doc_id>")
+def document(doc_id: str):
+    query = request.args.get("q", "")[:500]
+    view = get_library().readout(doc_id, query)
+    if view is None:
+        abort(404, description=f"readout {doc_id!r} is not in the index")
+    return render_template("doc.html", view=view, query=query, params=SearchParams(q=query))
