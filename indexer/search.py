@@ -169,10 +169,9 @@ class Library:
         searcher = self._searcher()
         options = {}
         if sort == "date":
-            options["sortedby"] = [
-                sorting.FieldFacet("date", reverse=True),
-                sorting.FieldFacet("position"),
-            ]
+            # Newest first, then by relevance; the score facet keeps the score
+            # (negated) in the sort key, so hits still report it.
+            options["sortedby"] = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         page_results = searcher.search_page(query, page, pagelen=per_page, filter=q.And(filters), **options)
         found = needles(parsed)
         hits = []
@@ -191,7 +190,7 @@ class Library:
                     position=fields.get("position", 0),
                     text=text_value,
                     snippet=snippet(text_value, find_spans(text_value, found)),
-                    score=round(float(hit.score or 0.0), 4),
+                    score=round(float(-hit.score[1] if sort == "date" else hit.score or 0.0), 4),
                 )
             )
         return Results(text, parsed, page_results.total, page, per_page, tuple(hits))

@@ -50,3 +50,15 @@ def index_dir(tmp_path_factory, corpus_dir) -> Path:
     result = run("index", corpus_dir, "--index-dir", directory)
     assert result.exit_code == 0, result.output
     return directory
+
+
+@pytest.fixture(scope="session")
+def app(index_dir):
+    from webapp import create_app
+
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
