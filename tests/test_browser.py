@@ -1,0 +1,140 @@
+"""A real browser (headless Chromium via Selenium) against `readouts serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs chromium and chromium-driver: .ci/run installs them")
+    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir):
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("readouts")),
+        "serve",
+        "--port",
+        str(port),
+        "--index-dir",
+        str(index_dir),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("readouts serve did not start") from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,1400",
+        "--lang=ja",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=options, service=service)
+    yield driver
+    driver.quit()
+
+
+def test_search_from_the_box_and_follow_a_hit_to_its_section(server, browser):
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "q")
+    assert browser.switch_to.active_element == box  # autofocus
+    box.send_keys("普天間")
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "li.hit"))
+    )
+    assert "/search?q=" in browser.current_url
+    marks = browser.find_elements(By.CSS_SELECTOR, "li.hit mark")
+    assert [mark.text for mark in marks] == ["普天間"]
+    section = browser.find_element(By.CSS_SELECTOR, "li.hit a.section")
+    assert section.text == "1.(2)(イ)"
+    section.click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/docs/"))
+    assert browser.current_url.endswith("#s1-2-%E3%82%A4")
+    target = browser.execute_script("return document.querySelector(':target')")
+    assert target.get_attribute("id") == "s1-2-イ"
+    assert target.find_element(By.TAG_NAME, "mark").text == "普天間"
+
+
+def test_full_width_query_highlights_in_results(server, browser):
+    browser.get(server + "/search?q=" + "ＴＰＹ－２")
+    assert [m.text for m in browser.find_elements(By.CSS_SELECTOR, "li.hit mark")] == ["ＴＰＹ－２"]
+
+
+def test_pagination_link_works_in_the_browser(server, browser):
+    browser.get(server + "/search?q=述べる&per_page=5")
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("page=2"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "li.hit")) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "width"),
+    [
+        ("home", "/", 1100),
+        ("results", "/search?q=日米同盟", 1100),
+        ("document", "/docs/000_17ebd0fd11b21086?q=普天間#s1-2-イ", 1100),
+        ("results-phone", "/search?q=北朝鮮 ミサイル", 390),
+    ],
+)
+def test_screenshots(server, browser, tmp_path, name, path, width):
+    """Pages render; READOUTS_SCREENSHOTS=docs/screenshots refreshes the README's pictures."""
+    browser.set_window_size(width, 1400)
+    browser.get(server + path)
+    out = Path(os.environ.get("READOUTS_SCREENSHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(out / f"{name}.png"))
+    browser.set_window_size(1100, 1400)
