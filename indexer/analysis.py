@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import fugashi
+import unidic_lite
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.normalize import fold
@@ -35,6 +37,7 @@ _SKIPPED = frozenset({"補助記号", "空白"})
 _TRAILING_FUNCTION_WORDS = frozenset({"助動詞", "助詞"})
 
 _local = threading.local()
+_MECABRC = Path(__file__).with_name("mecabrc")
 
 
 def _tagger() -> fugashi.Tagger:
@@ -80,9 +83,32 @@ def word_tokens(folded: str) -> list[WordToken]:
     return tokens
 
 
+def _term_tagger() -> fugashi.GenericTagger:
+    # MeCab formats the output itself (indexer/mecabrc), which is several times
+    # faster than reading fugashi's node objects; used where offsets are not needed.
+    tagger = getattr(_local, "term_tagger", None)
+    if tagger is None:
+        tagger = _local.term_tagger = fugashi.GenericTagger(
+            f'-r "{_MECABRC}" -d "{unidic_lite.DICDIR}" -Oreadouts'
+        )
+    return tagger
+
+
 def word_terms(text: str) -> list[str]:
-    """Index terms of the words in (unfolded) text, in order."""
-    return [token.term for token in word_tokens(fold(text))]
+    """Index terms of the words in (unfolded) text, in order: as word_tokens, faster."""
+    terms: list[str] = []
+    for line in _term_tagger().parse(fold(text)).split("\n"):
+        surface, _, rest = line.partition("\t")
+        if not rest:
+            continue  # EOS
+        pos1, _, base = rest.partition("\t")
+        if pos1 in _SKIPPED or not surface.strip():
+            continue
+        if pos1 in _INFLECTED and base and base != "*":
+            terms.append(fold(base))
+        else:
+            terms.append(surface)
+    return terms
 
 
 def query_word_terms(word: str) -> list[str]:
@@ -132,10 +158,9 @@ class AnalyzedText(str):
 
 
 def analyze(text: str) -> AnalyzedText:
-    folded = fold(text)
     analyzed = AnalyzedText(text)
-    analyzed.words = [token.term for token in word_tokens(folded)]
-    analyzed.bigrams = bigram_terms(folded)
+    analyzed.words = word_terms(text)
+    analyzed.bigrams = bigram_terms(fold(text))
     return analyzed
 
 

@@ -33,6 +33,9 @@ from indexer.store import (
 
 # Commit after this many paragraphs, so an interrupted import keeps its progress.
 COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "50000"))
+# Memory for the writer's posting buffer: below this, Whoosh spills postings to
+# disk one pickle at a time, which costs more than the analysis itself.
+WRITER_MB = 1024
 # Below this much text, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 4_000_000
 
@@ -62,9 +65,9 @@ class Prepared:
     contexts: tuple[tuple[list[str], list[tuple[int, str]]], ...]
 
 
-def context_text(readout: Readout, headings: tuple[str, ...]) -> str:
-    """What a paragraph also matches at a lower rank: its readout's title and headings."""
-    return " ".join((readout.title, *headings)).strip()
+def context_text(headings: tuple[str, ...]) -> str:
+    """What a paragraph also matches at a lower rank: the headings above it."""
+    return " ".join(headings)
 
 
 def prepare(source: Source) -> Prepared | SourceError:
@@ -81,7 +84,7 @@ def prepare(source: Source) -> Prepared | SourceError:
             texts.append((analyzed.words, analyzed.bigrams))
             context = by_headings.get(paragraph.headings)
             if context is None:
-                context = by_headings[paragraph.headings] = analyze(context_text(readout, paragraph.headings))
+                context = by_headings[paragraph.headings] = analyze(context_text(paragraph.headings))
             contexts.append((context.words, context.bigrams))
     except Exception as error:
         return SourceError(source.origin, f"cannot be analyzed ({error})")
@@ -104,7 +107,7 @@ def _add(writer, item: Prepared) -> int:
         readout.paragraphs, item.texts, item.contexts, strict=True
     ):
         text = _analyzed(paragraph.text, text_terms)
-        context = _analyzed(context_text(readout, paragraph.headings), context_terms)
+        context = _analyzed(context_text(paragraph.headings), context_terms)
         writer.add_document(
             key=f"{doc_id}#{paragraph.anchor}",
             kind="para",
@@ -212,7 +215,7 @@ def update_index(
                 todo.append(found)
         vanished = [doc_id for doc_id in existing if doc_id not in seen]
 
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=WRITER_MB)
         try:
             for doc_id in vanished:
                 writer.delete_by_term("doc_id", doc_id)
@@ -233,7 +236,7 @@ def update_index(
                         writer.commit()
                         summary.paragraphs += pending
                         pending = 0
-                        writer = ix.writer(limitmb=256)
+                        writer = ix.writer(limitmb=WRITER_MB)
                 if on_progress is not None:
                     on_progress(done, len(todo))
             writer.commit()

@@ -92,3 +92,17 @@ def test_highlight_spans_land_on_original_characters(text, query_text, marked):
     needle = Needle("".join(fold(query_text).split()), tuple(query_word_terms(query_text)))
     spans = find_spans(text, [needle])
     assert [text[s.start : s.end] for s in spans] == marked
+
+
+def test_fast_index_terms_equal_the_tokens_used_for_highlighting():
+    from conftest import SAMPLES, SEED
+
+    from indexer.analysis import word_tokens
+    from indexer.readout import parse_readout
+    from indexer.sources import decode
+
+    for path in [SEED, *SAMPLES.glob("*.txt")]:
+        readout = parse_readout(decode(path.read_bytes(), str(path)), "x")
+        for paragraph in readout.paragraphs:
+            expected = [token.term for token in word_tokens(fold(paragraph.text))]
+            assert word_terms(paragraph.text) == expected
