@@ -62,3 +62,18 @@ def app(index_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the search-quality figures when the quality tests ran."""
+    from test_search_quality import SCORES
+
+    if not SCORES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("search quality (seed and samples)")
+    for query, (ndcg, recall) in SCORES.items():
+        write(f"{query:<16} nDCG@10 {ndcg:.3f}  recall {recall:.2f}")
+    mean_ndcg = sum(n for n, _ in SCORES.values()) / len(SCORES)
+    mean_recall = sum(r for _, r in SCORES.values()) / len(SCORES)
+    write(f"{len(SCORES)} queries: mean nDCG@10 {mean_ndcg:.4f}, mean recall {mean_recall:.4f}")
