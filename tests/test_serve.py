@@ -1,0 +1,112 @@
+"""`readouts serve` as a user runs it: first start, live updates, no debugger, worker deaths."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+READOUTS = str(Path(sys.executable).with_name("readouts"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def api_total(base: str, query: str) -> int:
+    status, body = get(f"{base}/api/search?q={urllib.parse.quote(query)}")
+    assert status == 200
+    return json.loads(body)["total"]
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A server started on an index directory that does not exist yet."""
+    index_dir = tmp_path_factory.mktemp("serve") / "index"
+    port = free_port()
+    process = subprocess.Popen(
+        [READOUTS, "serve", "--port", str(port), "--index-dir", str(index_dir), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get(base + "/")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(process.stdout.read()) from None
+            time.sleep(0.2)
+    yield base, index_dir, process
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+    process.stdout.close()
+
+
+def test_first_start_indexes_the_bundled_seeds(fresh_server):
+    base, _, _ = fresh_server
+    assert api_total(base, "普天間") == 1
+
+
+def test_new_commits_are_seen_without_a_restart(fresh_server):
+    base, index_dir, _ = fresh_server
+    assert api_total(base, "クアッド") == 0
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = subprocess.run(
+        [READOUTS, "index", str(seeds), str(SAMPLES), "--index-dir", str(index_dir)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    deadline = time.monotonic() + 5
+    while api_total(base, "クアッド") != 1:
+        assert time.monotonic() < deadline, "the new readout was not found within 5 s"
+        time.sleep(0.1)
+    for _ in range(6):  # whichever worker answers
+        assert api_total(base, "クアッド") == 1
+
+
+def test_server_is_gunicorn_and_errors_show_no_traceback(fresh_server):
+    base, _, _ = fresh_server
+    with urllib.request.urlopen(base + "/") as response:
+        assert response.headers["Server"] == "gunicorn"
+    status, body = get(base + "/docs/%00%ff")
+    assert status == 404
+    assert "Traceback" not in body and "Werkzeug Debugger" not in body
+
+
+def test_keeps_serving_when_a_worker_dies(fresh_server):
+    _, _, process = fresh_server
+    base = fresh_server[0]
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert children, "gunicorn has worker processes"
+    os.kill(int(children[0]), signal.SIGKILL)
+    for _ in range(20):
+        assert api_total(base, "普天間") == 1
