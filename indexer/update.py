@@ -1,15 +1,19 @@
 """Make the index reflect a set of readout files: add, re-index, remove, skip.
 
-Readouts are parsed and analyzed before anything reaches the Whoosh writer (in
-worker processes for large imports); a readout that fails is reported and
-skipped, and its previous version, if any, stays searchable. Each readout's
-paragraphs and its record are written in one commit, so it appears all at once.
+Work goes in rounds of COMMIT_EVERY readouts. In a round, each writer process
+(one, or one per core for large imports) parses, analyzes and writes its share
+into a segment of its own; the parent then commits those segments together with
+the deletion of the replaced and vanished readouts, in one atomic commit. Each
+readout is analyzed before it reaches a writer: a readout that fails is
+reported and skipped, and its previous version, if any, stays searchable.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.query import Term
+from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
 from indexer.readout import Readout
@@ -31,8 +36,8 @@ from indexer.store import (
     writer_lock,
 )
 
-# Commit after this many paragraphs, so an interrupted import keeps its progress.
-COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "50000"))
+# Commit after this many readouts, so an interrupted import keeps its progress.
+COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "5000"))
 # Memory for the writer's posting buffer: below this, Whoosh spills postings to
 # disk one pickle at a time, which costs more than the analysis itself.
 WRITER_MB = 1024
@@ -151,13 +156,108 @@ def indexed_readouts(ix: Index) -> dict[str, str]:
         }
 
 
-def _prepared(sources: list[Source], workers: int) -> Iterator[Prepared | SourceError]:
-    if workers <= 1:
-        yield from map(prepare, sources)
-        return
-    # fork: workers inherit the loaded modules; each makes its own tagger.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(prepare, sources, chunksize=8)
+@dataclass
+class ShardResult:
+    """What one writer process made of its share of a round."""
+
+    segment: object | None  # a Whoosh segment, not yet part of the index
+    written: list[str]  # doc ids now in the segment
+    failures: list[SourceError]
+    paragraphs: int
+
+
+def _write_shard(ix: Index, sources: list[Source], progress=None) -> ShardResult:
+    """Parse, analyze and write `sources` into a new segment of its own.
+
+    The segment is not part of the index until the parent commits it; until
+    then a crash or a kill leaves only unreferenced files, which the next
+    commit deletes.
+    """
+    result = ShardResult(None, [], [], 0)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    try:
+        for source in sources:
+            item = prepare(source)
+            if isinstance(item, SourceError):
+                result.failures.append(item)
+            else:
+                result.paragraphs += _add(writer, item)
+                result.written.append(item.readout.doc_id)
+            if progress is not None:
+                with progress.get_lock():
+                    progress.value += 1
+        if result.written:
+            result.segment = writer._finalize_segment()
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    return result
+
+
+def _shards(sources: list[Source], count: int) -> list[list[Source]]:
+    """Split sources into `count` shares of about equal size."""
+    shares: list[list[Source]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for source in sorted(sources, key=lambda s: -len(s.payload[-1])):
+        smallest = sizes.index(min(sizes))
+        shares[smallest].append(source)
+        sizes[smallest] += len(source.payload[-1])
+    return [share for share in shares if share]
+
+
+_worker_ix: Index | None = None
+_worker_progress = None
+
+
+def _init_worker(ix: Index, progress) -> None:
+    global _worker_ix, _worker_progress
+    _worker_ix, _worker_progress = ix, progress
+    # Die with the parent: an orphaned writer would only waste the CPU.
+    libc = ctypes.CDLL(None)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _write_shard_in_worker(sources: list[Source]) -> ShardResult:
+    assert _worker_ix is not None
+    return _write_shard(_worker_ix, sources, _worker_progress)
+
+
+def _write_round(ix, sources, pool, progress, on_tick) -> list[ShardResult]:
+    if pool is None:
+        return [_write_shard(ix, sources, progress)]
+    pending = pool.map_async(_write_shard_in_worker, _shards(sources, pool._processes), chunksize=1)
+    while not pending.ready():
+        pending.wait(0.2)
+        on_tick()
+    return pending.get()
+
+
+def _commit(ix: Index, delete: list[str], segments: list) -> None:
+    """One atomic commit: delete old versions, add the new segments."""
+    writer = ix.writer(limitmb=WRITER_MB)
+    try:
+        for doc_id in delete:
+            writer.delete_by_term("doc_id", doc_id)
+        # As Whoosh's own multiprocessing writer does: merge small existing
+        # segments, then list the new ones in the same table of contents.
+        final = writer._merge_segments(None, None, None)
+        final += segments
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _rounds(sources: list[Source]) -> Iterator[list[Source]]:
+    for start in range(0, len(sources), COMMIT_EVERY):
+        yield sources[start : start + COMMIT_EVERY]
 
 
 def _choose_workers(sources: list[Source], workers: int | None) -> int:
@@ -215,36 +315,37 @@ def update_index(
                 todo.append(found)
         vanished = [doc_id for doc_id in existing if doc_id not in seen]
 
-        writer = ix.writer(limitmb=WRITER_MB)
+        summary.removed = len(vanished)
+        count = _choose_workers(todo, workers)
+        progress = multiprocessing.get_context("fork").Value("q", 0)
+
+        def tick() -> None:
+            if on_progress is not None:
+                on_progress(progress.value, len(todo))
+
+        pool = None
+        if count > 1:
+            pool = multiprocessing.get_context("fork").Pool(count, _init_worker, (ix, progress))
         try:
-            for doc_id in vanished:
-                writer.delete_by_term("doc_id", doc_id)
-            summary.removed = len(vanished)
-            pending = 0
-            for done, item in enumerate(_prepared(todo, _choose_workers(todo, workers)), 1):
-                if isinstance(item, SourceError):
-                    summary.failures.append(item)
-                else:
-                    doc_id = item.readout.doc_id
-                    if doc_id in existing:
-                        writer.delete_by_term("doc_id", doc_id)
-                        summary.updated += 1
-                    else:
-                        summary.added += 1
-                    pending += _add(writer, item)
-                    if pending >= COMMIT_EVERY:
-                        writer.commit()
-                        summary.paragraphs += pending
-                        pending = 0
-                        writer = ix.writer(limitmb=WRITER_MB)
-                if on_progress is not None:
-                    on_progress(done, len(todo))
-            writer.commit()
-            summary.paragraphs += pending
-        except BaseException:
-            # Never commit after a failure inside the writer: drop this batch.
-            writer.cancel()
-            raise
+            delete = list(vanished)
+            for sources in _rounds(todo):
+                results = _write_round(ix, sources, pool, progress, tick)
+                written = [doc_id for result in results for doc_id in result.written]
+                delete += [doc_id for doc_id in written if doc_id in existing]
+                _commit(ix, delete, [r.segment for r in results if r.segment is not None])
+                delete = []
+                for result in results:
+                    summary.failures.extend(result.failures)
+                    summary.paragraphs += result.paragraphs
+                summary.updated += sum(1 for doc_id in written if doc_id in existing)
+                summary.added += sum(1 for doc_id in written if doc_id not in existing)
+                tick()
+            if delete:
+                _commit(ix, delete, [])
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
         if fresh and current_dir(root) != directory:
             publish(root, directory)
     summary.seconds = time.monotonic() - started

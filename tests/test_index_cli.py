@@ -234,13 +234,15 @@ def test_second_indexer_waits_for_the_first(folder, tmp_path):
     assert info_counts(tmp_path / "ix") == (1, 27)
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.7, 1.2, 1.8, 2.6])
-def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay):
+@pytest.mark.parametrize(
+    ("delay", "workers"), [(0.2, 1), (0.7, 1), (1.2, 1), (1.8, 1), (2.6, 1), (0.7, 2), (1.5, 2), (2.4, 2)]
+)
+def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay, workers):
     index = tmp_path / "ix"
     run("index", folder, "--index-dir", index)
     bulk = big_jsonl(tmp_path / "bulk.jsonl", records=600, paragraphs=4)
-    env = {**os.environ, "READOUTS_COMMIT_EVERY": "300"}
-    args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(index), "--workers", "1"]
+    env = {**os.environ, "READOUTS_COMMIT_EVERY": "75"}
+    args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(index), "--workers", str(workers)]
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
