@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
+from whoosh import collectors, sorting
 from whoosh import query as q
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from indexer.highlight import Needle, Span, find_spans, mark, snippet
@@ -155,7 +155,9 @@ class Library:
         query = to_whoosh(parsed)
         if query is q.NullQuery:
             return Results(text, parsed, 0, page, per_page, ())
-        filters: list[q.Query] = [q.Term("kind", "para")]
+        # Readout records have no text, so text queries never match them; only
+        # a query made of exclusions alone (Every) needs the kind restriction.
+        filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []
         if date_from or date_to:
             filters.append(
                 q.TermRange(
@@ -167,15 +169,24 @@ class Library:
         if doc_id:
             filters.append(q.Term("doc_id", doc_id))
         searcher = self._searcher()
-        options = {}
+        depth = page * per_page
         if sort == "date":
             # Newest first, then by relevance; the score facet keeps the score
             # (negated) in the sort key, so hits still report it.
-            options["sortedby"] = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-        page_results = searcher.search_page(query, page, pagelen=per_page, filter=q.And(filters), **options)
+            facets = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+            collector = collectors.SortingCollector(facets, limit=depth)
+        else:
+            # No block skipping and no matcher replacement: both drop matches
+            # that cannot reach the top N, and the total must count them all.
+            collector = collectors.TopCollector(limit=depth, usequality=False, replace=0)
+        if filters:
+            collector = collectors.FilterCollector(collector, allow=q.And(filters))
+        searcher.search_with_collector(query, collector)
+        everything = collector.results()
+        page_hits = everything[(page - 1) * per_page : depth]
         found = needles(parsed)
         hits = []
-        for hit in page_results:
+        for hit in page_hits:
             fields = hit.fields()
             text_value = fields["text"]
             hits.append(
@@ -193,7 +204,23 @@ class Library:
                     score=round(float(-hit.score[1] if sort == "date" else hit.score or 0.0), 4),
                 )
             )
-        return Results(text, parsed, page_results.total, page, per_page, tuple(hits))
+        return Results(text, parsed, len(everything), page, per_page, tuple(hits))
+
+    def match_keys(self, text: str) -> set[tuple[str, int]]:
+        """(doc_id, position) of every paragraph the query matches, unranked.
+
+        For measuring recall; a search for people uses `search`.
+        """
+        query = to_whoosh(parse_query(text))
+        if query is q.NullQuery:
+            return set()
+        searcher = self._searcher()
+        docnums = searcher.docs_for_query(q.And([q.Term("kind", "para"), query]))
+        keys = set()
+        for docnum in docnums:
+            fields = searcher.stored_fields(docnum)
+            keys.add((fields["doc_id"], fields["position"]))
+        return keys
 
     def _summary(self, fields: dict) -> ReadoutSummary:
         return ReadoutSummary(

@@ -200,3 +200,16 @@ def test_any_substring_finds_the_paragraph_it_came_from(index_dir, case):
     result = run("search", substring, "--json", "--limit", "100", "--doc", doc_id, "--index-dir", index_dir)
     found = {hit["section"] for hit in json.loads(result.output)["hits"]}
     assert section in found, substring
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_total_counts_every_match_even_beyond_the_page(tmp_path, sort):
+    lines = ["検証会談（概要）", "令和２年１月１日", "外務省", "１．総論"]
+    lines += [f"（{n}）第{n}段落では検証語について述べた。" for n in range(1, 31)]
+    lines += ["２．検証語", "この段落の本文には当該語がない。"]
+    (tmp_path / "many.txt").write_text("\n".join(lines), "utf-8")
+    run("index", tmp_path / "many.txt", "--index-dir", tmp_path / "ix")
+    data = search_json(tmp_path / "ix", "検証語", extra=("--limit", "1", "--sort", sort))
+    # 30 paragraphs say it; one sits under a heading that says it.
+    assert data["total"] == 31
+    assert len(data["hits"]) == 1
