@@ -9,6 +9,7 @@ everything outside <mark> is escaped.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -17,6 +18,7 @@ from indexer.analysis import word_tokens
 from indexer.normalize import fold_with_offsets
 
 SNIPPET_MAX = 200
+MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
 _CUTS = "。、"
 
@@ -37,10 +39,14 @@ class Span:
 
 
 def find_spans(text: str, needles: list[Needle]) -> list[Span]:
-    """Non-overlapping spans of the original text where query words occur."""
+    """Non-overlapping spans of the original text where query words occur.
+
+    Only the first MAX_HIGHLIGHT_CHARS characters are looked at, so that one
+    enormous paragraph cannot make a page slow to build.
+    """
     if not needles or not text:
         return []
-    folded = fold_with_offsets(text)
+    folded = fold_with_offsets(text[:MAX_HIGHLIGHT_CHARS])
     spans: list[Span] = []
     for number, needle in enumerate(needles):
         if not needle.folded:
@@ -96,8 +102,13 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
         return 0, len(text)
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch in _CUTS and i + 1 < len(text)]
 
+    span_starts = [span.start for span in spans]
+
     def coverage(start: int) -> tuple[int, int]:
-        inside = [span for span in spans if span.start >= start and span.end <= start + SNIPPET_MIN]
+        # Spans are sorted and do not overlap: bisect to the few in the window.
+        first = bisect_left(span_starts, start)
+        last = bisect_left(span_starts, start + SNIPPET_MIN)
+        inside = [span for span in spans[first:last] if span.end <= start + SNIPPET_MIN]
         return len({span.needle for span in inside}), len(inside)
 
     best = max(starts, key=lambda start: (coverage(start), -start))

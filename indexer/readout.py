@@ -231,14 +231,14 @@ def _split_header(lines: list[str]) -> tuple[str, datetime.date | None, str, lis
 # --- the parser ----------------------------------------------------------------
 
 
-def _anchor(prefix: str, section: str, taken: set[str]) -> str:
+def _anchor(prefix: str, section: str, taken: dict[str, int]) -> str:
+    """s1-2-イ for 1.(2)(イ); a second paragraph of the same section is s1-2-イ_2.
+
+    The underscore keeps repeats apart from deeper sections (s1-2 is 1.(2)).
+    """
     base = "lead" if not section else prefix + re.sub(r"[.()]+", "-", section).strip("-")
-    anchor, n = base, 1
-    while anchor in taken:
-        n += 1
-        anchor = f"{base}-{n}"
-    taken.add(anchor)
-    return anchor
+    taken[base] = taken.get(base, 0) + 1
+    return base if taken[base] == 1 else f"{base}_{taken[base]}"
 
 
 def parse_readout(text: str, doc_id: str, *, has_header: bool = True, layout: str | None = None) -> Readout:
@@ -263,7 +263,7 @@ def parse_readout(text: str, doc_id: str, *, has_header: bool = True, layout: st
     headings: list[Heading] = []
     # The open sections: level → (section part, heading text or None).
     open_sections: dict[int, tuple[str, str | None]] = {}
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     for block in blocks:
         if block.marker is not None:
             level, label, number, rest = block.marker

@@ -90,6 +90,13 @@ class ReadoutView:
     paragraphs: tuple[ShownParagraph, ...]
     headings: tuple[ShownHeading, ...]
 
+    def headings_before(self) -> dict[int, list[ShownHeading]]:
+        """Paragraph position → the headings printed just before it."""
+        grouped: dict[int, list[ShownHeading]] = {}
+        for heading in self.headings:
+            grouped.setdefault(heading.position, []).append(heading)
+        return grouped
+
 
 @dataclass(frozen=True, slots=True)
 class Stats:

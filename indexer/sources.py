@@ -23,15 +23,20 @@ from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+# A readout is a few pages; anything far larger is a mistake (or an attack).
+MAX_FILE_BYTES = 20_000_000
 
 
 class SourceError(Exception):
     """A readout that cannot be indexed; str() names it and says why."""
 
-    def __init__(self, origin: str, reason: str) -> None:
+    def __init__(self, origin: str, reason: str, doc_id: str | None = None) -> None:
         super().__init__(f"{origin}: {reason}")
         self.origin = origin
         self.reason = reason
+        # Known when the readout exists but cannot be read now: its previous
+        # version, if indexed, is kept rather than treated as vanished.
+        self.doc_id = doc_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,16 @@ def doc_id_for(name: str) -> str:
     return f"{safe}-{digest}" if safe else digest
 
 
+def _valid_text(text: str) -> str:
+    """Text that encodes as UTF-8: JSON can carry lone surrogates (\\ud800),
+    which would fail deep inside the index writer; they become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def decode(data: bytes, origin: str) -> str:
     """UTF-8 (with or without BOM) or Shift_JIS/CP932, detected; else SourceError."""
     if not data.strip():
@@ -75,9 +90,21 @@ def decode(data: bytes, origin: str) -> str:
 
 
 def _text_source(path: Path) -> Source:
-    data = path.read_bytes()
     name = path.name[: -len(".txt")] if path.name.lower().endswith(".txt") else path.stem
-    return Source(doc_id_for(name), str(path), hashlib.sha256(data).hexdigest(), ("text", data))
+    doc_id = doc_id_for(name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                str(path),
+                f"{size / 1e6:.0f} MB is too large for one readout (at most {MAX_FILE_BYTES // 1_000_000} MB); "
+                "split it, or import many readouts as .jsonl",
+                doc_id,
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(str(path), f"cannot be read ({error.strerror})", doc_id) from None
+    return Source(doc_id, str(path), hashlib.sha256(data).hexdigest(), ("text", data))
 
 
 def _open_jsonl(path: Path):
@@ -140,8 +167,8 @@ def find_sources(paths: list[Path]) -> Iterator[Source | SourceError]:
             elif name.endswith(TEXT_SUFFIXES):
                 try:
                     yield _text_source(path)
-                except OSError as error:
-                    yield SourceError(str(path), f"cannot be read ({error.strerror})")
+                except SourceError as error:
+                    yield error
             else:
                 yield SourceError(str(path), "not a readout file: use .txt, or .jsonl for bulk import")
 
@@ -153,6 +180,12 @@ def parse_source(source: Source) -> Readout:
         if kind == "text":
             return parse_readout(decode(source.payload[1], source.origin), source.doc_id)
         _, title, date, text = source.payload
+        title, text = _valid_text(title), _valid_text(text)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise SourceError(
+                source.origin,
+                f"the text is too large for one readout (at most {MAX_FILE_BYTES // 1_000_000} MB)",
+            )
         readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
         parsed_date: datetime.date | None = parse_date(date) if date else None
         return Readout(readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings)

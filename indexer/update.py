@@ -299,6 +299,8 @@ def update_index(
         for found in find_sources(list(paths)):
             if isinstance(found, SourceError):
                 summary.failures.append(found)
+                if found.doc_id is not None:
+                    seen.setdefault(found.doc_id, found.origin)
                 continue
             if found.doc_id in seen:
                 summary.failures.append(
