@@ -78,15 +78,18 @@ def decode(data: bytes, origin: str) -> str:
     if b"\x00" in data:
         raise SourceError(origin, "this is a binary file, not text; remove it or convert it to UTF-8 text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError:
-        raise SourceError(
-            origin, "the text is neither UTF-8 nor Shift_JIS; save it as UTF-8 and index it again"
-        ) from None
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise SourceError(
+                origin, "the text is neither UTF-8 nor Shift_JIS; save it as UTF-8 and index it again"
+            ) from None
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
+    if controls > len(text) // 100:
+        raise SourceError(origin, "this is a binary file, not text; remove it or convert it to UTF-8 text")
+    return text
 
 
 def _text_source(path: Path) -> Source:

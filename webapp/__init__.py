@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]))
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented key order of the API
+    app.url_map.merge_slashes = False  # /docs//x is not a readout: 404, not a redirect
 
     from webapp import errors, library, security, views
 
