@@ -166,7 +166,7 @@ class ShardResult:
     paragraphs: int
 
 
-def _write_shard(ix: Index, sources: list[Source], progress=None) -> ShardResult:
+def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) -> ShardResult:
     """Parse, analyze and write `sources` into a new segment of its own.
 
     The segment is not part of the index until the parent commits it; until
@@ -186,6 +186,8 @@ def _write_shard(ix: Index, sources: list[Source], progress=None) -> ShardResult
             if progress is not None:
                 with progress.get_lock():
                     progress.value += 1
+            if on_tick is not None:
+                on_tick()
         if result.written:
             result.segment = writer._finalize_segment()
         else:
@@ -226,7 +228,7 @@ def _write_shard_in_worker(sources: list[Source]) -> ShardResult:
 
 def _write_round(ix, sources, pool, progress, on_tick) -> list[ShardResult]:
     if pool is None:
-        return [_write_shard(ix, sources, progress)]
+        return [_write_shard(ix, sources, progress, on_tick)]
     pending = pool.map_async(_write_shard_in_worker, _shards(sources, pool._processes), chunksize=1)
     while not pending.ready():
         pending.wait(0.2)
@@ -321,8 +323,13 @@ def update_index(
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)
 
+        last_tick = 0.0
+
         def tick() -> None:
-            if on_progress is not None:
+            nonlocal last_tick
+            now = time.monotonic()
+            if on_progress is not None and (now - last_tick >= 0.2 or progress.value == len(todo)):
+                last_tick = now
                 on_progress(progress.value, len(todo))
 
         pool = None

@@ -255,3 +255,20 @@ def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay
     assert finished.returncode == 0, finished.stderr
     assert info_counts(index) == (601, 27 + 2400)
     assert search_json(index, "記録599の第3段落")["total"] == 1
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    bulk = big_jsonl(tmp_path / "bulk.jsonl", records=250, paragraphs=1)
+    command = f"{READOUTS} index {bulk} --index-dir {tmp_path / 'ix'} --workers 1"
+    # `script` runs the command on a pseudo-terminal, as a user's shell would.
+    on_terminal = subprocess.run(
+        ["script", "-q", "-e", "-c", command, str(tmp_path / "typescript")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert on_terminal.returncode == 0
+    assert "indexing" in on_terminal.stdout and "100%" in on_terminal.stdout
+    piped = subprocess.run([*command.split(), "--rebuild"], capture_output=True, text=True, timeout=120)
+    assert "indexing" not in piped.stderr + piped.stdout
+    assert "added 250" in piped.stdout
