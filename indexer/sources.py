@@ -14,7 +14,7 @@ import hashlib
 import json
 import lzma
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,13 +119,18 @@ def _open_jsonl(path: Path):
     return path.open("rb")
 
 
-def _jsonl_sources(path: Path) -> Iterator[Source | SourceError]:
+def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | SourceError]:
     try:
         with _open_jsonl(path) as stream:
             for number, line in enumerate(stream, 1):
                 if not line.strip():
                     continue
                 origin = f"{path}:{number}"
+                content_hash = hashlib.sha256(line).hexdigest()
+                if content_hash in known:
+                    # Indexed already, byte for byte: no need to parse it again.
+                    yield Source(known[content_hash], origin, content_hash, ("record", "", "", ""))
+                    continue
                 try:
                     record = json.loads(line)
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -140,7 +145,7 @@ def _jsonl_sources(path: Path) -> Iterator[Source | SourceError]:
                 yield Source(
                     doc_id_for(str(record["id"])),
                     origin,
-                    hashlib.sha256(line).hexdigest(),
+                    content_hash,
                     ("record", str(record.get("title") or ""), str(record.get("date") or ""), record["text"]),
                 )
     except (OSError, EOFError, lzma.LZMAError) as error:
@@ -157,8 +162,13 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def find_sources(paths: list[Path]) -> Iterator[Source | SourceError]:
-    """Every readout under the given files and folders (folders recursively)."""
+def find_sources(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Source | SourceError]:
+    """Every readout under the given files and folders (folders recursively).
+
+    `known` maps content hashes already in the index to their document ids, so
+    that unchanged bulk records are recognized without being parsed.
+    """
+    known = known or {}
     for root in paths:
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
@@ -166,7 +176,7 @@ def find_sources(paths: list[Path]) -> Iterator[Source | SourceError]:
         for path in _files(root):
             name = path.name.lower()
             if name.endswith(JSONL_SUFFIXES):
-                yield from _jsonl_sources(path)
+                yield from _jsonl_sources(path, known)
             elif name.endswith(TEXT_SUFFIXES):
                 try:
                     yield _text_source(path)

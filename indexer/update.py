@@ -148,12 +148,10 @@ def _add(writer, item: Prepared) -> int:
 def indexed_readouts(ix: Index) -> dict[str, str]:
     """doc_id → content hash of every readout in the index."""
     with ix.searcher() as searcher:
-        return {
-            fields["doc_id"]: fields["content_hash"]
-            for fields in (
-                searcher.stored_fields(n) for n in searcher.docs_for_query(Term("kind", "readout"))
-            )
-        }
+        reader = searcher.reader()
+        doc_ids = reader.column_reader("doc_id")
+        hashes = reader.column_reader("content_hash")
+        return {doc_ids[n]: hashes[n] for n in searcher.docs_for_query(Term("kind", "readout"))}
 
 
 @dataclass
@@ -298,7 +296,8 @@ def update_index(
 
         seen: dict[str, str] = {}
         todo: list[Source] = []
-        for found in find_sources(list(paths)):
+        known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
+        for found in find_sources(list(paths), known):
             if isinstance(found, SourceError):
                 summary.failures.append(found)
                 if found.doc_id is not None:
