@@ -1,0 +1,29 @@
+"""The benchmark runs end to end on its quick size (the figures are not checked here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "kokkai_speeches.jsonl.xz"
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="the Diet corpus is not beside the repository")
+def test_quick_benchmark_runs_and_reports_every_engine(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--size", "quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = (tmp_path / "quick.md").read_text("utf-8")
+    for engine in ("readouts", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi"):
+        assert f"| {engine} |" in report
+    readouts_row = next(line for line in report.splitlines() if line.startswith("| readouts |"))
+    assert "| 1.0000 | 118/118 |" in readouts_row  # recall on substring ground truth
+    assert "| search only |" in report and "errors" in report
