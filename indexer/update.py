@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.query import Term
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
@@ -36,8 +37,13 @@ from indexer.store import (
     writer_lock,
 )
 
-# Commit after this many readouts, so an interrupted import keeps its progress.
-COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "5000"))
+# Commit after this many readouts or this much text, so that an interrupted
+# import keeps its progress; each commit adds a segment per writer process.
+COMMIT_EVERY = int(os.environ.get("READOUTS_COMMIT_EVERY", "20000"))
+ROUND_BYTES = 48_000_000
+# Segments smaller than this are merged once MERGE_AT of them have gathered.
+SMALL_SEGMENT_DOCS = 20_000
+MERGE_AT = 4
 # Memory for the writer's posting buffer: below this, Whoosh spills postings to
 # disk one pickle at a time, which costs more than the analysis itself.
 WRITER_MB = 1024
@@ -242,7 +248,7 @@ def _commit(ix: Index, delete: list[str], segments: list) -> None:
             writer.delete_by_term("doc_id", doc_id)
         # As Whoosh's own multiprocessing writer does: merge small existing
         # segments, then list the new ones in the same table of contents.
-        final = writer._merge_segments(None, None, None)
+        final = writer._merge_segments(merge_small_segments, None, None)
         final += segments
         if writer._added:
             final.append(writer._finalize_segment())
@@ -255,9 +261,40 @@ def _commit(ix: Index, delete: list[str], segments: list) -> None:
         raise
 
 
+def merge_small_segments(writer, segments: list) -> list:
+    """Whoosh merge policy: rewrite small or mostly deleted segments, keep big ones.
+
+    Whoosh's MERGE_SMALL decides by the number of segments against Fibonacci
+    thresholds; past about 25 segments of a large import it merges them all at
+    every commit, which made the parent process the bottleneck.
+    """
+
+    def small(segment) -> bool:
+        total = segment.doc_count_all()
+        return total < SMALL_SEGMENT_DOCS or segment.deleted_count() > total // 2
+
+    chosen = [segment for segment in segments if small(segment)]
+    if len(chosen) < MERGE_AT:
+        return list(segments)
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if not small(segment)]
+
+
 def _rounds(sources: list[Source]) -> Iterator[list[Source]]:
-    for start in range(0, len(sources), COMMIT_EVERY):
-        yield sources[start : start + COMMIT_EVERY]
+    """Batches of at most COMMIT_EVERY readouts and about ROUND_BYTES of text."""
+    batch: list[Source] = []
+    size = 0
+    for source in sources:
+        batch.append(source)
+        size += len(source.payload[-1])
+        if len(batch) >= COMMIT_EVERY or size >= ROUND_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _choose_workers(sources: list[Source], workers: int | None) -> int:

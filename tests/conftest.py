@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_17ebd0fd11b21086.txt"
 SEED_ID = "000_17ebd0fd11b21086"
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
+# The installed console script, for tests that need a real process.
+READOUTS = str(Path(sys.executable).with_name("readouts"))
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -31,6 +35,28 @@ def search_json(index_dir: Path, *query: str, extra: tuple[str, ...] = ()) -> di
 
 def hit_keys(data: dict) -> list[tuple[str, str]]:
     return [(hit["doc_id"], hit["section"]) for hit in data["hits"]]
+
+
+def info_counts(index_dir: Path) -> tuple[int, int]:
+    """(readouts, paragraphs) as `readouts info` reports them."""
+    output = run("info", "--index-dir", index_dir).output
+    return int(output.split("readouts:")[1].split()[0]), int(output.split("paragraphs:")[1].split()[0])
+
+
+def bulk_jsonl(path: Path, records: int, paragraphs: int = 4) -> Path:
+    """A bulk file of `records` readouts with `paragraphs` findable paragraphs each."""
+    lines = []
+    for n in range(records):
+        text = "\n".join(f"記録{n}の第{p}段落。日米同盟と普天間について協議した。" for p in range(paragraphs))
+        lines.append(json.dumps({"id": f"r{n}", "title": f"会談{n}", "date": "2020-01-01", "text": text}))
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

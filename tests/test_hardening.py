@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import random
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from conftest import SEED, SEED_ID, run, search_json
+from conftest import READOUTS, SEED, SEED_ID, bulk_jsonl, info_counts, run, search_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.readout import ReadoutError, parse_readout
 from indexer.sources import SourceError, decode
 
-READOUTS = str(Path(sys.executable).with_name("readouts"))
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # --- queries ---------------------------------------------------------------------
@@ -258,27 +254,13 @@ def test_markup_in_readouts_survives_as_visible_text(hostile_client):
 # --- crashes, full disks, concurrency ----------------------------------------------------
 
 
-def _bulk(path: Path, records: int, paragraphs: int = 4) -> Path:
-    lines = []
-    for n in range(records):
-        text = "\n".join(f"記録{n}の第{p}段落。日米同盟と普天間について協議した。" for p in range(paragraphs))
-        lines.append(json.dumps({"id": f"r{n}", "title": f"会談{n}", "date": "2020-01-01", "text": text}))
-    path.write_text("\n".join(lines), "utf-8")
-    return path
-
-
-def _counts(index_dir: Path) -> tuple[int, int]:
-    output = run("info", "--index-dir", index_dir).output
-    return int(output.split("readouts:")[1].split()[0]), int(output.split("paragraphs:")[1].split()[0])
-
-
 def test_random_kills_over_many_runs_never_leave_a_half_readout(tmp_path):
     folder = tmp_path / "readouts"
     folder.mkdir()
     shutil.copy(SEED, folder)
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)
-    bulk = _bulk(tmp_path / "bulk.jsonl", 400)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 400)
     rng = random.Random(20261126)
     env = {**os.environ, "READOUTS_COMMIT_EVERY": "40"}
     kills = 0
@@ -300,7 +282,7 @@ def test_random_kills_over_many_runs_never_leave_a_half_readout(tmp_path):
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait()
-        readouts, paragraphs = _counts(index_dir)
+        readouts, paragraphs = info_counts(index_dir)
         assert paragraphs == 27 + 4 * (readouts - 1), f"attempt {attempt}: a readout is half there"
         assert search_json(index_dir, "普天間飛行場")["total"] == 1
         if readouts > 1:
@@ -309,7 +291,7 @@ def test_random_kills_over_many_runs_never_leave_a_half_readout(tmp_path):
     assert kills >= 6
     finished = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0
-    assert _counts(index_dir) == (401, 27 + 1600)
+    assert info_counts(index_dir) == (401, 27 + 1600)
 
 
 @pytest.fixture
@@ -330,7 +312,7 @@ def small_disk(tmp_path):
 def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(tmp_path, small_disk):
     index_dir = small_disk / "ix"
     assert run("index", SEED, "--index-dir", index_dir).exit_code == 0
-    bulk = _bulk(tmp_path / "bulk.jsonl", 3000, paragraphs=6)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 3000, paragraphs=6)
     # A real process: Whoosh leaves files open when a write fails half-way,
     # which only matters to a process that goes on running.
     result = subprocess.run(
@@ -354,7 +336,7 @@ def test_searches_while_indexing_see_whole_readouts_only(tmp_path):
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
-    bulk = _bulk(tmp_path / "bulk.jsonl", 300, paragraphs=5)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 300, paragraphs=5)
     env = {**os.environ, "READOUTS_COMMIT_EVERY": "30"}
     indexer = subprocess.Popen(
         [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(index_dir)],
@@ -397,11 +379,11 @@ def test_two_indexers_at_once_both_finish_and_agree(tmp_path):
     folder = tmp_path / "readouts"
     folder.mkdir()
     shutil.copy(SEED, folder)
-    bulk = _bulk(tmp_path / "bulk.jsonl", 200)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 200)
     args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(tmp_path / "ix")]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outputs = [process.communicate(timeout=300) for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0]
     assert any("waiting for it to finish" in err for _, err in outputs)
-    assert _counts(tmp_path / "ix") == (201, 27 + 800)
+    assert info_counts(tmp_path / "ix") == (201, 27 + 800)

@@ -12,16 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, SEED, SEED_ID, hit_keys, run, search_json
-
-READOUTS = str(Path(sys.executable).with_name("readouts"))
-
-
-def info_counts(index_dir: Path) -> tuple[int, int]:
-    output = run("info", "--index-dir", index_dir).output
-    readouts = int(output.split("readouts:")[1].split()[0])
-    paragraphs = int(output.split("paragraphs:")[1].split()[0])
-    return readouts, paragraphs
+from conftest import READOUTS, SAMPLES, SEED, SEED_ID, bulk_jsonl, hit_keys, info_counts, run, search_json
 
 
 @pytest.fixture
@@ -197,15 +188,6 @@ def test_only_one_whoosh_distribution_is_installed():
 # --- concurrency and crashes: real processes -----------------------------------
 
 
-def big_jsonl(path: Path, records: int, paragraphs: int) -> Path:
-    lines = []
-    for n in range(records):
-        text = "\n".join(f"記録{n}の第{p}段落。日米同盟と普天間について協議した。" for p in range(paragraphs))
-        lines.append(json.dumps({"id": f"r{n}", "title": f"会談{n}", "date": "2020-01-01", "text": text}))
-    path.write_text("\n".join(lines), "utf-8")
-    return path
-
-
 def test_second_indexer_waits_for_the_first(folder, tmp_path):
     holder = subprocess.Popen(
         [
@@ -240,7 +222,7 @@ def test_second_indexer_waits_for_the_first(folder, tmp_path):
 def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay, workers):
     index = tmp_path / "ix"
     run("index", folder, "--index-dir", index)
-    bulk = big_jsonl(tmp_path / "bulk.jsonl", records=600, paragraphs=4)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", records=600, paragraphs=4)
     env = {**os.environ, "READOUTS_COMMIT_EVERY": "75"}
     args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(index), "--workers", str(workers)]
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -258,7 +240,7 @@ def test_kill_9_while_indexing_leaves_a_consistent_index(folder, tmp_path, delay
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path):
-    bulk = big_jsonl(tmp_path / "bulk.jsonl", records=250, paragraphs=1)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", records=250, paragraphs=1)
     command = f"{READOUTS} index {bulk} --index-dir {tmp_path / 'ix'} --workers 1"
     # `script` runs the command on a pseudo-terminal, as a user's shell would.
     on_terminal = subprocess.run(

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -15,15 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
-
-READOUTS = str(Path(sys.executable).with_name("readouts"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from conftest import READOUTS, SAMPLES, free_port
 
 
 def get(url: str) -> tuple[int, str]:
