@@ -32,9 +32,10 @@ from indexer.normalize import fold
 _INFLECTED = frozenset({"動詞", "形容詞", "助動詞"})
 # Parts of speech that carry no searchable meaning of their own.
 _SKIPPED = frozenset({"補助記号", "空白"})
-# Tokens a query word may end with and still mean the same thing: 述べました
-# should find 述べた, so the trailing ました is not required.
-_TRAILING_FUNCTION_WORDS = frozenset({"助動詞", "助詞"})
+# What a query word may end with and still mean the same thing: particles, and
+# the auxiliaries of politeness and tense (述べました should find 述べた), but
+# not negation or any other auxiliary that changes the meaning (存在しない).
+_DROPPABLE_AUXILIARIES = frozenset({"ます", "た", "です", "だ"})
 
 _local = threading.local()
 _MECABRC = Path(__file__).with_name("mecabrc")
@@ -56,7 +57,7 @@ class WordToken:
     term: str
     start: int
     end: int
-    function_word: bool
+    droppable: bool  # may be left off the end of a query word
 
 
 def word_tokens(folded: str) -> list[WordToken]:
@@ -79,7 +80,8 @@ def word_tokens(folded: str) -> list[WordToken]:
             base = feature.orthBase
             if base and base != "*":
                 term = fold(base)
-        tokens.append(WordToken(term, start, offset, pos1 in _TRAILING_FUNCTION_WORDS))
+        droppable = pos1 == "助詞" or (pos1 == "助動詞" and term in _DROPPABLE_AUXILIARIES)
+        tokens.append(WordToken(term, start, offset, droppable))
     return tokens
 
 
@@ -114,11 +116,11 @@ def word_terms(text: str) -> list[str]:
 def query_word_terms(word: str) -> list[str]:
     """Terms a query word must match as a phrase.
 
-    Trailing particles and auxiliaries are dropped when a content word remains,
-    so 述べました asks for 述べる and finds 述べた and 述べ.
+    Trailing particles and auxiliaries of politeness and tense are dropped when
+    a content word remains, so 述べました asks for 述べる and finds 述べた and 述べ.
     """
     tokens = word_tokens(fold(word))
-    while len(tokens) > 1 and tokens[-1].function_word:
+    while len(tokens) > 1 and tokens[-1].droppable:
         tokens.pop()
     return [token.term for token in tokens]
 
