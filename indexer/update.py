@@ -99,9 +99,7 @@ def prepare(source: Source) -> Prepared | SourceError:
             contexts.append((context.words, context.bigrams))
     except Exception as error:
         return SourceError(source.origin, f"cannot be analyzed ({error})")
-    # The raw bytes are not needed past this point; don't ship them back.
-    slim = Source(source.doc_id, source.origin, source.content_hash, ())
-    return Prepared(slim, readout, tuple(texts), tuple(contexts))
+    return Prepared(source, readout, tuple(texts), tuple(contexts))
 
 
 def _analyzed(text: str, terms: tuple[list[str], list[tuple[int, str]]]) -> AnalyzedText:
@@ -230,10 +228,10 @@ def _write_shard_in_worker(sources: list[Source]) -> ShardResult:
     return _write_shard(_worker_ix, sources, _worker_progress)
 
 
-def _write_round(ix, sources, pool, progress, on_tick) -> list[ShardResult]:
+def _write_round(ix, sources, pool, workers, progress, on_tick) -> list[ShardResult]:
     if pool is None:
         return [_write_shard(ix, sources, progress, on_tick)]
-    pending = pool.map_async(_write_shard_in_worker, _shards(sources, pool._processes), chunksize=1)
+    pending = pool.map_async(_write_shard_in_worker, _shards(sources, workers), chunksize=1)
     while not pending.ready():
         pending.wait(0.2)
         on_tick()
@@ -304,6 +302,38 @@ def _choose_workers(sources: list[Source], workers: int | None) -> int:
     return (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
+def _plan(
+    paths: Iterable[Path], existing: dict[str, str], summary: Summary
+) -> tuple[list[Source], list[str]]:
+    """What to write (new and changed readouts) and what to delete (vanished ones).
+
+    Unchanged readouts and failures are counted into `summary` on the way.
+    """
+    seen: dict[str, str] = {}
+    todo: list[Source] = []
+    known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
+    for found in find_sources(list(paths), known):
+        if isinstance(found, SourceError):
+            summary.failures.append(found)
+            if found.doc_id is not None:
+                seen.setdefault(found.doc_id, found.origin)
+            continue
+        if found.doc_id in seen:
+            summary.failures.append(
+                SourceError(
+                    found.origin,
+                    f"has the same document id {found.doc_id!r} as {seen[found.doc_id]}; rename one of them",
+                )
+            )
+            continue
+        seen[found.doc_id] = found.origin
+        if existing.get(found.doc_id) == found.content_hash:
+            summary.unchanged += 1
+        else:
+            todo.append(found)
+    return todo, [doc_id for doc_id in existing if doc_id not in seen]
+
+
 def update_index(
     root: Path,
     paths: Iterable[Path],
@@ -331,30 +361,7 @@ def update_index(
             ix, directory = open_index(root)
             existing = indexed_readouts(ix)
 
-        seen: dict[str, str] = {}
-        todo: list[Source] = []
-        known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-        for found in find_sources(list(paths), known):
-            if isinstance(found, SourceError):
-                summary.failures.append(found)
-                if found.doc_id is not None:
-                    seen.setdefault(found.doc_id, found.origin)
-                continue
-            if found.doc_id in seen:
-                summary.failures.append(
-                    SourceError(
-                        found.origin,
-                        f"has the same document id {found.doc_id!r} as {seen[found.doc_id]}; rename one of them",
-                    )
-                )
-                continue
-            seen[found.doc_id] = found.origin
-            if existing.get(found.doc_id) == found.content_hash:
-                summary.unchanged += 1
-            else:
-                todo.append(found)
-        vanished = [doc_id for doc_id in existing if doc_id not in seen]
-
+        todo, vanished = _plan(paths, existing, summary)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)
@@ -374,7 +381,7 @@ def update_index(
         try:
             delete = list(vanished)
             for sources in _rounds(todo):
-                results = _write_round(ix, sources, pool, progress, tick)
+                results = _write_round(ix, sources, pool, count, progress, tick)
                 written = [doc_id for result in results for doc_id in result.written]
                 delete += [doc_id for doc_id in written if doc_id in existing]
                 _commit(ix, delete, [r.segment for r in results if r.segment is not None])
