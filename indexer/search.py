@@ -238,15 +238,15 @@ class Library:
             origin=fields.get("origin", ""),
         )
 
-    def readouts(self, limit: int | None = None) -> list[ReadoutSummary]:
-        """Readouts in the index, newest first."""
+    def readouts(self, limit: int = 100) -> tuple[list[ReadoutSummary], int]:
+        """The newest `limit` readouts in the index, and how many there are in all."""
         searcher = self._searcher()
         results = searcher.search(
             q.Term("kind", "readout"),
             limit=limit,
             sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("doc_id")],
         )
-        return [self._summary(hit.fields()) for hit in results]
+        return [self._summary(hit.fields()) for hit in results], len(results)
 
     def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
         """One whole readout, with the words of `query` marked."""

@@ -242,3 +242,16 @@ def test_query_is_escaped_everywhere(client):
     page = client.get("/search", query_string={"q": attack}).get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_home_lists_at_most_the_configured_number_of_readouts(index_dir):
+    from webapp import create_app
+
+    page = (
+        create_app({"INDEX_DIR": str(index_dir), "HOME_READOUTS": 2})
+        .test_client()
+        .get("/")
+        .get_data(as_text=True)
+    )
+    assert len(re.findall(r'<time datetime="\d{4}-\d{2}-\d{2}">', page)) == 2
+    assert "4 件のうち新しい 2 件" in page

@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(default_index_dir()),
         SITE_NAME="readouts 会談概要検索",
         FEED_ENTRIES=50,
+        HOME_READOUTS=100,
         MAX_CONTENT_LENGTH=16 * 1024,
     )
     app.config.from_pyfile("config.py", silent=True)

@@ -36,8 +36,8 @@ def _run(params: SearchParams) -> Results:
 
 @route("/")
 def home():
-    readouts = get_library().readouts()
-    return render_template("home.html", readouts=readouts, params=SearchParams())
+    readouts, total = get_library().readouts(limit=current_app.config["HOME_READOUTS"])
+    return render_template("home.html", readouts=readouts, total=total, params=SearchParams())
 
 
 @route("/search")
