@@ -162,7 +162,7 @@ def test_snippets_are_cut_near_punctuation_and_bounded(index_dir):
 def test_plain_output_lists_sections(index_dir):
     result = run("search", "普天間", "--index-dir", index_dir)
     assert result.exit_code == 0
-    assert "1 paragraphs match 普天間" in result.output
+    assert "1 paragraph matches 普天間" in result.output
     assert "1.(2)(イ)" in result.output and "日米関係 › 安全保障" in result.output
 
 
