@@ -160,7 +160,9 @@ def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc
         return
     render = _terminal if sys.stdout.isatty() else _plain
     first = (results.page - 1) * results.per_page
-    click.echo(f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}")
+    click.echo(
+        f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
+    )
     for number, hit in enumerate(results.hits, first + 1):
         date = hit.date.isoformat() if hit.date else "----------"
         section = hit.section or "(lead)"

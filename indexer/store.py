@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import importlib.metadata
 import json
 import os
 import shutil
@@ -70,12 +71,19 @@ def read_meta(directory: Path) -> dict:
         return {}
 
 
+def analyzer_versions() -> dict[str, str]:
+    """What the index terms depend on besides our code: the tagger and its dictionary."""
+    return {name: importlib.metadata.version(name) for name in ("fugashi", "unidic-lite")}
+
+
 def check_compatible(directory: Path, root: Path) -> None:
-    version = read_meta(directory).get("format")
-    if version != FORMAT_VERSION:
+    meta = read_meta(directory)
+    found = (meta.get("format"), meta.get("analyzer"))
+    expected = (FORMAT_VERSION, analyzer_versions())
+    if found != expected:
         raise IndexIncompatible(
             f"the index at {root} was built by an incompatible version of readouts "
-            f"(index format {version}, this version reads {FORMAT_VERSION}); "
+            f"(index format {found[0]} with {found[1]}; this version reads {expected[0]} with {expected[1]}); "
             f"run `readouts index --rebuild --index-dir {root}`"
         )
 
@@ -100,7 +108,11 @@ def create_generation(root: Path) -> Path:
     directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     directory.chmod(0o755)
     whoosh_index.create_in(str(directory), make_schema())
-    meta = {"format": FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    meta = {
+        "format": FORMAT_VERSION,
+        "analyzer": analyzer_versions(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     _write_atomically(directory / META_FILE, json.dumps(meta))
     return directory
 

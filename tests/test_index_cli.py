@@ -146,10 +146,15 @@ def test_duplicate_document_ids_are_reported(folder, tmp_path):
     assert info_counts(tmp_path / "ix") == (1, 27)
 
 
-def test_incompatible_index_says_to_rebuild(folder, tmp_path):
+@pytest.mark.parametrize(
+    "change",
+    [{"format": 0}, {"analyzer": {"fugashi": "1.5.2", "unidic-lite": "0.0.1"}}],
+    ids=["older index format", "another dictionary"],
+)
+def test_incompatible_index_says_to_rebuild(folder, tmp_path, change):
     run("index", folder, "--index-dir", tmp_path / "ix")
     meta = next((tmp_path / "ix").glob("index-*/readouts-index.json"))
-    meta.write_text(json.dumps({"format": 0}), "utf-8")
+    meta.write_text(json.dumps({**json.loads(meta.read_text("utf-8")), **change}), "utf-8")
     for args in (("search", "日米"), ("index", folder)):
         result = run(*args, "--index-dir", tmp_path / "ix")
         assert result.exit_code == 1
