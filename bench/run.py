@@ -51,6 +51,7 @@ FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委�
 SIZES = {"quick": 400, "fa": None, "full": None}
 ENGINES = ("readouts", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
 REPEATS = 3
+RUN = f"{int(time.time()) % 100_000:05d}"  # makes the new readouts' words unique to this run
 
 
 # --- data ----------------------------------------------------------------------
@@ -229,9 +230,16 @@ def disk_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def in_child(function: str, engine: str, work: Path) -> tuple[dict, int]:
-    """Run build_engine or query_engine in a child; returns its result and peak RSS (KB)."""
+def in_child(function: str, engine: str, work: Path) -> tuple[dict, int | None]:
+    """Run build_engine or query_engine in a child; returns its result and peak RSS (KB).
+
+    The result is kept in the work directory: with --work, a run that was
+    interrupted reuses the steps it had finished.
+    """
     out = work / f"{engine}.{function}.json"
+    if out.exists():
+        saved = json.loads(out.read_text("utf-8"))
+        return saved, saved.get("peak_kb")
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.run import *; "
         f"json.dump({function}(sys.argv[2], Path(sys.argv[3])), open(sys.argv[4], 'w'))"
@@ -240,8 +248,12 @@ def in_child(function: str, engine: str, work: Path) -> tuple[dict, int]:
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
+        out.unlink(missing_ok=True)
         raise RuntimeError(f"{function} {engine} failed with status {process.returncode}")
-    return json.loads(out.read_text("utf-8")), usage.ru_maxrss
+    result = json.loads(out.read_text("utf-8"))
+    result["peak_kb"] = usage.ru_maxrss
+    out.write_text(json.dumps(result), "utf-8")
+    return result, usage.ru_maxrss
 
 
 # --- readouts as a service -------------------------------------------------------
@@ -292,7 +304,7 @@ def load_test(base: str, queries: list[str], clients: int = 8, per_client: int =
 
 
 def new_readout(folder: Path, n: int) -> str:
-    word = f"新規会談{n:04d}号"
+    word = f"新規会談{RUN}{n:04d}号"
     (folder / f"bench-new-{n:04d}.txt").write_text(
         f"{word}（概要）\n令和８年１１月２６日\n外務省\n本日、{word}が行われた。\n", "utf-8"
     )
@@ -304,16 +316,15 @@ def service_figures(work: Path, queries: list[str]) -> dict:
 
     index_dir = work / "readouts"
     extra = work / "extra"
-    extra.mkdir(exist_ok=True)
+    shutil.rmtree(extra, ignore_errors=True)
+    extra.mkdir()
     figures = {}
-
-    # Nothing changed: how long `readouts index` takes to find that out.
+    corpus_only = [READOUTS, "index", str(work / "corpus.jsonl"), "--index-dir", str(index_dir)]
+    # Back to exactly the corpus (a resumed run may have added readouts), then
+    # time a run where nothing changed.
+    subprocess.run(corpus_only, stdout=subprocess.DEVNULL, check=True)
     started = time.perf_counter()
-    subprocess.run(
-        [READOUTS, "index", str(work / "corpus.jsonl"), "--index-dir", str(index_dir)],
-        stdout=subprocess.DEVNULL,
-        check=True,
-    )
+    subprocess.run(corpus_only, stdout=subprocess.DEVNULL, check=True)
     figures["unchanged_rerun_s"] = time.perf_counter() - started
 
     # One new readout: from running `readouts index` to finding it.
@@ -340,7 +351,8 @@ def service_figures(work: Path, queries: list[str]) -> dict:
     try:
         for _ in range(300):
             try:
-                urllib.request.urlopen(base + "/", timeout=2).close()
+                # A page that does not touch the index: polling must not load the server.
+                urllib.request.urlopen(base + "/opensearch.xml", timeout=2).close()
                 break
             except OSError:
                 time.sleep(0.1)
@@ -457,18 +469,29 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
     parser.add_argument("--no-service", action="store_true", help="skip the HTTP and new-readout figures")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep builds and results here, and reuse what a previous run left",
+    )
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
 
-    work = Path(tempfile.mkdtemp(prefix="readouts-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="readouts-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         print(f"loading {args.size} from {args.corpus}", flush=True)
-        records = load_records(args.corpus, args.size)
-        with open(work / "corpus.jsonl", "w", encoding="utf-8") as stream:
-            for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        paragraphs = paragraphs_of(records)
-        (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False), "utf-8")
+        if (work / "paragraphs.json").exists():
+            records = [json.loads(line) for line in (work / "corpus.jsonl").open(encoding="utf-8")]
+            paragraphs = [tuple(p) for p in json.loads((work / "paragraphs.json").read_text("utf-8"))]
+        else:
+            records = load_records(args.corpus, args.size)
+            with open(work / "corpus.jsonl", "w", encoding="utf-8") as stream:
+                for record in records:
+                    stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            paragraphs = paragraphs_of(records)
+            (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False), "utf-8")
         chars = sum(len(text) for _, _, text in paragraphs)
         queries = load_queries()
         truth = ground_truth(paragraphs, queries)
@@ -492,7 +515,7 @@ def main() -> None:
             rows[engine] = {
                 "build_s": built["seconds"],
                 "disk_mb": disk_size(store) / 1e6,
-                "peak_mb": peak / 1024,
+                "peak_mb": peak / 1024 if peak else float("nan"),
                 **percentiles(queried["latencies_ms"]),
                 "recall": hit / total if total else 1.0,
                 "complete": sum(1 for v in per_query.values() if v == 1.0),
@@ -508,7 +531,8 @@ def main() -> None:
         print(text)
         print(f"saved to {path}")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
