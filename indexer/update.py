@@ -47,6 +47,10 @@ MERGE_AT = 4
 # Memory for the writer's posting buffer: below this, Whoosh spills postings to
 # disk one pickle at a time, which costs more than the analysis itself.
 WRITER_MB = 1024
+# Segments stay as separate files. Whoosh reads a file inside a compound
+# segment by copying all of it into a BytesIO (filedb/structfile.py BufferFile):
+# on the whole Diet corpus every searcher opened in 2.3 s and held 3.7 GB.
+COMPOUND = False
 # Below this much text, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 4_000_000
 
@@ -176,7 +180,7 @@ def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) 
     commit deletes.
     """
     result = ShardResult(None, [], [], 0)
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=COMPOUND)
     try:
         for source in sources:
             item = prepare(source)
@@ -240,7 +244,7 @@ def _write_round(ix, sources, pool, workers, progress, on_tick) -> list[ShardRes
 
 def _commit(ix: Index, delete: list[str], segments: list) -> None:
     """One atomic commit: delete old versions, add the new segments."""
-    writer = ix.writer(limitmb=WRITER_MB)
+    writer = ix.writer(limitmb=WRITER_MB, compound=COMPOUND)
     try:
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
