@@ -142,17 +142,17 @@ def _iso_date(value: str | None) -> datetime.date | None:
 def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id) -> None:
     """Print the paragraphs that best match QUERY, with their section numbers."""
     text = " ".join(query)
-    library = Library(resolve_index_dir(index_dir))
     try:
-        results = library.search(
-            text,
-            page=page,
-            per_page=limit,
-            sort=sort,
-            date_from=_iso_date(date_from),
-            date_to=_iso_date(date_to),
-            doc_id=doc_id,
-        )
+        with Library(resolve_index_dir(index_dir)) as library:
+            results = library.search(
+                text,
+                page=page,
+                per_page=limit,
+                sort=sort,
+                date_from=_iso_date(date_from),
+                date_to=_iso_date(date_to),
+                doc_id=doc_id,
+            )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -196,7 +196,8 @@ def info(index_dir: Path | None) -> None:
     root = resolve_index_dir(index_dir)
     click.echo(f"index:        {root}")
     try:
-        stats = Library(root).stats()
+        with Library(root) as library:
+            stats = library.stats()
         click.echo(f"  directory:  {stats.directory}")
         click.echo(f"  created:    {stats.created}")
         click.echo(f"  readouts:   {stats.readouts}")

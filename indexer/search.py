@@ -124,6 +124,8 @@ class Library:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._local = threading.local()
+        self._open: dict[int, Searcher] = {}  # thread ident → its searcher
+        self._lock = threading.Lock()
 
     def _searcher(self) -> Searcher:
         local = self._local
@@ -137,13 +139,33 @@ class Library:
         ix, directory = open_index(self.root)
         local.searcher = ix.searcher(weighting=TieredBM25F())
         local.directory = directory
+        self._register(local.searcher)
         return local.searcher
 
+    def _register(self, searcher: Searcher) -> None:
+        """Remember every thread's searcher, closing those of threads that ended.
+
+        Searchers hold open files; a thread that ends cannot close its own.
+        """
+        alive = {thread.ident for thread in threading.enumerate()}
+        with self._lock:
+            for ident in [ident for ident in self._open if ident not in alive]:
+                self._open.pop(ident).close()
+            self._open[threading.get_ident()] = searcher
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def close(self) -> None:
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            cached.close()
-            self._local.searcher = None
+        """Close every thread's searcher; the next search opens a new one."""
+        with self._lock:
+            for searcher in self._open.values():
+                searcher.close()
+            self._open.clear()
+        self._local = threading.local()
 
     def search(
         self,

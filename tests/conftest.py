@@ -81,8 +81,11 @@ def index_dir(tmp_path_factory, corpus_dir) -> Path:
 @pytest.fixture(scope="session")
 def app(index_dir):
     from webapp import create_app
+    from webapp.library import close_library
 
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    yield app
+    close_library(app)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from indexer.readout import ReadoutError, parse_readout
 from indexer.sources import SourceError, decode
+from webapp.library import close_library
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -223,7 +224,9 @@ def hostile_client(tmp_path_factory):
     (folder / "hostile.txt").write_text(HOSTILE, "utf-8")
     index_dir = tmp_path_factory.mktemp("hostile-ix")
     assert run("index", folder, "--index-dir", index_dir).exit_code == 0
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    yield app.test_client()
+    close_library(app)
 
 
 def test_api_gives_plain_text_fields_and_an_escaped_html_snippet(hostile_client):
@@ -370,6 +373,7 @@ def test_searches_while_indexing_see_whole_readouts_only(tmp_path):
     for thread in threads:
         thread.join()
     assert indexer.wait() == 0
+    close_library(app)
     assert requests > 20
     assert errors == []
     assert partial == []

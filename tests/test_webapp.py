@@ -246,12 +246,10 @@ def test_query_is_escaped_everywhere(client):
 
 def test_home_lists_at_most_the_configured_number_of_readouts(index_dir):
     from webapp import create_app
+    from webapp.library import close_library
 
-    page = (
-        create_app({"INDEX_DIR": str(index_dir), "HOME_READOUTS": 2})
-        .test_client()
-        .get("/")
-        .get_data(as_text=True)
-    )
+    app = create_app({"INDEX_DIR": str(index_dir), "HOME_READOUTS": 2})
+    page = app.test_client().get("/").get_data(as_text=True)
+    close_library(app)
     assert len(re.findall(r'<time datetime="\d{4}-\d{2}-\d{2}">', page)) == 2
     assert "4 件のうち新しい 2 件" in page

@@ -17,3 +17,8 @@ def init_app(app: Flask) -> None:
 
 def get_library() -> Library:
     return current_app.extensions["readouts_library"]
+
+
+def close_library(app: Flask) -> None:
+    """Close the index files the app holds open (tests, and embedding apps that shut down)."""
+    app.extensions["readouts_library"].close()
