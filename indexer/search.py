@@ -26,7 +26,8 @@ from indexer.schema import TieredBM25F
 from indexer.store import current_dir, open_index, read_meta
 
 MAX_PER_PAGE = 100
-MAX_PAGE = 1000
+# Deep pages cost as much as collecting every hit before them: cap the depth.
+MAX_RESULT_WINDOW = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +179,8 @@ class Library:
         date_to: datetime.date | None = None,
         doc_id: str | None = None,
     ) -> Results:
-        page = min(max(page, 1), MAX_PAGE)
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
         query = to_whoosh(parsed)
         if query is q.NullQuery:
@@ -275,6 +276,11 @@ class Library:
         answer = [self._summary(hit.fields()) for hit in results], len(results)
         self._local.readouts = (key, answer)
         return answer
+
+    def summary(self, doc_id: str) -> ReadoutSummary | None:
+        """A readout's title, date, issuer and origin, without its paragraphs."""
+        record = self._searcher().document(key=doc_id, kind="readout")
+        return None if record is None else self._summary(record)
 
     def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
         """One whole readout, with the words of `query` marked."""

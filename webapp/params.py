@@ -8,11 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from indexer.query import MAX_QUERY_CHARS
+from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 
-MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
-# Deep pages cost as much as collecting every hit before them: cap the depth.
-MAX_RESULT_WINDOW = 10_000
 SORTS = ("relevance", "date")
 _DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
 

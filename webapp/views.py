@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from indexer.export import hit_url, results_json
-from indexer.search import Results
+from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
 from webapp.library import get_library
 from webapp.params import BadParameter, SearchParams, parse_search_params
@@ -52,11 +53,11 @@ def search():
     results = _run(params) if params.q else None
     pages = 0
     if results is not None:
-        pages = min(-(-results.total // params.per_page), 10_000 // params.per_page)
+        pages = min(-(-results.total // params.per_page), MAX_RESULT_WINDOW // params.per_page)
     doc_title = None
     if params.doc:
-        view = get_library().readout(params.doc)
-        doc_title = view.summary.title if view else params.doc
+        summary = get_library().summary(params.doc)
+        doc_title = summary.title if summary else params.doc
     return render_template(
         "search.html", params=params, results=results, pages=pages, hit_url=hit_url, doc_title=doc_title
     )
@@ -77,9 +78,7 @@ def feed():
         params = parse_search_params(request.args)
     except BadParameter as error:
         return error_response(400, str(error))
-    params = SearchParams(
-        params.q, 1, current_app.config["FEED_ENTRIES"], "date", params.date_from, params.date_to, params.doc
-    )
+    params = dataclasses.replace(params, page=1, per_page=current_app.config["FEED_ENTRIES"], sort="date")
     results = _run(params) if params.q else None
     ElementTree.register_namespace("", ATOM)
     root = ElementTree.Element(f"{{{ATOM}}}feed")
