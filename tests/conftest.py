@@ -59,6 +59,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A user's readout folder holding the seed."""
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     """The seed and the samples side by side, as a user's readout folder."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import shutil
 import signal
 import subprocess
 import threading
@@ -179,10 +178,7 @@ def test_deeply_numbered_huge_readout_is_indexed(tmp_path):
         ),
     ],
 )
-def test_bad_readouts_are_named_and_the_rest_is_untouched(tmp_path, name, content, reason):
-    folder = tmp_path / "readouts"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
+def test_bad_readouts_are_named_and_the_rest_is_untouched(folder, tmp_path, name, content, reason):
     run("index", folder, "--index-dir", tmp_path / "ix")
     (folder / name).write_bytes(content)
     result = run("index", folder, "--index-dir", tmp_path / "ix")
@@ -257,10 +253,7 @@ def test_markup_in_readouts_survives_as_visible_text(hostile_client):
 # --- crashes, full disks, concurrency ----------------------------------------------------
 
 
-def test_random_kills_over_many_runs_never_leave_a_half_readout(tmp_path):
-    folder = tmp_path / "readouts"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
+def test_random_kills_over_many_runs_never_leave_a_half_readout(folder, tmp_path):
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)
     bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 400)
@@ -330,12 +323,9 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(tmp_path, small_d
     assert search_json(index_dir, "普天間")["hits"][0]["doc_id"] == SEED_ID
 
 
-def test_searches_while_indexing_see_whole_readouts_only(tmp_path):
+def test_searches_while_indexing_see_whole_readouts_only(folder, tmp_path):
     from webapp import create_app
 
-    folder = tmp_path / "readouts"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
@@ -379,10 +369,7 @@ def test_searches_while_indexing_see_whole_readouts_only(tmp_path):
     assert partial == []
 
 
-def test_two_indexers_at_once_both_finish_and_agree(tmp_path):
-    folder = tmp_path / "readouts"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
+def test_two_indexers_at_once_both_finish_and_agree(folder, tmp_path):
     bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 200)
     args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(tmp_path / "ix")]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

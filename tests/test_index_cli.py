@@ -9,18 +9,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from conftest import READOUTS, SAMPLES, SEED, SEED_ID, bulk_jsonl, hit_keys, info_counts, run, search_json
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    folder = tmp_path / "readouts"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
-    return folder
 
 
 def test_first_run_adds_and_second_run_skips(folder, tmp_path):
