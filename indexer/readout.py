@@ -1,17 +1,23 @@
-"""Parse a readout's text into its title, date, issuer and numbered paragraphs.
+"""Parse a readout's text into its category, title, date and numbered paragraphs.
 
 A pure function from text to a `Readout`: no files, no index. It understands the
 layouts the Ministry publishes in:
 
+- text copied from a web page: a category line above the title, photo captions,
+  one paragraph per line (with or without blank lines between them), half-width
+  numbering (`1 `, `1.`, `(1)`), `- ` bullets, navigation and footers;
 - text extracted from a PDF, where every printed line is followed by a blank
-  line and words are split across lines and page breaks (抑／止力, 日米同／盟);
-- text taken from a web page, one paragraph per line.
+  line and words are split across lines and page breaks (抑／止力, 日米同／盟).
 
-Sections have up to four levels, `１．` or `１　`, `（１）`, `（ア）`, `ａ`. A numbered
-line is either a heading (`（５）超電導リニア技術（マグレブ）`) or the start of a
-paragraph (`（１）両首脳は、…`); body text under a heading with no number of its
-own belongs to that heading's section. Inline ①②③ stay inside their paragraph,
-and （了） ends the text.
+The two are told apart by what the lines look like, not by blank lines alone:
+PDF lines are hard-wrapped at a fixed width and mostly end inside a sentence.
+
+Sections have up to six levels: `I.`, `1.`/`1 `/`１．`/`１　`, `(1)`, `(ア)`/`ア `,
+`a`, `①`. A numbered line is either a heading (`(5)超電導リニア技術（マグレブ）`)
+or the start of a paragraph (`(1)両首脳は、…`); body text under a heading with
+no number of its own belongs to that heading's section. A number alone on its
+line numbers what follows. Inline ①②③ stay inside their paragraph, and （了）
+ends the text.
 """
 
 from __future__ import annotations
@@ -20,6 +26,21 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from indexer.header import parse_date, split_header, title_from_lead
+from indexer.lines import (
+    CREDIT,
+    MEETING_NOUN,
+    Line,
+    caption_names,
+    is_caption,
+    is_footer,
+    is_navigation,
+    is_short_label,
+    split_lines,
+)
+
+__all__ = ["Heading", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
 
 
 class ReadoutError(ValueError):
@@ -54,178 +75,270 @@ class Readout:
     issuer: str
     paragraphs: tuple[Paragraph, ...]
     headings: tuple[Heading, ...] = field(default=())
-
-
-# --- dates -------------------------------------------------------------------
-
-_ERA_OFFSETS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
-_ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_WESTERN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def parse_date(text: str) -> datetime.date | None:
-    """The first date in text: 平成２５年２月２２日, 令和元年…, 2013年2月22日 or 2013-02-22."""
-    text = unicodedata.normalize("NFKC", text)
-    for pattern in (_ERA_DATE, _WESTERN_DATE, _ISO_DATE):
-        match = pattern.search(text)
-        if not match:
-            continue
-        month, day = match.group(match.re.groups - 1, match.re.groups)
-        if pattern is _ERA_DATE:
-            era_year = 1 if match.group(2) == "元" else int(match.group(2))
-            year = _ERA_OFFSETS[match.group(1)] + era_year
-        else:
-            year = int(match.group(1))
-        try:
-            return datetime.date(year, int(month), int(day))
-        except ValueError:
-            return None
-    return None
+    category: str = ""  # the page's category line(s): a country, 報道発表, a minister
+    source_url: str = ""  # where the page was published, when known
+    warnings: tuple[str, ...] = ()  # what is missing but did not stop indexing
 
 
 # --- section numbers ---------------------------------------------------------
 
-_DIGITS = "0-9０-９"
-_KATAKANA = "ア-ンｱ-ﾝ"
-# (level, pattern); each pattern captures the printed label and the number.
+_KATAKANA = "ア-ン"
+_CIRCLED = "①-⑳"
+# (level, pattern) on the NFKC form of a line; group 1 is the number.
 _MARKERS = (
-    (1, re.compile(rf"^(([{_DIGITS}]+)(?:[．.](?![{_DIGITS}])\s*|　+))")),
-    (2, re.compile(rf"^([（(]([{_DIGITS}]+)[）)])")),
-    (3, re.compile(rf"^([（(]([{_KATAKANA}])[）)])")),
-    (4, re.compile(r"^(([ａ-ｚa-z])(?:[．.)）]\s*|　+))")),
+    (0, re.compile(r"^(IX|IV|V?I{1,3}|V|X)\.\s*")),
+    (1, re.compile(r"^(\d{1,2})(?:\.(?!\d)\s*|\s+|$)")),
+    (2, re.compile(r"^\((\d{1,2})\)\s*")),
+    (3, re.compile(rf"^\(([{_KATAKANA}])\)\s*|^([{_KATAKANA}])(?:\s+|\.\s*)(?=\S)")),
+    (4, re.compile(r"^([a-z])(?:[.)]\s*|\s+)(?=\S)")),
 )
-_END_MARKS = frozenset({"（了）", "(了)", "（以上）", "(以上)", "以上"})
+_END_MARKS = frozenset({"(了)", "(以上)", "以上"})
 _SENTENCE_END = ("。", "。」", "。）", "。)")
 _HEADING_MAX_CHARS = 40
+# Notes after the numbered paragraphs: 【参考】, [参考]これまでの経緯, (参考)….
+_NOTE = re.compile(r"^(?:【[^】]{1,12}】|\[参考\]|\(参考\))")
+_BULLET = re.compile(r"^[-・]\s*")
+# A line that cannot start a paragraph: it goes on the line before (link texts broke it).
+_CONTINUATION = re.compile(r"^(?:[)）/／、,。がをにのはとで]|(?:等|など)。?$)")
 
 
-def _marker(line: str) -> tuple[int, str, str, str] | None:
-    """(level, printed label, normalized number, rest of the line) or None."""
-    for level, pattern in _MARKERS:
-        match = pattern.match(line)
-        if match and line[match.end() :].strip():
-            number = unicodedata.normalize("NFKC", match.group(2))
-            return level, match.group(1).strip(), number, line[match.end() :].strip()
-    return None
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    level: int
+    label: str  # as printed
+    number: str  # normalized
+
+    @property
+    def part(self) -> str:
+        return {0: f"{self.number}.", 1: f"{self.number}.", 2: f"({self.number})", 3: f"({self.number})"}.get(
+            self.level, self.number
+        )
 
 
-def _section_part(level: int, number: str) -> str:
-    return {1: f"{number}.", 2: f"({number})", 3: f"({number})", 4: number}[level]
+def _original_prefix(text: str, norm_length: int) -> int:
+    """How many characters of text make up the first norm_length characters of its NFKC form."""
+    for size in range(len(text) + 1):
+        if len(unicodedata.normalize("NFKC", text[:size]).lstrip()) >= norm_length:
+            return size
+    return len(text)
+
+
+def _markers(line: Line, *, circled: bool) -> tuple[list[_Marker], str]:
+    """The section numbers that start a line (`1. (1)` holds two), and the text after them."""
+    markers: list[_Marker] = []
+    text, norm = line.text, line.norm
+    while norm:
+        if circled and re.match(f"[{_CIRCLED}]", text):
+            level, number, size, norm_size = 5, text[0], 1, len(unicodedata.normalize("NFKC", text[0]))
+        else:
+            for level, pattern in _MARKERS:
+                match = pattern.match(norm)
+                if match:
+                    number = next(group for group in match.groups() if group)
+                    norm_size = match.end()
+                    size = _original_prefix(text, norm_size)
+                    break
+            else:
+                break
+        if markers and level <= markers[-1].level:
+            if level == markers[-1].level and number == markers[-1].number:
+                markers.pop()  # `1. 1 本10日`: a list's number before the text's own
+            else:
+                break
+        markers.append(_Marker(level, text[:size].strip(), number))
+        text, norm = text[size:].strip(), norm[norm_size:].strip()
+    return markers, text
 
 
 # --- lines into blocks -------------------------------------------------------
 
 
-def _clean_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    # Split on newlines only: str.splitlines() would also split on characters
-    # such as U+0085 and U+2028 that can occur inside the text.
-    return [line.strip(" \t\u3000\f\v") for line in text.split("\n")]
-
-
-def _is_pdf_layout(lines: list[str]) -> bool:
-    """Text extracted from a PDF: most lines are followed by a blank line."""
-    followed = sum(1 for i, line in enumerate(lines[:-1]) if line and not lines[i + 1])
-    filled = sum(1 for line in lines if line)
-    return filled >= 4 and followed >= 0.6 * filled
-
-
-def _join(left: str, right: str) -> str:
-    """Join a hard-wrapped line to the next one, restoring the split word."""
-    if (
-        left
-        and right
-        and left[-1].isascii()
-        and left[-1].isalnum()
-        and right[0].isascii()
-        and right[0].isalnum()
-    ):
-        return f"{left} {right}"
-    return left + right
-
-
 @dataclass
 class _Block:
     lines: list[str]
-    marker: tuple[int, str, str, str] | None
+    markers: list[_Marker]
+    heading: bool = False
+    note: bool = False  # 【参考】 and the like: ends the numbered sections
 
     @property
     def text(self) -> str:
         text = ""
         for line in self.lines:
             text = _join(text, line)
-        return text
+        return text.strip()
+
+    @property
+    def level(self) -> int:
+        return self.markers[-1].level if self.markers else 99
 
 
-def _blocks(lines: list[str]) -> list[_Block]:
-    """Group body lines into logical blocks: a paragraph or a heading each."""
-    pdf = _is_pdf_layout(lines)
-    filled = sorted(len(line) for line in lines if line)
+def _join(left: str, right: str) -> str:
+    """Join a hard-wrapped line to the next one, restoring the split word."""
+    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
+
+
+def is_pdf_layout(lines: list[Line]) -> bool:
+    """Text extracted from a PDF: lines followed by blank lines, and hard-wrapped.
+
+    Web pages also separate paragraphs by blank lines, but their lines are whole
+    paragraphs that end a sentence; a PDF's are cut at the printed width.
+    """
+    filled = [line for line in lines if not line.blank]
+    followed = sum(1 for i, line in enumerate(lines[:-1]) if not line.blank and lines[i + 1].blank)
+    if len(filled) < 4 or followed < 0.6 * len(filled):
+        return False
+    text = [line.norm for line in filled if not is_caption(line)]
+    long = [line for line in text if len(line) >= 20]
+    if not long:
+        return False
+    unended = sum(1 for line in long if not line.endswith(_SENTENCE_END))
+    # A printed line holds about 40 characters; a web paragraph is one line of any length.
+    wide = sum(1 for line in text if len(line) > 60)
+    return unended >= 0.5 * len(long) and wide <= 0.1 * len(text)
+
+
+def _pdf_blocks(lines: list[Line]) -> list[_Block]:
+    """Join PDF lines into blocks: a paragraph or a heading each."""
+    filled = sorted(len(line.text) for line in lines if not line.blank)
     # The width of a full printed line: a line clearly shorter than that and
     # ending a sentence ends its paragraph even when the next has no number.
     full_width = filled[int(len(filled) * 0.9)] if filled else 0
+
+    def is_heading(block: _Block) -> bool:
+        if not block.markers or len(block.lines) > 1:
+            return False
+        rest = block.lines[0]
+        if len(rest) > _HEADING_MAX_CHARS or "。" in rest:
+            return False
+        # A full printed line is the first line of a wrapped paragraph.
+        return len(block.markers[0].label) + len(rest) < 0.8 * full_width
+
     blocks: list[_Block] = []
     for line in lines:
-        if not line:
+        if line.blank:
             continue
-        if line in _END_MARKS:
+        if line.norm in _END_MARKS:
             break
-        marker = _marker(line)
+        if re.fullmatch(r"[-‐−–—\s]*\d{1,3}[-‐−–—\s]*", line.norm):
+            continue  # a page number
+        markers, rest = _markers(line, circled=False)
         previous = blocks[-1] if blocks else None
-        continues = (
-            pdf
-            and marker is None
+        if (
+            not markers
             and previous is not None
-            and not _is_heading(previous, pdf, full_width)
+            and not is_heading(previous)
             and not (
-                previous.lines[-1].endswith(_SENTENCE_END) and len(previous.lines[-1]) < 0.8 * full_width
+                previous.lines[-1].endswith(_SENTENCE_END)
+                and len(previous.lines[-1]) + len(previous.markers[0].label if previous.markers else "")
+                < 0.8 * full_width
             )
-        )
-        if continues:
-            previous.lines.append(line)
+        ):
+            previous.lines.append(line.text)
         else:
-            blocks.append(_Block([line], marker))
+            blocks.append(_Block([rest], markers))
+    for block in blocks:
+        block.heading = is_heading(block)
     return blocks
 
 
-def _is_heading(block: _Block, pdf: bool, full_width: int) -> bool:
-    if block.marker is None or len(block.lines) > 1:
-        return False
-    rest = block.marker[3]
-    if len(rest) > _HEADING_MAX_CHARS or "。" in rest:
-        return False
-    # In a PDF, a full printed line is the first line of a wrapped paragraph.
-    return not (pdf and len(block.lines[0]) >= 0.8 * full_width)
-
-
-# --- header ------------------------------------------------------------------
-
-
-def _split_header(lines: list[str]) -> tuple[str, datetime.date | None, str, list[str]]:
-    """Title, date and issuer from the first lines; the rest is the body."""
-    filled = [i for i, line in enumerate(lines) if line]
-    if not filled:
-        raise ReadoutError("the file has no text")
-    title = lines[filled[0]]
-    date = None
-    issuer = ""
-    body_start = filled[0] + 1
-    for i in filled[1:4]:
-        line = lines[i]
-        if date is None and parse_date(line) and len(line) <= 30:
-            date = parse_date(line)
-        elif (
-            not issuer
-            and _marker(line) is None
-            and len(line.replace(" ", "").replace("\u3000", "")) <= 20
-            and not line.endswith("。")
-        ):
-            issuer = re.sub(r"[\s\u3000]+", "", line)
-        else:
+def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Block], list[str]]:
+    """One block per line of a web page, without furniture; and the meeting names in its captions."""
+    blocks: list[_Block] = []
+    caption_titles: list[str] = []
+    loose: list[_Block] = []  # short unnumbered lines since the last blank: captions if a credit follows
+    bullet_indent = None  # inside a `•` caption list, its indent
+    content = [line for line in lines if not line.blank]
+    for index, line in enumerate(lines):
+        if line.blank:
+            loose = []
+            continue
+        if line.norm in _END_MARKS or is_footer(line):
             break
-        body_start = i + 1
-    return title, date, issuer, lines[body_start:]
+        if bullet_indent is not None and line.indent > bullet_indent and is_short_label(line):
+            caption_titles.extend(caption_names(line))
+            continue
+        bullet_indent = None
+        if is_navigation(line):
+            continue
+        if is_caption(line):
+            caption_titles.extend(caption_names(line))
+            if line.norm.startswith(("•", "●", "▪")):
+                bullet_indent = line.indent
+            if CREDIT.search(line.norm):
+                for block in loose:
+                    caption_titles.extend(caption_names(Line(block.lines[0], block.lines[0], 0)))
+                    blocks.remove(block)
+            loose = []
+            continue
+        markers, rest = _markers(line, circled=True)
+        following = next((other for other in lines[index + 1 :] if not other.blank), None)
+        if not markers and _BULLET.match(line.norm):
+            rest = _BULLET.sub("", line.text)
+            if is_short_label(line, 30):
+                next_markers = _markers(following, circled=True)[0] if following else []
+                if next_markers and next_markers[0].level >= 2:
+                    blocks.append(_Block([rest], [], heading=True))  # `- 中東情勢` over (1), (2)
+                    loose = []
+                    continue
+                if re.search(MEETING_NOUN, line.norm) or (following and CREDIT.search(following.norm)):
+                    caption_titles.extend(caption_names(Line(rest, rest, 0)))
+                    continue
+        if not markers and is_short_label(line) and len(line.norm) >= 4 and any(line.norm in text for text in heading_texts):
+            continue  # a caption repeating the heading above it
+        if markers and markers[0].label.endswith(".") and "以下のとおり" in rest and not blocks:
+            markers = []  # a lead rendered as item 1. of a list
+        previous = blocks[-1] if blocks else None
+        if (
+            not markers
+            and previous is not None
+            and not previous.heading
+            and _CONTINUATION.match(line.norm)
+            and not previous.text.endswith(_SENTENCE_END)
+        ):
+            previous.lines.append(line.text)  # `共同声明(仮訳(PDF)` / `/英語 (PDF)` / `)` / `が発出されました。`
+            continue
+        block = _Block([rest], markers, note=bool(_NOTE.match(line.norm)))
+        blocks.append(block)
+        if markers and is_short_label(line):
+            heading_texts.append(unicodedata.normalize("NFKC", rest))
+        if not markers and not block.note and is_short_label(line):
+            loose.append(block)
+        else:
+            loose = []
+    del content
+    _number_alone_lines(blocks)
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.note:
+            block.heading = is_short_label(Line(block.text, unicodedata.normalize("NFKC", block.text), 0), 20)
+        elif block.markers and not block.heading:
+            text = unicodedata.normalize("NFKC", block.text)
+            block.heading = (
+                nxt is not None
+                and len(text) <= _HEADING_MAX_CHARS
+                and "。" not in text
+                and not text.endswith((",", "、"))
+                and (not nxt.markers or nxt.markers[0].level > block.level)
+                and not nxt.note
+            )
+    return blocks, caption_titles
+
+
+def _number_alone_lines(blocks: list[_Block]) -> None:
+    """A number alone on its line: an empty heading over deeper numbers, else the next line's number."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.markers and not block.text and nxt is not None:
+            if nxt.markers and nxt.markers[0].level > block.level:
+                block.heading = True
+            elif not nxt.markers and not nxt.heading:
+                block.lines = nxt.lines
+                del blocks[i + 1]
+        i += 1
 
 
 # --- the parser ----------------------------------------------------------------
@@ -241,23 +354,57 @@ def _anchor(prefix: str, section: str, taken: dict[str, int]) -> str:
     return base if taken[base] == 1 else f"{base}_{taken[base]}"
 
 
-def parse_readout(text: str, doc_id: str, *, has_header: bool = True, layout: str | None = None) -> Readout:
+def _starts_body(line: Line) -> bool:
+    return bool(_markers(line, circled=True)[0]) or bool(_BULLET.match(line.norm) and len(line.norm) > 30)
+
+
+def _refuse_non_readouts(lines: list[Line]) -> None:
+    """Pages that are not the readout of a meeting, with the reason."""
+    norms = [line.norm for line in lines if not line.blank]
+    turns = sum(1 for text in norms if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80])
+    if turns >= 2:
+        raise ReadoutError(
+            "this is a press-conference transcript ((問) and answers), not a meeting readout; remove it"
+        )
+    dated = [text for text in norms if len(text) <= 40 and parse_date(text)]
+    if len(dated) >= 2 and len({parse_date(text) for text in dated}) >= 2:
+        raise ReadoutError(
+            f"this page lists several dated items ({dated[0]}, {dated[1]}), not one meeting's readout; remove it"
+        )
+
+
+def parse_readout(
+    text: str,
+    doc_id: str,
+    *,
+    has_header: bool = True,
+    layout: str | None = None,
+    source_url: str = "",
+) -> Readout:
     """Parse a readout file's decoded text.
 
     With has_header=False (bulk imports, where title and date come separately)
-    the text is body only; layout="lines" treats every line as a paragraph.
+    the text is body only; layout="lines" treats every line as a paragraph and
+    layout="pdf" joins hard-wrapped lines (text extracted from a PDF).
     """
-    lines = _clean_lines(text)
+    lines = split_lines(text)
+    if not any(not line.blank for line in lines):
+        raise ReadoutError("the file has no text")
+    pdf = layout == "pdf" or (layout is None and is_pdf_layout(lines))
     if has_header:
-        title, date, issuer, body = _split_header(lines)
+        if layout is None:
+            _refuse_non_readouts(lines)
+        header = split_header(lines, _starts_body)
     else:
-        title, date, issuer, body = "", None, "", lines
+        header = split_header([], _starts_body)
+        header.body = lines
     if layout == "lines":
-        body = [line for line in body if line]
-    blocks = _blocks(body)
-    pdf = layout != "lines" and _is_pdf_layout(body)
-    filled = sorted(len(line) for line in body if line)
-    full_width = filled[int(len(filled) * 0.9)] if filled else 0
+        paragraphs = [line.text for line in header.body if not line.blank]
+        blocks, caption_titles = [_Block([text], []) for text in paragraphs], []
+    elif pdf:
+        blocks, caption_titles = _pdf_blocks(header.body), []
+    else:
+        blocks, caption_titles = _web_blocks(header.body, [])
 
     paragraphs: list[Paragraph] = []
     headings: list[Heading] = []
@@ -265,27 +412,63 @@ def parse_readout(text: str, doc_id: str, *, has_header: bool = True, layout: st
     open_sections: dict[int, tuple[str, str | None]] = {}
     taken: dict[str, int] = {}
     for block in blocks:
-        if block.marker is not None:
-            level, label, number, rest = block.marker
-            for deeper in [lvl for lvl in open_sections if lvl >= level]:
+        if block.note:
+            open_sections = {}
+        if block.heading and not block.markers:
+            open_sections = {}
+        for marker in block.markers:
+            for deeper in [level for level in open_sections if level >= marker.level]:
                 del open_sections[deeper]
-            heading = _is_heading(block, pdf, full_width)
-            open_sections[level] = (_section_part(level, number), rest if heading else None)
-            section = "".join(part for _, (part, _) in sorted(open_sections.items()))
-            if heading:
+            open_sections[marker.level] = (marker.part, None)
+        section = "".join(part for _, (part, _) in sorted(open_sections.items()))
+        label = block.markers[-1].label if block.markers else ""
+        if block.heading:
+            level = block.level if block.markers else 1  # `- 中東情勢`, 【参考】: top level, unnumbered
+            if block.text:
+                open_sections[level] = (open_sections.get(level, ("", None))[0], block.text)
                 headings.append(
-                    Heading(section, label, rest, len(paragraphs), level, _anchor("h", section, taken))
+                    Heading(section, label, block.text, len(paragraphs), level, _anchor("h", section or "0", taken))
                 )
-                continue
-            body_text = block.text[len(label) :]
-        else:
-            label = ""
-            section = "".join(part for _, (part, _) in sorted(open_sections.items()))
-            body_text = block.text
+            continue
+        if not block.text:
+            continue
         above = tuple(text for _, (_, text) in sorted(open_sections.items()) if text)
         paragraphs.append(
-            Paragraph(section, label, above, body_text.strip(), len(paragraphs), _anchor("s", section, taken))
+            Paragraph(section, label, above, block.text, len(paragraphs), _anchor("s", section, taken))
         )
     if not paragraphs:
         raise ReadoutError("no paragraphs were found after the title")
-    return Readout(doc_id, title, date, issuer, tuple(paragraphs), tuple(headings))
+
+    title = header.title
+    if has_header and not title:
+        title = next(iter(header.caption_titles + caption_titles), "") or title_from_lead(paragraphs[0].text)
+    warnings = []
+    if has_header:
+        if not header.title and not title and not header.date and not header.category and len(paragraphs) <= 1:
+            raise ReadoutError(
+                "only one paragraph, with no title, date or category: too little to index as a readout"
+            )
+        if not title:
+            warnings.append("no title found")
+        if header.date is None:
+            warnings.append("no date found")
+        if not any(paragraph.section for paragraph in paragraphs) and not _has_readout_formula(paragraphs):
+            if header.date is None:
+                raise ReadoutError(
+                    "no date, no numbered sections and no 「概要は以下のとおり」: this is not a meeting readout"
+                )
+    return Readout(
+        doc_id,
+        title,
+        header.date,
+        header.issuer,
+        tuple(paragraphs),
+        tuple(headings),
+        category=header.category,
+        source_url=source_url,
+        warnings=tuple(warnings),
+    )
+
+
+def _has_readout_formula(paragraphs: list[Paragraph]) -> bool:
+    return any(re.search("以下のとおり|以下の通り|会談を行|電話会談|会談が行", p.text) for p in paragraphs[:3])

@@ -1,0 +1,163 @@
+"""The header of a readout: category, title, date and issuer, wherever the page puts them.
+
+Web pages put a category line (a country, `報道発表`, a minister) above the title,
+and sometimes the title is lost, so that the category is followed by the date
+and photo captions; PDFs put the title, the date and `外務省` on lines of their
+own. The header ends where the first sentence or numbered line begins.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from indexer.lines import (
+    MEETING_NOUN,
+    Line,
+    breadcrumb_leaf,
+    caption_names,
+    is_caption,
+    is_navigation,
+    is_short_label,
+    make_line,
+)
+
+_ERA_OFFSETS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+_ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_WESTERN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# What may follow a date on a date line: a weekday, (現地時間), a range to another day.
+_DATE_LINE_TAIL = re.compile(r"^(?:\s*[(（][^)）]{0,10}[)）]|\s*[~〜～-]\s*\d{1,2}日|\s*(?:現地時間|付))*\s*$")
+
+
+def _date_match(text: str) -> tuple[datetime.date | None, re.Match | None]:
+    for pattern in (_ERA_DATE, _WESTERN_DATE, _ISO_DATE):
+        match = pattern.search(text)
+        if not match:
+            continue
+        month, day = match.group(match.re.groups - 1, match.re.groups)
+        if pattern is _ERA_DATE:
+            era_year = 1 if match.group(2) == "元" else int(match.group(2))
+            year = _ERA_OFFSETS[match.group(1)] + era_year
+        else:
+            year = int(match.group(1))
+        try:
+            return datetime.date(year, int(month), int(day)), match
+        except ValueError:
+            return None, match
+    return None, None
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The first date in text: 平成２５年２月２２日, 令和元年…, 2013年2月22日 or 2013-02-22."""
+    return _date_match(unicodedata.normalize("NFKC", text))[0]
+
+
+def date_line(line: Line) -> datetime.date | None:
+    """The date of a line that is a date and nothing else (a weekday or a range may follow)."""
+    date, match = _date_match(line.norm)
+    if date and match.start() == 0 and _DATE_LINE_TAIL.match(line.norm[match.end() :]):
+        return date
+    return None
+
+
+def _leading_date(line: Line) -> tuple[datetime.date, Line] | None:
+    """`平成16年5月15日 米国東部時間…`: a date run into the lead, and the lead."""
+    date, match = _date_match(line.norm)
+    if date and match.start() == 0 and line.norm[match.end() :].startswith(" "):
+        rest = line.norm[match.end() :].strip()
+        return date, make_line(rest, line.indent)
+    return None
+
+
+# A title names a meeting, a call, a visit or its outcome.
+_TITLE_WORD = re.compile(
+    rf"{MEETING_NOUN}|電話|首脳|外相|訪問|訪日|来日|概要|結果|開催|について|署名|出席|意見交換|共同声明|セッション"
+)
+_PARENTHETICAL = re.compile(r"^[(（][^()（）]{1,12}[)）]$")
+# The issuer printed under a PDF's date: 外　務　省.
+_ISSUER = re.compile(r"^[^\s]{1,12}(?:省|庁|府|官邸|本部)$")
+# A meeting named in the lead: `…22日に日豪外相会談を行った`.
+_LEAD_MEETING = re.compile(
+    rf"((?:第\d+回)?日[・]?[A-Za-z\u30a0-\u30ff\u4e00-\u9fff・]{{1,16}}?(?:首脳|外相|外務大臣|次官)?(?:電話)?{MEETING_NOUN})"
+    r"(?:を行|が開催|が行わ|に出席|の概要)"
+)
+
+
+@dataclass
+class Header:
+    category: str = ""
+    title: str = ""
+    date: datetime.date | None = None
+    issuer: str = ""
+    body: list[Line] = field(default_factory=list)  # the lines after the header
+    caption_titles: list[str] = field(default_factory=list)  # meeting names in captions
+
+
+def _is_sentence(line: Line) -> bool:
+    norm = line.norm
+    return "。" in norm or len(norm) > 50 or (len(norm) > 25 and ("、" in norm or "," in norm))
+
+
+def split_header(lines: list[Line], starts_body) -> Header:
+    """Read the header from the top; `starts_body(line)` says a line is numbered body text."""
+    header = Header()
+    labels: list[str] = []  # short lines above the title and the date
+    crumb = ""
+    after_date = False
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007 - the loop leaves the body's start in index
+        if line.blank:
+            continue
+        if is_navigation(line):
+            crumb = breadcrumb_leaf(line) or crumb
+            continue
+        if is_caption(line):
+            header.caption_titles.extend(caption_names(line))
+            continue
+        if header.date is None and (date := date_line(line)):
+            header.date, after_date = date, True
+            continue
+        if header.date is None and (leading := _leading_date(line)):
+            header.date = leading[0]
+            header.body = [leading[1], *lines[index + 1 :]]
+            break
+        if starts_body(line) or _is_sentence(line) or not is_short_label(line, 60):
+            header.body = lines[index:]
+            break
+        if after_date:
+            compact = re.sub(r"\s+", "", line.norm)
+            if not header.issuer and _ISSUER.match(compact):
+                header.issuer = compact
+            else:  # a caption that carries no credit line
+                header.caption_titles.extend(caption_names(line))
+            continue
+        if labels and _PARENTHETICAL.match(line.norm):
+            labels[-1] += line.text  # a title printed over two lines: `…の訪日` / `(概要)`
+        else:
+            labels.append(line.text)
+    else:
+        header.body = []
+
+    titled = [i for i, label in enumerate(labels) if _TITLE_WORD.search(unicodedata.normalize("NFKC", label))]
+    if titled:
+        at = titled[-1]
+    elif len(labels) >= 2:
+        at = len(labels) - 1
+    else:
+        at = None
+    if at is not None:
+        header.title = labels[at]
+        categories = labels[:at]
+    else:
+        categories = labels
+    header.category = " / ".join(categories) or crumb
+    return header
+
+
+def title_from_lead(text: str) -> str:
+    """A meeting named in the lead sentence, for a page whose title was lost."""
+    match = _LEAD_MEETING.search(unicodedata.normalize("NFKC", text))
+    return match.group(1) if match else ""
