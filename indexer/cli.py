@@ -18,6 +18,7 @@ from indexer.schema import FORMAT_VERSION
 from indexer.search import Library
 from indexer.store import IndexProblem, default_index_dir
 from indexer.update import update_index
+from indexer.watch import watch
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -79,6 +80,8 @@ def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int
         ) from None
     finally:
         progress.close()
+    for origin, warning in sorted(summary.warnings):
+        click.echo(f"warning {origin}: {warning}", err=True)
     for failure in summary.failures:
         click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
     click.echo(
@@ -99,15 +102,43 @@ def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int
     default=None,
     help="Processes that analyze text [default: all cores for large imports].",
 )
-def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running, and index again whenever a file under PATHS is added, changed or removed.",
+)
+def index(
+    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, watch: bool
+) -> None:
     """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
 
-    PATHS are .txt readouts (UTF-8 or Shift_JIS), .jsonl bulk files (also .jsonl.gz,
-    .jsonl.xz) or folders of them. New readouts are added, changed ones re-indexed,
-    vanished ones removed, unchanged ones skipped. Exit status 1 if a file was skipped.
+    PATHS are readouts (.txt in UTF-8 or Shift_JIS, saved web pages .html/.htm,
+    PDFs), .jsonl bulk files (also .jsonl.gz, .jsonl.xz) or folders of them. New
+    readouts are added, changed ones re-indexed, vanished ones removed, unchanged
+    ones skipped. Exit status 1 if a file was skipped.
     """
     root = resolve_index_dir(index_dir)
-    sys.exit(run_index(root, list(paths) or [SEEDS_DIR], rebuild, workers))
+    targets = list(paths) or [SEEDS_DIR]
+    if watch:
+        watch_and_index(root, targets, rebuild, workers)
+    sys.exit(run_index(root, targets, rebuild, workers))
+
+
+def watch_and_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int | None = None) -> None:
+    """Index paths now and after every change, until interrupted."""
+    first = [rebuild]
+
+    def run() -> None:
+        try:
+            run_index(root, paths, first.pop() if first else False, workers)
+        except click.ClickException as error:
+            error.show()  # reported, and the watcher carries on: the next change may fix it
+
+    click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
+    try:
+        watch(paths, run)
+    except KeyboardInterrupt:
+        sys.exit(0)
 
 
 def _plain(markup: str) -> str:

@@ -25,6 +25,7 @@ def results_json(results: Results) -> dict:
             {
                 "doc_id": hit.doc_id,
                 "title": hit.title,
+                "category": hit.category,
                 "date": hit.date.isoformat() if hit.date else None,
                 "section": hit.section,
                 "headings": list(hit.headings),

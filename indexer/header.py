@@ -29,7 +29,9 @@ _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*
 _WESTERN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # What may follow a date on a date line: a weekday, (現地時間), a range to another day.
-_DATE_LINE_TAIL = re.compile(r"^(?:\s*[(（][^)）]{0,10}[)）]|\s*[~〜～-]\s*\d{1,2}日|\s*(?:現地時間|付))*\s*$")
+_DATE_LINE_TAIL = re.compile(
+    r"^(?:\s*[(（][^)）]{0,10}[)）]|\s*[~〜～-]\s*\d{1,2}日|\s*(?:現地時間|付))*\s*$"
+)
 
 
 def _date_match(text: str) -> tuple[datetime.date | None, re.Match | None]:
@@ -108,7 +110,7 @@ def split_header(lines: list[Line], starts_body) -> Header:
     crumb = ""
     after_date = False
     index = 0
-    for index, line in enumerate(lines):  # noqa: B007 - the loop leaves the body's start in index
+    for index, line in enumerate(lines):
         if line.blank:
             continue
         if is_navigation(line):

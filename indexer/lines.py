@@ -45,7 +45,9 @@ _RUN_IN_BULLET = re.compile(r"(?<=[。.])[ \u3000]+(?=[-・•] )")
 _RUN_IN_TOP = re.compile(r"(?:(?<=。)|(?<=[ \u3000]))[ \u3000]*(?=[0-9０-９]{1,2}[.．](?![0-9０-９]))")
 _RUN_IN_SUB = re.compile(r"(?<=[ \u3000。])[ \u3000]*(?=[(（][0-9０-９]{1,2}[)）])")
 # `1.北朝鮮 川口大臣より…`: a short heading, a space, then its body.
-_RUN_IN_HEADING = re.compile(r"^((?:[0-9０-９]{1,2}[.．]|[(（][0-9０-９]{1,2}[)）])[^\s。、,]{1,20})[ \u3000]+(?=\S{8})")
+_RUN_IN_HEADING = re.compile(
+    r"^((?:[0-9０-９]{1,2}[.．]|[(（][0-9０-９]{1,2}[)）])[^\s。、,]{1,20})[ \u3000]+(?=\S{8})"
+)
 
 
 def _run_in_sections(raw: str) -> list[str]:
@@ -93,7 +95,9 @@ _PUNCTUATION_ONLY = re.compile(r"^[-−―‐・•*|.。、,]+$")
 def is_navigation(line: Line) -> bool:
     """Site navigation, breadcrumbs, menus and links that are not the readout."""
     return bool(
-        _NAVIGATION.search(line.norm) or _ENGLISH_VERSION.match(line.norm) or _PUNCTUATION_ONLY.match(line.norm)
+        _NAVIGATION.search(line.norm)
+        or _ENGLISH_VERSION.match(line.norm)
+        or _PUNCTUATION_ONLY.match(line.norm)
     )
 
 
@@ -115,7 +119,9 @@ def breadcrumb_leaf(line: Line) -> str:
 CREDIT = re.compile(r"\(写真提供[:：][^)]*\)")
 _IMAGE_LABEL = re.compile(r"^(?:\(画像\d+\)|画像\d+$)")
 _CAPTION_BULLET = re.compile(r"^[•●▪]")
-MEETING_NOUN = r"(?:会談|会議|会合|協議|対話|表敬|会食|夕食会|昼食会|朝食会|晩餐会|懇談|ランチ|ディナー|サミット)"
+MEETING_NOUN = (
+    r"(?:会談|会議|会合|協議|対話|表敬|会食|夕食会|昼食会|朝食会|晩餐会|懇談|ランチ|ディナー|サミット)"
+)
 # `日独外相会談1`: a photo named after the meeting and numbered.
 _NUMBERED_PHOTO = re.compile(rf"^[^。、,]{{2,30}}{MEETING_NOUN}\s*\d{{1,2}}$")
 

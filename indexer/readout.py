@@ -131,7 +131,7 @@ def _markers(line: Line, *, circled: bool) -> tuple[list[_Marker], str]:
         if circled and re.match(f"[{_CIRCLED}]", text):
             level, number, size, norm_size = 5, text[0], 1, len(unicodedata.normalize("NFKC", text[0]))
         else:
-            for level, pattern in _MARKERS:
+            for level, pattern in _MARKERS:  # noqa: B007 - the loop leaves the matching level
                 match = pattern.match(norm)
                 if match:
                     number = next(group for group in match.groups() if group)
@@ -174,7 +174,14 @@ class _Block:
 
 def _join(left: str, right: str) -> str:
     """Join a hard-wrapped line to the next one, restoring the split word."""
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+    if (
+        left
+        and right
+        and left[-1].isascii()
+        and left[-1].isalnum()
+        and right[0].isascii()
+        and right[0].isalnum()
+    ):
         return f"{left} {right}"
     return left + right
 
@@ -285,7 +292,12 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
                 if re.search(MEETING_NOUN, line.norm) or (following and CREDIT.search(following.norm)):
                     caption_titles.extend(caption_names(Line(rest, rest, 0)))
                     continue
-        if not markers and is_short_label(line) and len(line.norm) >= 4 and any(line.norm in text for text in heading_texts):
+        if (
+            not markers
+            and is_short_label(line)
+            and len(line.norm) >= 4
+            and any(line.norm in text for text in heading_texts)
+        ):
             continue  # a caption repeating the heading above it
         if markers and markers[0].label.endswith(".") and "以下のとおり" in rest and not blocks:
             markers = []  # a lead rendered as item 1. of a list
@@ -297,7 +309,9 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
             and _CONTINUATION.match(line.norm)
             and not previous.text.endswith(_SENTENCE_END)
         ):
-            previous.lines.append(line.text)  # `共同声明(仮訳(PDF)` / `/英語 (PDF)` / `)` / `が発出されました。`
+            previous.lines.append(
+                line.text
+            )  # `共同声明(仮訳(PDF)` / `/英語 (PDF)` / `)` / `が発出されました。`
             continue
         block = _Block([rest], markers, note=bool(_NOTE.match(line.norm)))
         blocks.append(block)
@@ -392,7 +406,7 @@ def parse_readout(
         raise ReadoutError("the file has no text")
     pdf = layout == "pdf" or (layout is None and is_pdf_layout(lines))
     if has_header:
-        if layout is None:
+        if layout != "lines":
             _refuse_non_readouts(lines)
         header = split_header(lines, _starts_body)
     else:
@@ -427,7 +441,14 @@ def parse_readout(
             if block.text:
                 open_sections[level] = (open_sections.get(level, ("", None))[0], block.text)
                 headings.append(
-                    Heading(section, label, block.text, len(paragraphs), level, _anchor("h", section or "0", taken))
+                    Heading(
+                        section,
+                        label,
+                        block.text,
+                        len(paragraphs),
+                        level,
+                        _anchor("h", section or "0", taken),
+                    )
                 )
             continue
         if not block.text:
@@ -444,7 +465,13 @@ def parse_readout(
         title = next(iter(header.caption_titles + caption_titles), "") or title_from_lead(paragraphs[0].text)
     warnings = []
     if has_header:
-        if not header.title and not title and not header.date and not header.category and len(paragraphs) <= 1:
+        if (
+            not header.title
+            and not title
+            and not header.date
+            and not header.category
+            and len(paragraphs) <= 1
+        ):
             raise ReadoutError(
                 "only one paragraph, with no title, date or category: too little to index as a readout"
             )
@@ -452,11 +479,14 @@ def parse_readout(
             warnings.append("no title found")
         if header.date is None:
             warnings.append("no date found")
-        if not any(paragraph.section for paragraph in paragraphs) and not _has_readout_formula(paragraphs):
-            if header.date is None:
-                raise ReadoutError(
-                    "no date, no numbered sections and no 「概要は以下のとおり」: this is not a meeting readout"
-                )
+        if (
+            header.date is None
+            and not any(paragraph.section for paragraph in paragraphs)
+            and not _has_readout_formula(paragraphs)
+        ):
+            raise ReadoutError(
+                "no date, no numbered sections and no 「概要は以下のとおり」: this is not a meeting readout"
+            )
     return Readout(
         doc_id,
         title,
@@ -471,4 +501,6 @@ def parse_readout(
 
 
 def _has_readout_formula(paragraphs: list[Paragraph]) -> bool:
-    return any(re.search("以下のとおり|以下の通り|会談を行|電話会談|会談が行", p.text) for p in paragraphs[:3])
+    return any(
+        re.search("以下のとおり|以下の通り|会談を行|電話会談|会談が行", p.text) for p in paragraphs[:3]
+    )

@@ -14,7 +14,7 @@ from indexer.analysis import BigramTokenizer, WordTokenizer
 
 # Bump whenever the schema or the analysis changes what is stored or indexed:
 # an index built with another version must be rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -47,7 +47,9 @@ def make_schema() -> fields.Schema:
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
         title=fields.STORED,
+        category=fields.STORED,
         issuer=fields.STORED,
+        source_url=fields.STORED,
         origin=fields.STORED,
         content_hash=fields.ID(stored=True, sortable=True),
         outline=fields.STORED,

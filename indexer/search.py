@@ -43,6 +43,7 @@ class Hit:
     text: str
     snippet: Markup
     score: float
+    category: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,8 @@ class ReadoutSummary:
     date: datetime.date | None
     issuer: str
     origin: str
+    category: str = ""
+    source_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,7 @@ class Library:
                 Hit(
                     doc_id=fields["doc_id"],
                     title=fields.get("title", ""),
+                    category=fields.get("category", ""),
                     date=_date(fields.get("date", "")),
                     section=fields.get("section", ""),
                     label=fields.get("label", ""),
@@ -259,6 +263,8 @@ class Library:
             date=_date(fields.get("date", "")),
             issuer=fields.get("issuer", ""),
             origin=fields.get("origin", ""),
+            category=fields.get("category", ""),
+            source_url=fields.get("source_url", ""),
         )
 
     def readouts(self, limit: int = 100) -> tuple[list[ReadoutSummary], int]:

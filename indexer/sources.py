@@ -1,4 +1,4 @@
-"""Find readouts on disk and read them: text files and JSON Lines bulk imports.
+"""Find readouts on disk and read them: text, saved web pages, PDFs and JSON Lines bulk imports.
 
 Each readout becomes a `Source`: a stable document id, where it came from, a hash
 of its content (to skip unchanged ones quickly), and a way to parse it. A file
@@ -13,14 +13,18 @@ import gzip
 import hashlib
 import json
 import lzma
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.documents import DocumentError, html_to_text, pdf_to_text
 from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
 
-TEXT_SUFFIXES = (".txt",)
+# Single-readout files, by suffix, and the kind of payload each becomes.
+FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+TEXT_SUFFIXES = tuple(FILE_KINDS)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
 # A readout is a few pages; anything far larger is a mistake (or an attack).
@@ -92,8 +96,9 @@ def decode(data: bytes, origin: str) -> str:
     return text
 
 
-def _text_source(path: Path) -> Source:
-    name = path.name[: -len(".txt")] if path.name.lower().endswith(".txt") else path.stem
+def _file_source(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    name = path.name[: -len(suffix)] if suffix in FILE_KINDS else path.name
     doc_id = doc_id_for(name)
     try:
         size = path.stat().st_size
@@ -107,7 +112,7 @@ def _text_source(path: Path) -> Source:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(str(path), f"cannot be read ({error.strerror})", doc_id) from None
-    return Source(doc_id, str(path), hashlib.sha256(data).hexdigest(), ("text", data))
+    return Source(doc_id, str(path), hashlib.sha256(data).hexdigest(), (FILE_KINDS.get(suffix, "text"), data))
 
 
 def _open_jsonl(path: Path):
@@ -162,6 +167,24 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
+def find_files(paths: list[Path]) -> Iterator[Path]:
+    """The readout files under the given files and folders that exist."""
+    for root in paths:
+        if root.exists():
+            yield from _files(root)
+
+
+def missing_paths(paths: list[Path]) -> list[str]:
+    """Paths that do not exist or cannot be listed, each with the reason."""
+    problems = []
+    for path in paths:
+        if not path.exists():
+            problems.append(f"{path} does not exist")
+        elif path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+            problems.append(f"{path} cannot be read (permission denied)")
+    return problems
+
+
 def find_sources(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Source | SourceError]:
     """Every readout under the given files and folders (folders recursively).
 
@@ -179,11 +202,13 @@ def find_sources(paths: list[Path], known: Mapping[str, str] | None = None) -> I
                 yield from _jsonl_sources(path, known)
             elif name.endswith(TEXT_SUFFIXES):
                 try:
-                    yield _text_source(path)
+                    yield _file_source(path)
                 except SourceError as error:
                     yield error
             else:
-                yield SourceError(str(path), "not a readout file: use .txt, or .jsonl for bulk import")
+                yield SourceError(
+                    str(path), "not a readout file: use .txt, .html, .htm or .pdf, or .jsonl for bulk import"
+                )
 
 
 def parse_source(source: Source) -> Readout:
@@ -192,6 +217,16 @@ def parse_source(source: Source) -> Readout:
     try:
         if kind == "text":
             return parse_readout(decode(source.payload[1], source.origin), source.doc_id)
+        if kind == "html":
+            page = html_to_text(source.payload[1])
+            return parse_readout(page.text, source.doc_id, source_url=page.source_url)
+        if kind == "pdf":
+            text = pdf_to_text(source.payload[1])
+            if not text.strip():
+                raise SourceError(
+                    source.origin, "this PDF has no text to extract (a scanned image?); OCR it first"
+                )
+            return parse_readout(text, source.doc_id, layout="pdf")
         _, title, date, text = source.payload
         title, text = _valid_text(title), _valid_text(text)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
@@ -202,5 +237,5 @@ def parse_source(source: Source) -> Readout:
         readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
         parsed_date: datetime.date | None = parse_date(date) if date else None
         return Readout(readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings)
-    except ReadoutError as error:
+    except (ReadoutError, DocumentError) as error:
         raise SourceError(source.origin, str(error)) from None

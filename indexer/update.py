@@ -26,8 +26,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
 from indexer.readout import Readout
-from indexer.sources import Source, SourceError, find_sources, parse_source
+from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
+    IndexProblem,
     create_generation,
     current_dir,
     open_generation,
@@ -63,6 +64,7 @@ class Summary:
     unchanged: int = 0
     paragraphs: int = 0
     failures: list[SourceError] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, what is missing)
     seconds: float = 0.0
 
     @property
@@ -137,6 +139,7 @@ def _add(writer, item: Prepared) -> int:
             context=context,
             context_ngram=context,
             title=readout.title,
+            category=readout.category,
         )
     writer.add_document(
         key=doc_id,
@@ -145,7 +148,9 @@ def _add(writer, item: Prepared) -> int:
         date=date,
         position=-1,
         title=readout.title,
+        category=readout.category,
         issuer=readout.issuer,
+        source_url=readout.source_url,
         origin=item.source.origin,
         content_hash=item.source.content_hash,
         outline=[(h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings],
@@ -170,6 +175,7 @@ class ShardResult:
     written: list[str]  # doc ids now in the segment
     failures: list[SourceError]
     paragraphs: int
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) -> ShardResult:
@@ -189,6 +195,7 @@ def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) 
             else:
                 result.paragraphs += _add(writer, item)
                 result.written.append(item.readout.doc_id)
+                result.warnings.extend((source.origin, warning) for warning in item.readout.warnings)
             if progress is not None:
                 with progress.get_lock():
                     progress.value += 1
@@ -350,6 +357,15 @@ def update_index(
     """Make the index at `root` hold exactly the readouts under `paths`."""
     started = time.monotonic()
     summary = Summary()
+    paths = list(paths)
+    # A folder that is gone or unreadable (an unmounted disk, a typo) must not
+    # read as "every readout in it was deleted".
+    problems = missing_paths(paths)
+    if problems:
+        raise IndexProblem(
+            f"{'; '.join(problems)}: nothing was changed in the index. "
+            "Check the path (is the disk mounted?) and run again"
+        )
     with writer_lock(root, on_wait):
         remove_stale_generations(root)
         fresh = rebuild or current_dir(root) is None
@@ -392,6 +408,7 @@ def update_index(
                 delete = []
                 for result in results:
                     summary.failures.extend(result.failures)
+                    summary.warnings.extend(result.warnings)
                     summary.paragraphs += result.paragraphs
                 summary.updated += sum(1 for doc_id in written if doc_id in existing)
                 summary.added += sum(1 for doc_id in written if doc_id not in existing)

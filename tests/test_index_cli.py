@@ -117,7 +117,27 @@ def test_bad_jsonl_lines_are_named_with_their_line_numbers(tmp_path):
 def test_missing_path_is_reported(tmp_path):
     result = run("index", tmp_path / "nowhere", "--index-dir", tmp_path / "ix")
     assert result.exit_code == 1
-    assert "no such file or folder" in result.output
+    assert f"{tmp_path / 'nowhere'} does not exist: nothing was changed" in result.output
+
+
+@pytest.mark.parametrize("make", ["missing", "unreadable"])
+def test_missing_or_unreadable_folder_removes_nothing(folder, tmp_path, make):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    if make == "missing":
+        folder = tmp_path / "not-mounted"
+    else:
+        folder.chmod(0)
+        if os.access(folder, os.R_OK):
+            folder.chmod(0o755)
+            pytest.skip("running as a user who can read any folder")
+    try:
+        result = run("index", folder, "--index-dir", tmp_path / "ix")
+    finally:
+        if folder.exists():
+            folder.chmod(0o755)
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.output
+    assert info_counts(tmp_path / "ix") == (1, 27)
 
 
 def test_a_readout_that_turns_bad_keeps_its_previous_version(folder, tmp_path):

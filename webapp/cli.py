@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import signal
 from pathlib import Path
 
 import click
 from gunicorn.app.base import BaseApplication
 
-from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index
+from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
 from indexer.store import current_dir
 from webapp import create_app
 
@@ -28,21 +31,45 @@ class _Server(BaseApplication):
         return self.application
 
 
+def _watcher(root: Path, paths: list[Path]) -> None:
+    # Die with the server: a watcher left behind would go on writing the index.
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    watch_and_index(root, paths)
+
+
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @index_dir_option
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
-def serve(host: str, port: int, index_dir: Path | None, workers: int) -> None:
+@click.option(
+    "--watch", is_flag=True, help="Keep the index equal to PATHS while serving: index every change."
+)
+def serve(
+    paths: tuple[Path, ...], host: str, port: int, index_dir: Path | None, workers: int, watch: bool
+) -> None:
     """Serve the search site and its JSON API with a production WSGI server (gunicorn).
 
-    With no index yet, the bundled seeds/ are indexed first. New commits by
+    PATHS (readout files or folders) are indexed first; with none and no index
+    yet, the bundled seeds/ are. With --watch, a watcher beside the site indexes
+    every readout saved, changed or deleted under PATHS. New commits by
     `readouts index` are seen within seconds, without a restart.
     """
     root = resolve_index_dir(index_dir)
-    if current_dir(root) is None:
+    targets = list(paths)
+    if watch and not targets:
+        raise click.UsageError("--watch needs the folders to keep indexed: readouts serve --watch PATH...")
+    if current_dir(root) is None and not targets:
         click.echo(f"no index at {root} yet: indexing the bundled readouts in {SEEDS_DIR}")
-        run_index(root, [SEEDS_DIR])
+        targets = [SEEDS_DIR]
+    if targets:
+        run_index(root, targets)
+    if watch:
+        process = multiprocessing.get_context("fork").Process(
+            target=_watcher, args=(root, targets), daemon=True, name="readouts-watch"
+        )
+        process.start()
     app = create_app({"INDEX_DIR": str(root)})
     click.echo(f"serving {root} on http://{host}:{port}/ with {workers} workers")
     options = {
