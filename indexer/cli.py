@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import importlib.metadata
+import importlib.util
 import json
 import re
 import sys
@@ -20,7 +21,9 @@ from indexer.store import IndexProblem, default_index_dir
 from indexer.update import update_index
 from indexer.watch import watch
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+# The bundled readouts: seeds/ in a checkout, installed as the package
+# `readouts_seeds` (a folder of data, so a namespace package: its first path).
+SEEDS_DIR = Path(next(iter(importlib.util.find_spec("readouts_seeds").submodule_search_locations)))
 
 index_dir_option = click.option(
     "--index-dir",

@@ -49,6 +49,8 @@ _SKIP_CLASSES = re.compile(
     r"breadcrumb|topicpath|pankuzu|globalnav|gnav|sidebar|side-nav|footer|header|pagetop|share|sns"
 )
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "tr", "caption", "blockquote", "pre"}
+_SENTENCE_ENDS = ("。", "」", ")", "）", ":", "：")
+_NUMBERED = re.compile(r"^(?:[0-9０-９]{1,2}[\s.．　]|[(（][0-9０-９ア-ン]{1,2}[)）]|[-・•①-⑳])")
 _CONTAINERS = {"div", "section", "article", "main", "ul", "ol", "dl", "table", "tbody", "thead", "td", "th"}
 
 
@@ -137,8 +139,17 @@ def _block_text(element) -> str:
         drop.drop_tree()
     for br in copy.xpath(".//br"):
         br.tail = "\n" + (br.tail or "")
-    text = copy.text_content()
-    return "\n".join(re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")).strip()
+    lines: list[str] = []
+    for line in copy.text_content().split("\n"):
+        line = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+        if not line:
+            continue
+        # A <br> inside a sentence only wraps it; after a sentence or before a number it breaks it.
+        if lines and not lines[-1].endswith(_SENTENCE_ENDS) and not _NUMBERED.match(line):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _breadcrumb(root) -> str:
