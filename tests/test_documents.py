@@ -177,7 +177,11 @@ def test_pdf_readout_is_found_under_its_sections(pdf_index, phrase, section):
 
 def test_pdf_readout_has_its_title_and_date(pdf_index):
     hit = search_json(pdf_index, "経済安全保障")["hits"][0]
-    assert (hit["title"], hit["date"], hit["headings"]) == ("日英外相会談（概要）", "2024-03-01", ["二国間関係"])
+    assert (hit["title"], hit["date"], hit["headings"]) == (
+        "日英外相会談（概要）",
+        "2024-03-01",
+        ["二国間関係"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -223,8 +227,14 @@ def test_undated_readout_is_indexed_with_a_warning_and_sorted_last(folder, tmp_p
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("外務事務次官会見記録\n(問)今日の件について伺いたい。\n(事務次官)まだ言えない。\n(問)では次の件は。\n", "press-conference"),
-        ("薮中事務次官は、本7日、中国外交部副部長と意見交換を行い、緊密に意思疎通を行っていくことを確認しました。\n", "too little"),
+        (
+            "外務事務次官会見記録\n(問)今日の件について伺いたい。\n(事務次官)まだ言えない。\n(問)では次の件は。\n",
+            "press-conference",
+        ),
+        (
+            "薮中事務次官は、本7日、中国外交部副部長と意見交換を行い、緊密に意思疎通を行っていくことを確認しました。\n",
+            "too little",
+        ),
     ],
     ids=["press conference", "one sentence"],
 )

@@ -135,7 +135,17 @@ def test_json_output_has_the_api_shape(index_dir):
     data = search_json(index_dir, "普天間")
     assert set(data) == {"query", "total", "page", "per_page", "hits"}
     hit = data["hits"][0]
-    assert set(hit) == {"doc_id", "title", "category", "date", "section", "headings", "url", "snippet", "score"}
+    assert set(hit) == {
+        "doc_id",
+        "title",
+        "category",
+        "date",
+        "section",
+        "headings",
+        "url",
+        "snippet",
+        "score",
+    }
     assert (hit["doc_id"], hit["title"], hit["date"], hit["section"]) == (
         SEED_ID,
         "日米首脳会談（概要）",

@@ -100,3 +100,85 @@ def test_keeps_serving_when_a_worker_dies(fresh_server):
     os.kill(int(children[0]), signal.SIGKILL)
     for _ in range(20):
         assert api_total(base, "普天間") == 1
+
+
+@pytest.fixture
+def watched_server(tmp_path):
+    """`readouts serve --watch FOLDER`: the site, and a watcher keeping the index equal to FOLDER."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(
+        (Path(__file__).parent.parent / "seeds" / "000_17ebd0fd11b21086.txt").read_bytes()
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [READOUTS, "serve", "--watch", str(folder), "--port", str(port), "--index-dir", str(tmp_path / "ix")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get(base + "/")
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(process.stdout.read()) from None
+            time.sleep(0.2)
+    yield base, folder
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+    process.stdout.close()
+
+
+def wait_for_total(base: str, query: str, expected: int, seconds: float) -> float:
+    """Seconds until /api/search gives `expected` hits for query; fails after `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if api_total(base, query) == expected:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{query!r} did not reach {expected} hits within {seconds} s")
+
+
+def test_readout_dropped_into_watched_folder_is_found_within_two_seconds(watched_server):
+    base, folder = watched_server
+    assert api_total(base, "ヴォルフスブルク") == 0
+    (folder / "new.txt").write_text(
+        "日独外相会談\n令和7年1月1日\n本1日、両外相はヴォルフスブルクで会談を行ったところ、概要以下のとおり。\n1 両外相は協力で一致した。\n",
+        "utf-8",
+    )
+    wait_for_total(base, "ヴォルフスブルク", 1, 2.0)
+
+
+def test_changed_and_deleted_readouts_in_watched_folder_follow(watched_server):
+    base, folder = watched_server
+    seed = folder / "seed.txt"
+    seed.write_text(seed.read_text("utf-8").replace("嘉手納以南", "辺野古以南"), "utf-8")
+    wait_for_total(base, "辺野古", 1, 5.0)
+    seed.unlink()
+    wait_for_total(base, "抑止力", 0, 5.0)
+
+
+def test_file_still_being_written_is_not_read_half_way(watched_server):
+    base, folder = watched_server
+    path = folder / "slow.txt"
+    head = "日豪外相会談\n令和7年2月1日\n本1日、両外相は会談を行ったところ、概要以下のとおり。\n"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(head)
+        stream.flush()
+        for n in range(6):  # a copy that takes 1.5 s: never indexed before it is whole
+            time.sleep(0.25)
+            stream.write(f"{n + 1} 両外相は第{n + 1}項目のカンガルー協力で一致した。\n")
+            stream.flush()
+            assert api_total(base, "カンガルー") == 0
+    wait_for_total(base, "カンガルー", 6, 3.0)
+
+
+def test_serve_watch_needs_a_folder():
+    result = subprocess.run([READOUTS, "serve", "--watch"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--watch needs the folders" in result.stderr

@@ -78,7 +78,17 @@ def test_api_shape(client):
     data = client.get("/api/search?q=普天間").get_json()
     assert list(data) == ["query", "total", "page", "per_page", "hits"]
     hit = data["hits"][0]
-    assert list(hit) == ["doc_id", "title", "category", "date", "section", "headings", "url", "snippet", "score"]
+    assert list(hit) == [
+        "doc_id",
+        "title",
+        "category",
+        "date",
+        "section",
+        "headings",
+        "url",
+        "snippet",
+        "score",
+    ]
     assert (data["query"], data["total"], data["page"], data["per_page"]) == ("普天間", 1, 1, 10)
     assert hit["section"] == "1.(2)(イ)" and hit["date"] == "2013-02-22"
     assert client.get(hit["url"]).status_code == 200
