@@ -78,6 +78,7 @@ def _leading_date(line: Line) -> tuple[datetime.date, Line] | None:
 _TITLE_WORD = re.compile(
     rf"{MEETING_NOUN}|電話|首脳|外相|訪問|訪日|来日|概要|結果|開催|について|署名|出席|意見交換|共同声明|セッション"
 )
+_CONNECTIVE_END = re.compile(r"(?:及び|並びに|ならびに|との|と|の|における|・|、|,)$")
 _PARENTHETICAL = re.compile(r"^[(（][^()（）]{1,12}[)）]$")
 # The issuer printed under a PDF's date: 外　務　省.
 _ISSUER = re.compile(r"^[^\s]{1,12}(?:省|庁|府|官邸|本部)$")
@@ -151,8 +152,14 @@ def split_header(lines: list[Line], starts_body) -> Header:
     else:
         at = None
     if at is not None:
-        header.title = labels[at]
-        categories = labels[:at]
+        # A title printed over two lines: `日・ASEAN首脳会議及び` / `日ASEAN特別首脳会議`.
+        start, end = at, at
+        while start > 0 and _CONNECTIVE_END.search(labels[start - 1]):
+            start -= 1
+        while end + 1 < len(labels) and _CONNECTIVE_END.search(labels[end]):
+            end += 1
+        header.title = "".join(labels[start : end + 1])
+        categories = labels[:start]
     else:
         categories = labels
     header.category = " / ".join(categories) or crumb

@@ -15,6 +15,7 @@ import json
 import lzma
 import os
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,18 @@ MAX_FILE_BYTES = 20_000_000
 class SourceError(Exception):
     """A readout that cannot be indexed; str() names it and says why."""
 
-    def __init__(self, origin: str, reason: str, doc_id: str | None = None) -> None:
+    def __init__(
+        self, origin: str, reason: str, doc_id: str | None = None, bulk_file: str | None = None
+    ) -> None:
         super().__init__(f"{origin}: {reason}")
         self.origin = origin
         self.reason = reason
         # Known when the readout exists but cannot be read now: its previous
         # version, if indexed, is kept rather than treated as vanished.
         self.doc_id = doc_id
+        # A bulk file that could not be read whole: every readout indexed from
+        # it is kept, since the lost lines may hold any of them.
+        self.bulk_file = bulk_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +130,32 @@ def _open_jsonl(path: Path):
     return path.open("rb")
 
 
+def _lines_bounded(stream) -> Iterator[bytes | None]:
+    """The lines of a stream, each read with at most MAX_FILE_BYTES in memory; None for a longer one."""
+    while line := stream.readline(MAX_FILE_BYTES + 1):
+        if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the line without keeping it
+            yield None
+        else:
+            yield line
+
+
 def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | SourceError]:
+    bulk = str(path)
     try:
         with _open_jsonl(path) as stream:
-            for number, line in enumerate(stream, 1):
+            for number, line in enumerate(_lines_bounded(stream), 1):
+                origin = f"{path}:{number}"
+                if line is None:
+                    yield SourceError(
+                        origin,
+                        f"the line is longer than {MAX_FILE_BYTES // 1_000_000} MB; split the readout",
+                        bulk_file=bulk,
+                    )
+                    continue
                 if not line.strip():
                     continue
-                origin = f"{path}:{number}"
                 content_hash = hashlib.sha256(line).hexdigest()
                 if content_hash in known:
                     # Indexed already, byte for byte: no need to parse it again.
@@ -139,10 +164,12 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                 try:
                     record = json.loads(line)
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    yield SourceError(origin, f"not a JSON object ({error}); fix or remove the line")
+                    yield SourceError(
+                        origin, f"not a JSON object ({error}); fix or remove the line", bulk_file=bulk
+                    )
                     continue
                 if not isinstance(record, dict) or not isinstance(record.get("id"), str | int):
-                    yield SourceError(origin, 'each line needs a JSON object with an "id"')
+                    yield SourceError(origin, 'each line needs a JSON object with an "id"', bulk_file=bulk)
                     continue
                 if not isinstance(record.get("text"), str) or not record["text"].strip():
                     yield SourceError(origin, 'the record has no "text"')
@@ -153,8 +180,12 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                     content_hash,
                     ("record", str(record.get("title") or ""), str(record.get("date") or ""), record["text"]),
                 )
-    except (OSError, EOFError, lzma.LZMAError) as error:
-        yield SourceError(str(path), f"cannot be read to the end ({error})")
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
+        yield SourceError(
+            str(path),
+            f"cannot be read to the end ({error}); the readouts indexed from it are kept until it is whole",
+            bulk_file=bulk,
+        )
 
 
 def _files(path: Path) -> Iterator[Path]:

@@ -158,10 +158,21 @@ def _add(writer, item: Prepared) -> int:
     return len(readout.paragraphs)
 
 
+def _origins(ix: Index, doc_ids: list[str]) -> dict[str, str]:
+    """Where indexed readouts came from (a path, or path:line)."""
+    with ix.searcher() as searcher:
+        return {
+            doc_id: (searcher.document(key=doc_id, kind="readout") or {}).get("origin", "")
+            for doc_id in doc_ids
+        }
+
+
 def indexed_readouts(ix: Index) -> dict[str, str]:
     """doc_id → content hash of every readout in the index."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return {}  # an index with no segment has no columns to read (Whoosh raises)
         doc_ids = reader.column_reader("doc_id")
         hashes = reader.column_reader("content_hash")
         return {doc_ids[n]: hashes[n] for n in searcher.docs_for_query(Term("kind", "readout"))}
@@ -313,36 +324,60 @@ def _choose_workers(sources: list[Source], workers: int | None) -> int:
     return (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
+def _origin_order(origin: str) -> tuple[str, int]:
+    """Files in path order, and the lines of a bulk file in line order."""
+    path, _, line = origin.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (origin, 0)
+
+
 def _plan(
-    paths: Iterable[Path], existing: dict[str, str], summary: Summary
+    paths: Iterable[Path],
+    existing: dict[str, str],
+    summary: Summary,
+    origins_of: Callable[[list[str]], dict[str, str]],
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
-    Unchanged readouts and failures are counted into `summary` on the way.
+    Unchanged readouts and failures are counted into `summary` on the way. Of two
+    readouts with the same document id, the one first in path order is kept,
+    whatever order the paths were given in.
     """
-    seen: dict[str, str] = {}
-    todo: list[Source] = []
+    kept: dict[str, str] = {}  # doc ids that stay, from failures that keep their previous version
+    broken_bulk: set[str] = set()
+    found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
     for found in find_sources(list(paths), known):
         if isinstance(found, SourceError):
             summary.failures.append(found)
             if found.doc_id is not None:
-                seen.setdefault(found.doc_id, found.origin)
+                kept.setdefault(found.doc_id, found.origin)
+            if found.bulk_file is not None:
+                broken_bulk.add(found.bulk_file)
             continue
-        if found.doc_id in seen:
+        other = found_sources.get(found.doc_id)
+        if other is not None:
+            first, second = sorted((other, found), key=lambda source: _origin_order(source.origin))
+            found_sources[found.doc_id] = first
             summary.failures.append(
                 SourceError(
-                    found.origin,
-                    f"has the same document id {found.doc_id!r} as {seen[found.doc_id]}; rename one of them",
+                    second.origin,
+                    f"has the same document id {found.doc_id!r} as {first.origin}, which is indexed "
+                    "(the first in path order); rename one of them",
                 )
             )
             continue
-        seen[found.doc_id] = found.origin
-        if existing.get(found.doc_id) == found.content_hash:
+        found_sources[found.doc_id] = found
+    todo: list[Source] = []
+    for doc_id, found in found_sources.items():
+        if existing.get(doc_id) == found.content_hash:
             summary.unchanged += 1
         else:
             todo.append(found)
-    return todo, [doc_id for doc_id in existing if doc_id not in seen]
+    vanished = [doc_id for doc_id in existing if doc_id not in found_sources and doc_id not in kept]
+    if broken_bulk:
+        origins = origins_of(vanished)
+        vanished = [doc_id for doc_id in vanished if origins[doc_id].rpartition(":")[0] not in broken_bulk]
+    return todo, vanished
 
 
 def update_index(
@@ -381,7 +416,7 @@ def update_index(
             ix, directory = open_index(root)
             existing = indexed_readouts(ix)
 
-        todo, vanished = _plan(paths, existing, summary)
+        todo, vanished = _plan(paths, existing, summary, lambda doc_ids: _origins(ix, doc_ids))
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)

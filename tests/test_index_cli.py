@@ -270,3 +270,81 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     piped = subprocess.run([*command.split(), "--rebuild"], capture_output=True, text=True, timeout=120)
     assert "indexing" not in piped.stderr + piped.stdout
     assert "added 250" in piped.stdout
+
+
+def test_index_whose_first_run_found_nothing_accepts_readouts_later(folder, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("index", empty, "--index-dir", tmp_path / "ix").exit_code == 0
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0, result.output
+    assert "added 1" in result.output
+    assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "malformed line"])
+def test_damaged_bulk_file_keeps_every_readout_indexed_from_it(tmp_path, damage):
+    import lzma
+
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 200)
+    packed = tmp_path / "bulk.jsonl.xz"
+    packed.write_bytes(lzma.compress(bulk.read_bytes()))
+    bulk.unlink()
+    run("index", packed, "--index-dir", tmp_path / "ix")
+    assert info_counts(tmp_path / "ix") == (200, 800)
+    if damage == "truncated":
+        packed.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    else:
+        lines = lzma.decompress(packed.read_bytes()).split(b"\n")
+        lines[150] = b'{"id": "r150", "text": '  # cut off in the middle of the record
+        packed.write_bytes(lzma.compress(b"\n".join(lines)))
+    result = run("index", packed, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert "removed 0" in result.output
+    assert info_counts(tmp_path / "ix") == (200, 800)
+
+
+def test_bulk_line_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    from indexer import sources
+
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text(
+        json.dumps({"id": "long", "text": "長" * 5000})
+        + "\n"
+        + json.dumps({"id": "short", "text": "普天間。"})
+        + "\n",
+        "utf-8",
+    )
+    read_sizes = []
+    original = sources._lines_bounded
+
+    def spy(stream):
+        for line in original(stream):
+            read_sizes.append(0 if line is None else len(line))
+            yield line
+
+    monkeypatch.setattr(sources, "_lines_bounded", spy)
+    found = list(sources.find_sources([bulk]))
+    assert [type(item).__name__ for item in found] == ["SourceError", "Source"]
+    assert "longer than" in found[0].reason and found[1].doc_id == "short"
+    assert max(read_sizes) <= 1001
+
+
+@pytest.mark.parametrize("order", ["a first", "b first"])
+def test_duplicate_ids_keep_the_file_first_in_path_order_whatever_the_argument_order(tmp_path, order):
+    for name, word in [("a", "普天間"), ("b", "嘉手納")]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "same.txt").write_text(
+            f"日米首脳会談\n平成25年2月22日\n両首脳は{word}について協議した。\n", "utf-8"
+        )
+    folders = [tmp_path / "a", tmp_path / "b"]
+    if order == "b first":
+        folders.reverse()
+    result = run("index", *folders, "--index-dir", tmp_path / "ix")
+    assert (
+        f"skipped {tmp_path / 'b' / 'same.txt'}: has the same document id 'same' as {tmp_path / 'a' / 'same.txt'}"
+        in result.output
+    )
+    assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [("same", "")]
+    assert search_json(tmp_path / "ix", "嘉手納")["total"] == 0
