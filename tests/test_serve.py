@@ -30,13 +30,11 @@ def api_total(base: str, query: str) -> int:
     return json.loads(body)["total"]
 
 
-@pytest.fixture(scope="module")
-def fresh_server(tmp_path_factory):
-    """A server started on an index directory that does not exist yet."""
-    index_dir = tmp_path_factory.mktemp("serve") / "index"
+def start_server(*args: str) -> tuple[str, subprocess.Popen]:
+    """`readouts serve ARGS` on a free port, once it answers; its base URL and process."""
     port = free_port()
     process = subprocess.Popen(
-        [READOUTS, "serve", "--port", str(port), "--index-dir", str(index_dir), "--workers", "2"],
+        [READOUTS, "serve", *args, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -46,16 +44,27 @@ def fresh_server(tmp_path_factory):
     while True:
         try:
             get(base + "/")
-            break
+            return base, process
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 raise RuntimeError(process.stdout.read()) from None
             time.sleep(0.2)
-    yield base, index_dir, process
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
     process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A server started on an index directory that does not exist yet."""
+    index_dir = tmp_path_factory.mktemp("serve") / "index"
+    base, process = start_server("--index-dir", str(index_dir), "--workers", "2")
+    yield base, index_dir, process
+    stop_server(process)
 
 
 def test_first_start_indexes_the_bundled_seeds(fresh_server):
@@ -110,28 +119,9 @@ def watched_server(tmp_path):
     (folder / "seed.txt").write_bytes(
         (Path(__file__).parent.parent / "seeds" / "000_17ebd0fd11b21086.txt").read_bytes()
     )
-    port = free_port()
-    process = subprocess.Popen(
-        [READOUTS, "serve", "--watch", str(folder), "--port", str(port), "--index-dir", str(tmp_path / "ix")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(base + "/")
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(process.stdout.read()) from None
-            time.sleep(0.2)
+    base, process = start_server("--watch", str(folder), "--index-dir", str(tmp_path / "ix"))
     yield base, folder
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
-    process.stdout.close()
+    stop_server(process)
 
 
 def wait_for_total(base: str, query: str, expected: int, seconds: float) -> float:
