@@ -110,7 +110,6 @@ def split_header(lines: list[Line], starts_body) -> Header:
     labels: list[str] = []  # short lines above the title and the date
     crumb = ""
     after_date = False
-    index = 0
     for index, line in enumerate(lines):
         if line.blank:
             continue

@@ -256,7 +256,6 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
     caption_titles: list[str] = []
     loose: list[_Block] = []  # short unnumbered lines since the last blank: captions if a credit follows
     bullet_indent = None  # inside a `•` caption list, its indent
-    content = [line for line in lines if not line.blank]
     for index, line in enumerate(lines):
         if line.blank:
             loose = []
@@ -321,7 +320,6 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
             loose.append(block)
         else:
             loose = []
-    del content
     _number_alone_lines(blocks)
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
