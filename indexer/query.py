@@ -27,6 +27,9 @@ from indexer.normalize import fold
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
+# Each excluded word costs a pass over its postings (a one-character word: over
+# every bigram that starts with it); more than this are ignored.
+MAX_EXCLUDED = 6
 
 _QUOTES = {'"': '"', "「": "」", "“": "”", "『": "』"}
 _TOKEN = re.compile(r'"[^"]*"|「[^」]*」|“[^”]*”|『[^』]*』|\S+')
@@ -89,7 +92,8 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         word = Word(body, exact, negated)
         if negated:
-            excluded.append(word)
+            if len(excluded) < MAX_EXCLUDED:
+                excluded.append(word)
             join_next = False
         elif join_next and groups:
             groups[-1].append(word)
@@ -128,17 +132,21 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.
     return q.Or([alternative for alternative in alternatives if alternative is not None])
 
 
-def to_whoosh(parsed: ParsedQuery) -> q.Query:
-    """The Whoosh query for a parsed query (q.NullQuery when it can match nothing)."""
+def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:
+    """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.
+
+    Exclusions are applied as a set of paragraphs to leave out rather than as
+    an AndNot: skipping a union of thousands of bigram postings for every
+    candidate paragraph cost minutes; collecting each word's paragraphs once
+    costs one pass over its postings.
+    """
     required = [q.Or([_word_query(word) for word in group]) for group in parsed.groups]
     if required:
         positive: q.Query = q.And(required) if len(required) > 1 else required[0]
     elif parsed.excluded:
         positive = q.Every()
     else:
-        return q.NullQuery
-    if parsed.excluded:
-        # Exclusion looks at the paragraph's own text only: a readout whose
-        # title names the excluded word still has paragraphs about other things.
-        return q.AndNot(positive, q.Or([_word_query(word, ("text",)) for word in parsed.excluded]))
-    return positive
+        return q.NullQuery, []
+    # Exclusion looks at the paragraph's own text only: a readout whose
+    # title names the excluded word still has paragraphs about other things.
+    return positive, [_word_query(word, ("text",)) for word in parsed.excluded]

@@ -10,7 +10,9 @@ searcher between threads fails now and then.
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from indexer.highlight import Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, parse_query, to_whoosh, word_terms_for
 from indexer.schema import TieredBM25F
-from indexer.store import current_dir, open_index, read_meta
+from indexer.store import IndexProblem, check_readable, current_dir, damaged, open_index, read_meta
 
 MAX_PER_PAGE = 100
 # Deep pages cost as much as collecting every hit before them: cap the depth.
@@ -111,6 +113,73 @@ class Stats:
     created: str
 
 
+class SearchTimeout(Exception):
+    """A search ran past its time budget and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the search took longer than {seconds:g} s and was stopped; use fewer or longer words"
+        )
+        self.seconds = seconds
+
+
+class _Deadline:
+    """Collector mixin: stop the search when its deadline passes (checked every 64 matches)."""
+
+    deadline: float | None = None
+    budget: float = 0.0
+
+    def matches(self):
+        deadline = self.deadline
+        for count, docnum in enumerate(super().matches()):
+            if deadline is not None and not count & 63 and time.monotonic() > deadline:
+                raise SearchTimeout(self.budget)
+            yield docnum
+
+
+class _TopCollector(_Deadline, collectors.TopCollector):
+    pass
+
+
+class _SortingCollector(_Deadline, collectors.SortingCollector):
+    pass
+
+
+def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: float) -> set[int]:
+    """Every paragraph a query matches, as a set of document numbers, within the deadline."""
+    docs: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf, leaf.boolean_context())
+        count = 0
+        while matcher.is_active():
+            docs.add(offset + matcher.id())
+            matcher.next()
+            count += 1
+            if deadline is not None and not count & 255 and time.monotonic() > deadline:
+                raise SearchTimeout(budget)
+    return docs
+
+
+# Errors that are our own bugs, not damage in the index's files.
+_PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, AssertionError, RecursionError)
+
+
+def _reads_index(method):
+    """Whoosh reports a damaged file as anything from struct.error to a bare Exception: say so plainly."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (IndexProblem, SearchTimeout, *_PROGRAMMING_ERRORS):
+            raise
+        except Exception as error:
+            self.close()  # the next request opens the index afresh
+            raise damaged(self.root, error) from error
+
+    return reading
+
+
 def _date(value: str) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
@@ -171,6 +240,7 @@ class Library:
             self._open.clear()
         self._local = threading.local()
 
+    @_reads_index
     def search(
         self,
         text: str,
@@ -181,11 +251,14 @@ class Library:
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         doc_id: str | None = None,
+        budget: float | None = None,
     ) -> Results:
+        """One page of ranked hits; a budget in seconds stops a longer search with SearchTimeout."""
+        deadline = None if budget is None else time.monotonic() + budget
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
-        query = to_whoosh(parsed)
+        query, exclusions = to_whoosh(parsed)
         if query is q.NullQuery:
             return Results(text, parsed, 0, page, per_page, ())
         # Readout records have no text, so text queries never match them; only
@@ -207,13 +280,20 @@ class Library:
             # Newest first, then by relevance; the score facet keeps the score
             # (negated) in the sort key, so hits still report it.
             facets = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-            collector = collectors.SortingCollector(facets, limit=depth)
+            top = _SortingCollector(facets, limit=depth)
         else:
             # No block skipping and no matcher replacement: both drop matches
             # that cannot reach the top N, and the total must count them all.
-            collector = collectors.TopCollector(limit=depth, usequality=False, replace=0)
-        if filters:
-            collector = collectors.FilterCollector(collector, allow=q.And(filters))
+            top = _TopCollector(limit=depth, usequality=False, replace=0)
+        top.deadline, top.budget = deadline, budget or 0.0
+        collector = top
+        excluded = set()
+        for exclusion in exclusions:
+            excluded |= _docs(searcher, exclusion, deadline, budget or 0.0)
+        if filters or excluded:
+            collector = collectors.FilterCollector(
+                top, allow=q.And(filters) if filters else None, restrict=excluded or None
+            )
         searcher.search_with_collector(query, collector)
         everything = collector.results()
         page_hits = everything[(page - 1) * per_page : depth]
@@ -240,16 +320,18 @@ class Library:
             )
         return Results(text, parsed, len(everything), page, per_page, tuple(hits))
 
+    @_reads_index
     def match_keys(self, text: str) -> set[tuple[str, int]]:
         """(doc_id, position) of every paragraph the query matches, unranked.
 
         For measuring recall; a search for people uses `search`.
         """
-        query = to_whoosh(parse_query(text))
+        query, exclusions = to_whoosh(parse_query(text))
         if query is q.NullQuery:
             return set()
         searcher = self._searcher()
-        docnums = searcher.docs_for_query(q.And([q.Term("kind", "para"), query]))
+        excluded = set().union(*(_docs(searcher, exclusion, None, 0.0) for exclusion in exclusions))
+        docnums = set(searcher.docs_for_query(q.And([q.Term("kind", "para"), query]))) - excluded
         keys = set()
         for docnum in docnums:
             fields = searcher.stored_fields(docnum)
@@ -267,6 +349,7 @@ class Library:
             source_url=fields.get("source_url", ""),
         )
 
+    @_reads_index
     def readouts(self, limit: int = 100) -> tuple[list[ReadoutSummary], int]:
         """The newest `limit` readouts in the index, and how many there are in all.
 
@@ -283,11 +366,13 @@ class Library:
         self._local.readouts = (key, answer)
         return answer
 
+    @_reads_index
     def summary(self, doc_id: str) -> ReadoutSummary | None:
         """A readout's title, date, issuer and origin, without its paragraphs."""
         record = self._searcher().document(key=doc_id, kind="readout")
         return None if record is None else self._summary(record)
 
+    @_reads_index
     def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
         """One whole readout, with the words of `query` marked."""
         searcher = self._searcher()
@@ -318,9 +403,11 @@ class Library:
         headings = tuple(ShownHeading(*item) for item in record.get("outline", ()))
         return ReadoutView(self._summary(record), tuple(paragraphs), headings)
 
+    @_reads_index
     def stats(self) -> Stats:
         searcher = self._searcher()
         readouts = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "readout")))
         paragraphs = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "para")))
+        check_readable(searcher)
         directory = self._local.directory
         return Stats(self.root, directory, readouts, paragraphs, read_meta(directory).get("created", ""))

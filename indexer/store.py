@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import importlib.metadata
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +49,47 @@ class IndexMissing(IndexProblem):
 
 class IndexIncompatible(IndexProblem):
     pass
+
+
+class IndexDamaged(IndexProblem):
+    pass
+
+
+class IndexUntrusted(IndexProblem):
+    pass
+
+
+def damaged(root: Path, error: BaseException) -> IndexDamaged:
+    """The error to raise when reading the index failed on its own files."""
+    return IndexDamaged(
+        f"the index at {root} is damaged ({type(error).__name__}: {str(error)[:200]}); "
+        f"run `readouts index --rebuild --index-dir {root}`"
+    )
+
+
+def check_readable(searcher) -> None:
+    """A light check that each segment's stored documents can be read (the last one of each)."""
+    for leaf, _ in searcher.leaf_searchers():
+        if leaf.doc_count_all():
+            leaf.stored_fields(leaf.doc_count_all() - 1)
+
+
+def check_trusted(directory: Path, root: Path) -> None:
+    """Refuse an index that other users can write.
+
+    Whoosh unpickles its table of contents, so whoever can write the index
+    folder can run code in every process that opens it: the folder is trusted
+    like a database's data directory.
+    """
+    for path in (root, directory, *directory.glob("*.toc")):
+        info = path.stat()
+        group_writable = info.st_mode & stat.S_IWGRP and info.st_gid != os.getgid()
+        if info.st_mode & stat.S_IWOTH or group_writable or info.st_uid not in (os.getuid(), 0):
+            raise IndexUntrusted(
+                f"the index at {root} can be changed by other users ({path} is "
+                f"{stat.filemode(info.st_mode)}, owner uid {info.st_uid}); whoever can write it can run code "
+                f"in readouts. Make it yours alone: chown -R $(id -u) {root} && chmod -R go-w {root}"
+            )
 
 
 def default_index_dir() -> Path:
@@ -98,9 +142,21 @@ def open_index(root: Path) -> tuple[Index, Path]:
 
 def open_generation(directory: Path, root: Path) -> Index:
     check_compatible(directory, root)
-    # Passing our schema means the pickled one is never loaded: a moved module
-    # cannot break an old index, and no pickled code runs.
-    return whoosh_index.open_dir(str(directory), schema=make_schema())
+    check_trusted(directory, root)
+    # Passing our schema means the pickled schema is never used, so a moved
+    # module cannot break an old index; the table of contents is still a pickle.
+    try:
+        return whoosh_index.open_dir(str(directory), schema=make_schema())
+    except Exception as error:  # Whoosh raises anything from struct.error to a bare Exception
+        problem = damaged(root, error)
+        # Whoosh leaves the table of contents open when it cannot read it; the
+        # file is held only by the traceback's frames: free them now, quietly.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            error.__traceback__ = None
+            del error
+            gc.collect()
+    raise problem
 
 
 def create_generation(root: Path) -> Path:

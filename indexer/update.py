@@ -29,8 +29,10 @@ from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
     IndexProblem,
+    check_readable,
     create_generation,
     current_dir,
+    damaged,
     open_generation,
     open_index,
     publish,
@@ -173,6 +175,7 @@ def indexed_readouts(ix: Index) -> dict[str, str]:
         reader = searcher.reader()
         if reader.doc_count_all() == 0:
             return {}  # an index with no segment has no columns to read (Whoosh raises)
+        check_readable(searcher)
         doc_ids = reader.column_reader("doc_id")
         hashes = reader.column_reader("content_hash")
         return {doc_ids[n]: hashes[n] for n in searcher.docs_for_query(Term("kind", "readout"))}
@@ -414,7 +417,10 @@ def update_index(
             existing: dict[str, str] = {}
         else:
             ix, directory = open_index(root)
-            existing = indexed_readouts(ix)
+            try:
+                existing = indexed_readouts(ix)
+            except Exception as error:  # Whoosh reports damaged files with any exception
+                raise damaged(root, error) from error
 
         todo, vanished = _plan(paths, existing, summary, lambda doc_ids: _origins(ix, doc_ids))
         summary.removed = len(vanished)

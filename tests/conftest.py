@@ -92,7 +92,7 @@ def app(index_dir):
     from webapp import create_app
     from webapp.library import close_library
 
-    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PUBLIC_URL": "http://localhost"})
     yield app
     close_library(app)
 

@@ -19,10 +19,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         FEED_ENTRIES=50,
         HOME_READOUTS=100,
         MAX_CONTENT_LENGTH=16 * 1024,
+        # The site's address as users reach it, for links that must be absolute
+        # (OpenSearch, Atom); never taken from the request's Host header.
+        PUBLIC_URL="",
+        # Time budget of one search, in seconds: a longer one is stopped with a 503.
+        SEARCH_SECONDS=5.0,
+        # Searches run at once in one worker process; a request waits at most
+        # SEARCH_QUEUE_SECONDS for its turn, else 503 with Retry-After.
+        SEARCH_CONCURRENCY=4,
+        SEARCH_QUEUE_SECONDS=1.0,
     )
     app.config.from_pyfile("config.py", silent=True)
-    if os.environ.get("READOUTS_INDEX_DIR"):
-        app.config["INDEX_DIR"] = os.environ["READOUTS_INDEX_DIR"]
+    for name, convert in (
+        ("INDEX_DIR", str),
+        ("PUBLIC_URL", str),
+        ("SEARCH_SECONDS", float),
+        ("SEARCH_CONCURRENCY", int),
+        ("SEARCH_QUEUE_SECONDS", float),
+    ):
+        if os.environ.get(f"READOUTS_{name}"):
+            app.config[name] = convert(os.environ[f"READOUTS_{name}"])
     if test_config:
         app.config.update(test_config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]))

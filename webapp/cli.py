@@ -31,10 +31,26 @@ class _Server(BaseApplication):
         return self.application
 
 
+# Threads per worker process. A thread is held by a client for as long as it
+# takes to send its request and read the answer, so slow clients use threads,
+# not processes: 50 clients sending headers a byte at a time leave the rest free.
+# Searches themselves are limited separately (SEARCH_CONCURRENCY per process).
+THREADS = 64
+
+
+def _die_with_parent() -> None:
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _watcher(root: Path, paths: list[Path]) -> None:
     # Die with the server: a watcher left behind would go on writing the index.
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    _die_with_parent()
     watch_and_index(root, paths)
+
+
+def _post_fork(server, worker) -> None:
+    # A worker busy with a long search would outlive a master killed with kill -9.
+    _die_with_parent()
 
 
 @cli.command()
@@ -71,10 +87,15 @@ def serve(
         )
         process.start()
     app = create_app({"INDEX_DIR": str(root)})
-    click.echo(f"serving {root} on http://{host}:{port}/ with {workers} workers")
+    if not app.config["PUBLIC_URL"] and host not in ("0.0.0.0", "::", ""):
+        app.config["PUBLIC_URL"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    click.echo(f"serving {root} on http://{host}:{port}/ with {workers} workers of {THREADS} threads")
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "post_fork": _post_fork,
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": "-",

@@ -55,6 +55,8 @@ def _integer(args: Mapping[str, str], name: str, default: int, low: int, high: i
         return default
     if not raw.isascii() or not raw.isdigit():
         raise BadParameter(name, f"must be a whole number from {low} to {high}, not {raw[:20]!r}")
+    if len(raw) > len(str(high)) + 1:  # before int(): Python refuses to convert thousands of digits
+        raise BadParameter(name, f"must be from {low} to {high}, not {raw[:12]}… ({len(raw)} digits)")
     value = int(raw)
     if not low <= value <= high:
         raise BadParameter(name, f"must be from {low} to {high}, not {value}")

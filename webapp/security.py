@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -10,7 +10,17 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# How long a response may be reused: results change only when the index does.
+_MAX_AGE = {"views.static": 86400, "static": 86400, "views.opensearch": 86400, "views.document": 300}
+
+
 def _headers(response: Response) -> Response:
+    if "Cache-Control" not in response.headers or request.endpoint == "static":
+        if response.status_code in (200, 304):
+            response.headers["Cache-Control"] = f"public, max-age={_MAX_AGE.get(request.endpoint or '', 60)}"
+        else:  # errors, 503s above all, must not be kept
+            response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Encoding")
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from indexer.export import hit_url, results_json
 from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
-from webapp.library import get_library
+from webapp.library import get_library, search_slot
 from webapp.params import BadParameter, SearchParams, parse_search_params
 
 blueprint = Blueprint("views", __name__)
@@ -24,15 +24,33 @@ def route(rule: str, **options):
 
 
 def _run(params: SearchParams) -> Results:
-    return get_library().search(
-        params.q,
-        page=params.page,
-        per_page=params.per_page,
-        sort=params.sort,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        doc_id=params.doc,
-    )
+    with search_slot():
+        return get_library().search(
+            params.q,
+            page=params.page,
+            per_page=params.per_page,
+            sort=params.sort,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            doc_id=params.doc,
+            budget=current_app.config["SEARCH_SECONDS"],
+        )
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the configured public address (relative when none is set).
+
+    Never built from the request's Host header, which any client can forge.
+    """
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+# XML 1.0 cannot hold most control characters, even escaped.
+_XML_INVALID = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def xml_text(text: str) -> str:
+    return text.translate(_XML_INVALID)
 
 
 @route("/")
@@ -90,10 +108,15 @@ def feed():
             element.text = text
         return element
 
-    page_url = url_for("views.search", _external=True, **params.as_args(sort="date", per_page=10))
-    add(root, "title", f"{site}: {params.q}")
+    page_url = public_url("views.search", **params.as_args(sort="date", per_page=10))
+    add(root, "title", xml_text(f"{site}: {params.q}"))
     add(root, "id", page_url)
-    add(root, "link", rel="self", href=request.url)
+    add(
+        root,
+        "link",
+        rel="self",
+        href=public_url("views.feed", **params.as_args(sort="relevance", per_page=10)),
+    )
     add(root, "link", rel="alternate", type="text/html", href=page_url)
     add(root, "author").append(_name(site))
     hits = results.hits if results else ()
@@ -101,13 +124,13 @@ def feed():
     add(root, "updated", f"{newest.isoformat()}T00:00:00Z")
     for hit in hits:
         entry = add(root, "entry")
-        link = request.url_root.rstrip("/") + hit_url(hit, params.q)
-        add(entry, "title", f"{hit.title} {hit.section}".strip())
+        link = current_app.config["PUBLIC_URL"].rstrip("/") + hit_url(hit, params.q)
+        add(entry, "title", xml_text(f"{hit.title} {hit.section}".strip()))
         add(entry, "id", link)
         add(entry, "link", rel="alternate", type="text/html", href=link)
         date = hit.date or newest
         add(entry, "updated", f"{date.isoformat()}T00:00:00Z")
-        add(entry, "summary", str(hit.snippet), type="html")
+        add(entry, "summary", xml_text(str(hit.snippet)), type="html")
     body = ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")
 
@@ -120,7 +143,7 @@ def _name(text: str):
 
 @route("/opensearch.xml")
 def opensearch():
-    body = render_template("opensearch.xml")
+    body = render_template("opensearch.xml", public_url=public_url)
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
