@@ -30,14 +30,15 @@ def api_total(base: str, query: str) -> int:
     return json.loads(body)["total"]
 
 
-def start_server(*args: str) -> tuple[str, subprocess.Popen]:
+def start_server(*args: str, command: str = READOUTS, cwd: str | None = None) -> tuple[str, subprocess.Popen]:
     """`readouts serve ARGS` on a free port, once it answers; its base URL and process."""
     port = free_port()
     process = subprocess.Popen(
-        [READOUTS, "serve", *args, "--port", str(port)],
+        [command, "serve", *args, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        cwd=cwd,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
