@@ -173,3 +173,16 @@ def test_serve_watch_needs_a_folder():
     result = subprocess.run([READOUTS, "serve", "--watch"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "--watch needs the folders" in result.stderr
+
+
+def test_serve_indexes_the_seeds_into_an_index_a_failed_first_run_left_empty(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    subprocess.run(
+        [READOUTS, "index", str(empty), "--index-dir", str(tmp_path / "ix")], check=True, timeout=60
+    )
+    base, process = start_server("--index-dir", str(tmp_path / "ix"))
+    try:
+        assert api_total(base, "普天間") == 1
+    finally:
+        stop_server(process)

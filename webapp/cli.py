@@ -11,7 +11,8 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
-from indexer.store import current_dir
+from indexer.search import Library
+from indexer.store import IndexProblem, current_dir
 from webapp import create_app
 
 
@@ -36,6 +37,17 @@ class _Server(BaseApplication):
 # not processes: 50 clients sending headers a byte at a time leave the rest free.
 # Searches themselves are limited separately (SEARCH_CONCURRENCY per process).
 THREADS = 64
+
+
+def _holds_nothing(root: Path) -> bool:
+    """No index, or one that a failed first run left empty: the seeds are indexed then."""
+    if current_dir(root) is None:
+        return True
+    try:
+        with Library(root) as library:
+            return library.stats().readouts == 0
+    except IndexProblem:
+        return False  # said when the site serves it; not overwritten with the seeds
 
 
 def _die_with_parent() -> None:
@@ -76,8 +88,8 @@ def serve(
     targets = list(paths)
     if watch and not targets:
         raise click.UsageError("--watch needs the folders to keep indexed: readouts serve --watch PATH...")
-    if current_dir(root) is None and not targets:
-        click.echo(f"no index at {root} yet: indexing the bundled readouts in {SEEDS_DIR}")
+    if not targets and _holds_nothing(root):
+        click.echo(f"no readouts in the index at {root} yet: indexing the bundled readouts in {SEEDS_DIR}")
         targets = [SEEDS_DIR]
     if targets:
         run_index(root, targets)
