@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 
 HOSTILE = " ".join(f"-{ch}" for ch in "のにはをがでとしたてるもかなれ日米中国会")
 NORMAL = "普天間"
@@ -69,8 +70,9 @@ def hostile_queries(base: str) -> None:
     print(f"normal client meanwhile: {len(normal)} answers, worst {max(normal):.2f} s")
 
 
-def slow_connections(base: str, count: int = 50) -> None:
-    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+@contextmanager
+def trickling(host: str, port: int, count: int):
+    """`count` connections that send their request headers one byte every 0.2 s, while inside."""
     stop = threading.Event()
     sockets = []
 
@@ -84,15 +86,23 @@ def slow_connections(base: str, count: int = 50) -> None:
             except OSError:
                 return
 
-    for _ in range(count):
-        sock = socket.create_connection((host, port), timeout=5)
-        sockets.append(sock)
-        threading.Thread(target=trickle, args=(sock,), daemon=True).start()
-    time.sleep(1.0)
-    normal = normal_client_during(base, 5.0)
-    stop.set()
-    for sock in sockets:
-        sock.close()
+    try:
+        for _ in range(count):
+            sock = socket.create_connection((host, port), timeout=5)
+            sockets.append(sock)
+            threading.Thread(target=trickle, args=(sock,), daemon=True).start()
+        time.sleep(1.0)  # every slow client has started its request
+        yield
+    finally:
+        stop.set()
+        for sock in sockets:
+            sock.close()
+
+
+def slow_connections(base: str, count: int = 50) -> None:
+    parts = urllib.parse.urlsplit(base)
+    with trickling(parts.hostname, parts.port, count):
+        normal = normal_client_during(base, 5.0)
     print(f"{count} slow connections: normal client {len(normal)} answers, worst {max(normal):.2f} s")
 
 

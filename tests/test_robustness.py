@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import READOUTS, SEED, run
+from conftest import READOUTS, ROOT, SEED, run
 from test_serve import get, start_server, stop_server
 
 from webapp import create_app
@@ -222,33 +221,13 @@ def server(tmp_path_factory):
 
 def test_normal_client_is_answered_while_fifty_clients_send_headers_byte_by_byte(server):
     base, _ = server
-    port = int(base.rsplit(":", 1)[1])
-    stop = threading.Event()
-    sockets = []
-
-    def trickle(sock: socket.socket) -> None:
-        request = b"GET /search?q=%E6%97%A5%E7%B1%B3 HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 1000
-        for byte in request:
-            if stop.wait(0.2):
-                return
-            try:
-                sock.send(bytes([byte]))
-            except OSError:
-                return
-
-    for _ in range(50):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        sockets.append(sock)
-        threading.Thread(target=trickle, args=(sock,), daemon=True).start()
-    try:
-        time.sleep(1.0)  # every slow client has started its request
+    spec = importlib.util.spec_from_file_location("probe", ROOT / "bench" / "probe.py")
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    with probe.trickling("127.0.0.1", int(base.rsplit(":", 1)[1]), 50):
         started = time.monotonic()
         status, _ = get(base + "/api/search?q=%E6%99%AE%E5%A4%A9%E9%96%93")
         waited = time.monotonic() - started
-    finally:
-        stop.set()
-        for sock in sockets:
-            sock.close()
     assert status == 200
     assert waited < 10, f"a normal client waited {waited:.1f} s"
 
