@@ -4,7 +4,8 @@
 
 Engines, all fed the same paragraphs (as readouts parses them) and the same queries:
 
-- readouts: `readouts index` and `Library.search` (top 10 with snippets);
+- readouts-whoosh, readouts-tantivy: `readouts index --engine …` and `Library.search`
+  (top 10 with snippets), on each of its engines;
 - fts5-trigram: SQLite FTS5 with its trigram tokenizer on the raw text;
 - fts5-fugashi: SQLite FTS5 on the same fugashi terms as readouts;
 - tantivy-fugashi: the tantivy package on the same fugashi terms.
@@ -49,7 +50,8 @@ from indexer.sources import Source, SourceError, doc_id_for, parse_source  # noq
 READOUTS = str(Path(sys.executable).with_name("readouts"))
 FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委員会")
 SIZES = {"quick": 400, "fa": None, "full": None}
-ENGINES = ("readouts", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
+ENGINES = ("readouts-whoosh", "readouts-tantivy", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
+OURS = ("readouts-whoosh", "readouts-tantivy")
 REPEATS = 3
 RUN = f"{int(time.time()) % 100_000:05d}"  # makes the new readouts' words unique to this run
 
@@ -111,9 +113,17 @@ def ground_truth(paragraphs, queries) -> dict[str, set[tuple[str, int]]]:
 def build_engine(engine: str, work: Path) -> dict:
     paragraphs = json.loads((work / "paragraphs.json").read_text("utf-8"))
     started = time.perf_counter()
-    if engine == "readouts":
+    if engine in OURS:
         result = subprocess.run(
-            [READOUTS, "index", str(work / "corpus.jsonl"), "--index-dir", str(work / engine)],
+            [
+                READOUTS,
+                "index",
+                str(work / "corpus.jsonl"),
+                "--index-dir",
+                str(work / engine),
+                "--engine",
+                engine.split("-")[1],
+            ],
             capture_output=True,
             text=True,
         )
@@ -158,7 +168,7 @@ def query_engine(engine: str, work: Path) -> dict:
     paragraphs = json.loads((work / "paragraphs.json").read_text("utf-8"))
     keys = [(d, p) for d, p, _ in paragraphs]
     queries = load_queries()
-    if engine == "readouts":
+    if engine in OURS:
         from indexer.search import Library
 
         library = Library(work / engine)
@@ -312,11 +322,11 @@ def new_readout(folder: Path, n: int) -> str:
     return word
 
 
-def service_figures(work: Path, queries: list[str]) -> dict:
+def service_figures(work: Path, queries: list[str], engine: str) -> dict:
     from indexer.search import Library
 
-    index_dir = work / "readouts"
-    extra = work / "extra"
+    index_dir = work / engine
+    extra = work / f"extra-{engine}"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir()
     figures = {}
@@ -417,25 +427,26 @@ def report(size: str, chars: int, count: int, rows: dict, truth: dict, service: 
             f"{row['peak_mb']:.0f} | {row['p50']:.2f} | {row['p95']:.2f} | {row['p99']:.2f} | "
             f"{row['recall']:.4f} | {row['complete']}/{len(truth)} |"
         )
-    ours = rows["readouts"]
-    lines += ["", "Ratios, readouts ÷ peer (below 1 is better for time, size and memory):", ""]
-    lines.append("| peer | build | disk | peak memory | p50 | p95 | p99 |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for engine, row in rows.items():
-        if engine == "readouts":
-            continue
-        ratio = {
-            k: ours[k] / row[k] if row[k] else float("inf")
-            for k in ("build_s", "disk_mb", "peak_mb", "p50", "p95", "p99")
-        }
-        lines.append(
-            f"| {engine} | {ratio['build_s']:.2f} | {ratio['disk_mb']:.2f} | {ratio['peak_mb']:.2f} | "
-            f"{ratio['p50']:.2f} | {ratio['p95']:.2f} | {ratio['p99']:.2f} |"
-        )
-    if service:
+    for mine in [engine for engine in OURS if engine in rows]:
+        ours = rows[mine]
+        lines += ["", f"Ratios, {mine} ÷ peer (below 1 is better for time, size and memory):", ""]
+        lines.append("| peer | build | disk | peak memory | p50 | p95 | p99 |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for engine, row in rows.items():
+            if engine in OURS:
+                continue
+            ratio = {
+                k: ours[k] / row[k] if row[k] else float("inf")
+                for k in ("build_s", "disk_mb", "peak_mb", "p50", "p95", "p99")
+            }
+            lines.append(
+                f"| {engine} | {ratio['build_s']:.2f} | {ratio['disk_mb']:.2f} | {ratio['peak_mb']:.2f} | "
+                f"{ratio['p50']:.2f} | {ratio['p95']:.2f} | {ratio['p99']:.2f} |"
+            )
+    for mine, figures in service.items():
         lines += [
             "",
-            "readouts as a service (`readouts serve --workers 2`, 8 concurrent clients on loopback, `/api/search`):",
+            f"{mine} as a service (`readouts serve --workers 2`, 8 concurrent clients on loopback, `/api/search`):",
             "",
             "| load | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -444,18 +455,19 @@ def report(size: str, chars: int, count: int, rows: dict, truth: dict, service: 
             ("search only", "http"),
             ("while `readouts index` adds 20 readouts", "http_while_indexing"),
         ):
-            f = service[key]
+            f = figures[key]
             lines.append(
                 f"| {name} | {f['requests']} | {f['errors']} | {f['rps']:.1f} | {f['p50']:.1f} | {f['p95']:.1f} | {f['p99']:.1f} |"
             )
         lines += [
             "",
-            f"`readouts index` run again with nothing changed: {service['unchanged_rerun_s']:.2f} s. "
-            f"One new readout added to the full index: found {service['new_readout_found_s']:.2f} s after "
+            f"`readouts index` run again with nothing changed: {figures['unchanged_rerun_s']:.2f} s. "
+            f"One new readout added to the full index: found {figures['new_readout_found_s']:.2f} s after "
             "`readouts index` was started (it hashes every readout to find what changed).",
         ]
-    misses = [q for q in truth if rows["readouts"]["per_query"][q] < 1.0]
-    lines += ["", f"Queries where readouts missed a substring match: {', '.join(misses) or 'none'}."]
+    for mine in [engine for engine in OURS if engine in rows]:
+        misses = [q for q in truth if rows[mine]["per_query"][q] < 1.0]
+        lines += ["", f"Queries where {mine} missed a substring match: {', '.join(misses) or 'none'}."]
     return "\n".join(lines) + "\n"
 
 
@@ -502,7 +514,7 @@ def main() -> None:
         for engine in engines:
             print(f"{engine}: building", flush=True)
             built, peak = in_child("build_engine", engine, work)
-            store = work / engine if engine in ("readouts", "tantivy-fugashi") else work / f"{engine}.sqlite"
+            store = work / engine if engine in (*OURS, "tantivy-fugashi") else work / f"{engine}.sqlite"
             print(f"{engine}: {built['seconds']:.1f} s; querying", flush=True)
             queried, _ = in_child("query_engine", engine, work)
             per_query = {}
@@ -522,9 +534,15 @@ def main() -> None:
                 "complete": sum(1 for v in per_query.values() if v == 1.0),
                 "per_query": per_query,
             }
-        service = {} if args.no_service or "readouts" not in rows else service_figures(work, queries)
-        if "readouts" not in rows:
-            raise SystemExit("the report compares against readouts: include it in --engines")
+        if not any(engine in rows for engine in OURS):
+            raise SystemExit(
+                "the report compares against readouts: include readouts-whoosh or readouts-tantivy"
+            )
+        service = {}
+        if not args.no_service:
+            for mine in [engine for engine in OURS if engine in rows]:
+                print(f"{mine}: service figures", flush=True)
+                service[mine] = service_figures(work, queries, mine)
         text = report(args.size, chars, len(paragraphs), rows, truth, service)
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"{args.size}.md"

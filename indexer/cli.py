@@ -14,10 +14,11 @@ from pathlib import Path
 import click
 import fugashi
 
+from indexer.engine import ENGINES
 from indexer.export import hit_url, results_json
 from indexer.schema import FORMAT_VERSION
 from indexer.search import Library
-from indexer.store import IndexProblem, default_index_dir
+from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
 from indexer.watch import watch
 
@@ -62,7 +63,13 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int | None = None) -> int:
+def run_index(
+    root: Path,
+    paths: list[Path],
+    rebuild: bool = False,
+    workers: int | None = None,
+    engine: str | None = None,
+) -> int:
     """Index, print what happened; returns the exit status (1 if a file failed)."""
     progress = _Progress()
     try:
@@ -71,6 +78,7 @@ def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int
             paths,
             rebuild=rebuild,
             workers=workers,
+            engine=engine,
             on_wait=lambda message: click.echo(message, err=True),
             on_progress=progress,
         )
@@ -110,8 +118,19 @@ def run_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int
     is_flag=True,
     help="Keep running, and index again whenever a file under PATHS is added, changed or removed.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="The search engine of a new index (or of --rebuild) [default: whoosh, or the index's own].",
+)
 def index(
-    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, watch: bool
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    rebuild: bool,
+    workers: int | None,
+    watch: bool,
+    engine: str | None,
 ) -> None:
     """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
 
@@ -123,17 +142,23 @@ def index(
     root = resolve_index_dir(index_dir)
     targets = list(paths) or [SEEDS_DIR]
     if watch:
-        watch_and_index(root, targets, rebuild, workers)
-    sys.exit(run_index(root, targets, rebuild, workers))
+        watch_and_index(root, targets, rebuild, workers, engine)
+    sys.exit(run_index(root, targets, rebuild, workers, engine))
 
 
-def watch_and_index(root: Path, paths: list[Path], rebuild: bool = False, workers: int | None = None) -> None:
+def watch_and_index(
+    root: Path,
+    paths: list[Path],
+    rebuild: bool = False,
+    workers: int | None = None,
+    engine: str | None = None,
+) -> None:
     """Index paths now and after every change, until interrupted."""
     first = [rebuild]
 
     def run() -> None:
         try:
-            run_index(root, paths, first.pop() if first else False, workers)
+            run_index(root, paths, first.pop() if first else False, workers, engine)
         except click.ClickException as error:
             error.show()  # reported, and the watcher carries on: the next change may fix it
 
@@ -234,6 +259,7 @@ def info(index_dir: Path | None) -> None:
             stats = library.stats()
         click.echo(f"  directory:  {stats.directory}")
         click.echo(f"  created:    {stats.created}")
+        click.echo(f"  engine:     {engine_version(stats.engine)}")
         click.echo(f"  readouts:   {stats.readouts}")
         click.echo(f"  paragraphs: {stats.paragraphs}")
     except IndexProblem as error:

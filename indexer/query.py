@@ -117,10 +117,13 @@ def word_terms_for(word: Word) -> list[str]:
     return word_terms(word.text) if word.exact else query_word_terms(word.text)
 
 
+def query_parts(word: Word) -> tuple[list[str], list[str], str]:
+    """What a word matches, for every engine: its words, its bigrams (as phrases), its folded text."""
+    return word_terms_for(word), query_bigrams(word.text), "".join(fold(word.text).split())
+
+
 def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.Query:
-    terms = word_terms_for(word)
-    bigrams = query_bigrams(word.text)
-    char = "".join(fold(word.text).split())
+    terms, bigrams, char = query_parts(word)
     alternatives: list[q.Query | None] = []
     for field in fields:
         alternatives.append(_sequence(field, terms))

@@ -1,10 +1,9 @@
 """The read side: search paragraphs, list readouts, show one readout.
 
 `Library` is what the CLI and the web app use; it returns plain dataclasses and
-never hands out Whoosh objects. It opens a new searcher whenever the index has
-changed (a new commit or a rebuilt index), one per thread: Whoosh's
-`Searcher.refresh()` returns stale documents in Whoosh-Reloaded, and sharing a
-searcher between threads fails now and then.
+never hands out engine objects. It opens a new reader of the index's engine
+(`indexer.engine`) whenever the index has changed (a new commit or a rebuilt
+index), one per thread.
 """
 
 from __future__ import annotations
@@ -17,15 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-from whoosh import collectors, sorting
-from whoosh import query as q
-from whoosh.searching import Searcher
 
+from indexer.engine import Reader, SearchRequest, SearchTimeout
 from indexer.highlight import Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
-from indexer.query import ParsedQuery, parse_query, to_whoosh, word_terms_for
-from indexer.schema import TieredBM25F
-from indexer.store import IndexProblem, check_readable, current_dir, damaged, open_index, read_meta
+from indexer.query import ParsedQuery, parse_query, word_terms_for
+from indexer.store import IndexProblem, current_dir, damaged, engine_of, read_meta
+
+__all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
 MAX_PER_PAGE = 100
 # Deep pages cost as much as collecting every hit before them: cap the depth.
@@ -111,53 +109,7 @@ class Stats:
     readouts: int
     paragraphs: int
     created: str
-
-
-class SearchTimeout(Exception):
-    """A search ran past its time budget and was stopped."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"the search took longer than {seconds:g} s and was stopped; use fewer or longer words"
-        )
-        self.seconds = seconds
-
-
-class _Deadline:
-    """Collector mixin: stop the search when its deadline passes (checked every 64 matches)."""
-
-    deadline: float | None = None
-    budget: float = 0.0
-
-    def matches(self):
-        deadline = self.deadline
-        for count, docnum in enumerate(super().matches()):
-            if deadline is not None and not count & 63 and time.monotonic() > deadline:
-                raise SearchTimeout(self.budget)
-            yield docnum
-
-
-class _TopCollector(_Deadline, collectors.TopCollector):
-    pass
-
-
-class _SortingCollector(_Deadline, collectors.SortingCollector):
-    pass
-
-
-def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: float) -> set[int]:
-    """Every paragraph a query matches, as a set of document numbers, within the deadline."""
-    docs: set[int] = set()
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = query.matcher(leaf, leaf.boolean_context())
-        count = 0
-        while matcher.is_active():
-            docs.add(offset + matcher.id())
-            matcher.next()
-            count += 1
-            if deadline is not None and not count & 255 and time.monotonic() > deadline:
-                raise SearchTimeout(budget)
-    return docs
+    engine: str = "whoosh"
 
 
 # Errors that are our own bugs, not damage in the index's files.
@@ -191,40 +143,54 @@ def needles(parsed: ParsedQuery) -> list[Needle]:
     ]
 
 
+def open_reader(directory: Path, root: Path) -> Reader:
+    """A reader of the engine that built the index generation in `directory`."""
+    if engine_of(directory) == "tantivy":
+        from indexer.tantivy_engine import TantivyReader
+
+        return TantivyReader(directory, root)
+    from indexer.whoosh_engine import WhooshReader
+
+    return WhooshReader(directory, root)
+
+
 class Library:
     """Searches the index at `root`, always as of its latest commit."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._local = threading.local()
-        self._open: dict[int, Searcher] = {}  # thread ident → its searcher
+        self._open: dict[int, Reader] = {}  # thread ident → its reader
         self._lock = threading.Lock()
 
-    def _searcher(self) -> Searcher:
+    def _reader(self) -> Reader:
         local = self._local
         directory = current_dir(self.root)
-        cached = getattr(local, "searcher", None)
+        cached = getattr(local, "reader", None)
         if cached is not None and local.directory == directory and cached.up_to_date():
             return cached
         if cached is not None:
             cached.close()
-            local.searcher = None
-        ix, directory = open_index(self.root)
-        local.searcher = ix.searcher(weighting=TieredBM25F())
+            local.reader = None
+        if directory is None:
+            from indexer.store import open_index
+
+            open_index(self.root)  # raises IndexMissing with the fix
+        local.reader = open_reader(directory, self.root)
         local.directory = directory
-        self._register(local.searcher)
-        return local.searcher
+        self._register(local.reader)
+        return local.reader
 
-    def _register(self, searcher: Searcher) -> None:
-        """Remember every thread's searcher, closing those of threads that ended.
+    def _register(self, reader: Reader) -> None:
+        """Remember every thread's reader, closing those of threads that ended.
 
-        Searchers hold open files; a thread that ends cannot close its own.
+        Readers hold open files; a thread that ends cannot close its own.
         """
         alive = {thread.ident for thread in threading.enumerate()}
         with self._lock:
             for ident in [ident for ident in self._open if ident not in alive]:
                 self._open.pop(ident).close()
-            self._open[threading.get_ident()] = searcher
+            self._open[threading.get_ident()] = reader
 
     def __enter__(self) -> Library:
         return self
@@ -233,10 +199,10 @@ class Library:
         self.close()
 
     def close(self) -> None:
-        """Close every thread's searcher; the next search opens a new one."""
+        """Close every thread's reader; the next search opens a new one."""
         with self._lock:
-            for searcher in self._open.values():
-                searcher.close()
+            for reader in self._open.values():
+                reader.close()
             self._open.clear()
         self._local = threading.local()
 
@@ -254,53 +220,25 @@ class Library:
         budget: float | None = None,
     ) -> Results:
         """One page of ranked hits; a budget in seconds stops a longer search with SearchTimeout."""
-        deadline = None if budget is None else time.monotonic() + budget
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
-        query, exclusions = to_whoosh(parsed)
-        if query is q.NullQuery:
+        if parsed.is_empty:
             return Results(text, parsed, 0, page, per_page, ())
-        # Readout records have no text, so text queries never match them; only
-        # a query made of exclusions alone (Every) needs the kind restriction.
-        filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []
-        if date_from or date_to:
-            filters.append(
-                q.TermRange(
-                    "date",
-                    date_from.isoformat() if date_from else None,
-                    date_to.isoformat() if date_to else None,
-                )
-            )
-        if doc_id:
-            filters.append(q.Term("doc_id", doc_id))
-        searcher = self._searcher()
-        depth = page * per_page
-        if sort == "date":
-            # Newest first, then by relevance; the score facet keeps the score
-            # (negated) in the sort key, so hits still report it.
-            facets = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-            top = _SortingCollector(facets, limit=depth)
-        else:
-            # No block skipping and no matcher replacement: both drop matches
-            # that cannot reach the top N, and the total must count them all.
-            top = _TopCollector(limit=depth, usequality=False, replace=0)
-        top.deadline, top.budget = deadline, budget or 0.0
-        collector = top
-        excluded = set()
-        for exclusion in exclusions:
-            excluded |= _docs(searcher, exclusion, deadline, budget or 0.0)
-        if filters or excluded:
-            collector = collectors.FilterCollector(
-                top, allow=q.And(filters) if filters else None, restrict=excluded or None
-            )
-        searcher.search_with_collector(query, collector)
-        everything = collector.results()
-        page_hits = everything[(page - 1) * per_page : depth]
+        request = SearchRequest(
+            parsed,
+            depth=page * per_page,
+            sort=sort,
+            date_from=date_from,
+            date_to=date_to,
+            doc_id=doc_id,
+            deadline=None if budget is None else time.monotonic() + budget,
+            budget=budget or 0.0,
+        )
+        total, ranked = self._reader().search(request)
         found = needles(parsed)
         hits = []
-        for hit in page_hits:
-            fields = hit.fields()
+        for fields, score in ranked[(page - 1) * per_page :]:
             text_value = fields["text"]
             hits.append(
                 Hit(
@@ -315,10 +253,10 @@ class Library:
                     position=fields.get("position", 0),
                     text=text_value,
                     snippet=snippet(text_value, find_spans(text_value, found)),
-                    score=round(float(-hit.score[1] if sort == "date" else hit.score or 0.0), 4),
+                    score=round(score, 4),
                 )
             )
-        return Results(text, parsed, len(everything), page, per_page, tuple(hits))
+        return Results(text, parsed, total, page, per_page, tuple(hits))
 
     @_reads_index
     def match_keys(self, text: str) -> set[tuple[str, int]]:
@@ -326,17 +264,8 @@ class Library:
 
         For measuring recall; a search for people uses `search`.
         """
-        query, exclusions = to_whoosh(parse_query(text))
-        if query is q.NullQuery:
-            return set()
-        searcher = self._searcher()
-        excluded = set().union(*(_docs(searcher, exclusion, None, 0.0) for exclusion in exclusions))
-        docnums = set(searcher.docs_for_query(q.And([q.Term("kind", "para"), query]))) - excluded
-        keys = set()
-        for docnum in docnums:
-            fields = searcher.stored_fields(docnum)
-            keys.add((fields["doc_id"], fields["position"]))
-        return keys
+        parsed = parse_query(text)
+        return set() if parsed.is_empty else self._reader().match_keys(parsed)
 
     def _summary(self, fields: dict) -> ReadoutSummary:
         return ReadoutSummary(
@@ -356,38 +285,32 @@ class Library:
         Sorting every readout by date takes about a second on a corpus of 80,000,
         so the answer is kept until the index changes.
         """
-        searcher = self._searcher()
-        key = (self._local.directory, searcher.reader().generation(), limit)
+        reader = self._reader()
+        key = (self._local.directory, reader.generation(), limit)
         cached = getattr(self._local, "readouts", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        results = searcher.search(q.Term("kind", "readout"), limit=limit, sortedby="date", reverse=True)
-        answer = [self._summary(hit.fields()) for hit in results], len(results)
+        records, total = reader.readouts(limit)
+        answer = [self._summary(record) for record in records], total
         self._local.readouts = (key, answer)
         return answer
 
     @_reads_index
     def summary(self, doc_id: str) -> ReadoutSummary | None:
         """A readout's title, date, issuer and origin, without its paragraphs."""
-        record = self._searcher().document(key=doc_id, kind="readout")
+        record = self._reader().record(doc_id)
         return None if record is None else self._summary(record)
 
     @_reads_index
     def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
         """One whole readout, with the words of `query` marked."""
-        searcher = self._searcher()
-        record = searcher.document(key=doc_id, kind="readout")
+        reader = self._reader()
+        record = reader.record(doc_id)
         if record is None:
             return None
         found = needles(parse_query(query)) if query else []
-        results = searcher.search(
-            q.And([q.Term("doc_id", doc_id), q.Term("kind", "para")]),
-            limit=None,
-            sortedby="position",
-        )
         paragraphs = []
-        for hit in results:
-            fields = hit.fields()
+        for fields in reader.paragraphs(doc_id):
             spans: list[Span] = find_spans(fields["text"], found)
             paragraphs.append(
                 ShownParagraph(
@@ -405,9 +328,14 @@ class Library:
 
     @_reads_index
     def stats(self) -> Stats:
-        searcher = self._searcher()
-        readouts = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "readout")))
-        paragraphs = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "para")))
-        check_readable(searcher)
+        reader = self._reader()
+        readouts, paragraphs = reader.counts()
         directory = self._local.directory
-        return Stats(self.root, directory, readouts, paragraphs, read_meta(directory).get("created", ""))
+        return Stats(
+            self.root,
+            directory,
+            readouts,
+            paragraphs,
+            read_meta(directory).get("created", ""),
+            engine_of(directory),
+        )

@@ -74,6 +74,16 @@ def check_readable(searcher) -> None:
             leaf.stored_fields(leaf.doc_count_all() - 1)
 
 
+def check_engine(directory: Path, root: Path, engine: str | None) -> None:
+    """Refuse to write with another engine than the index was built with."""
+    built = engine_of(directory)
+    if engine is not None and engine != built:
+        raise IndexIncompatible(
+            f"the index at {root} was built with {built}, not {engine}; "
+            f"run `readouts index --rebuild --engine {engine} --index-dir {root}` to build it with {engine}"
+        )
+
+
 def check_trusted(directory: Path, root: Path) -> None:
     """Refuse an index that other users can write.
 
@@ -113,6 +123,17 @@ def read_meta(directory: Path) -> dict:
         return json.loads((directory / META_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def engine_of(directory: Path) -> str:
+    """The engine that built an index generation (indexes from before engines were chosen: whoosh)."""
+    return read_meta(directory).get("engine", "whoosh")
+
+
+def engine_version(engine: str) -> str:
+    if engine == "tantivy":
+        return f"tantivy {importlib.metadata.version('tantivy')}"
+    return f"Whoosh-Reloaded {importlib.metadata.version('whoosh-reloaded')}"
 
 
 def analyzer_versions() -> dict[str, str]:
@@ -159,15 +180,21 @@ def open_generation(directory: Path, root: Path) -> Index:
     raise problem
 
 
-def create_generation(root: Path) -> Path:
+def create_generation(root: Path, engine: str = "whoosh") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     directory.chmod(0o755)
-    whoosh_index.create_in(str(directory), make_schema())
+    if engine == "tantivy":
+        from indexer.tantivy_engine import create_tantivy_index
+
+        create_tantivy_index(directory)
+    else:
+        whoosh_index.create_in(str(directory), make_schema())
     meta = {
         "format": FORMAT_VERSION,
         "analyzer": analyzer_versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "engine": engine,
     }
     _write_atomically(directory / META_FILE, json.dumps(meta))
     return directory

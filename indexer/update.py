@@ -25,16 +25,20 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
+from indexer.engine import default_engine
 from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
     IndexProblem,
+    check_compatible,
+    check_engine,
     check_readable,
+    check_trusted,
     create_generation,
     current_dir,
     damaged,
+    engine_of,
     open_generation,
-    open_index,
     publish,
     remove_stale_generations,
     writer_lock,
@@ -190,6 +194,7 @@ class ShardResult:
     failures: list[SourceError]
     paragraphs: int
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    documents: list = field(default_factory=list)  # tantivy: the documents to add at commit
 
 
 def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) -> ShardResult:
@@ -383,16 +388,148 @@ def _plan(
     return todo, vanished
 
 
+class _WhooshTarget:
+    """Writing to a Whoosh index: each writer process writes a segment of its own."""
+
+    def __init__(self, directory: Path, root: Path) -> None:
+        self.ix = open_generation(directory, root)
+
+    def existing(self) -> dict[str, str]:
+        return indexed_readouts(self.ix)
+
+    def origins(self, doc_ids: list[str]) -> dict[str, str]:
+        return _origins(self.ix, doc_ids)
+
+    def pool(self, count: int, progress):
+        return multiprocessing.get_context("fork").Pool(count, _init_worker, (self.ix, progress))
+
+    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
+        return _write_round(self.ix, sources, pool, count, progress, tick)
+
+    def commit(self, delete: list[str], results: list[ShardResult]) -> None:
+        _commit(self.ix, delete, [r.segment for r in results if r.segment is not None])
+
+
+def _prepare_in_worker(source: Source) -> Prepared | SourceError:
+    item = prepare(source)
+    if _worker_progress is not None:
+        with _worker_progress.get_lock():
+            _worker_progress.value += 1
+    return item
+
+
+def _init_prepare_worker(progress) -> None:
+    _init_worker(None, progress)
+
+
+class _TantivyTarget:
+    """Writing to a tantivy index: worker processes analyze, tantivy's own threads index."""
+
+    def __init__(self, directory: Path, root: Path) -> None:
+        from indexer import tantivy_engine
+
+        check_trusted(directory, root)
+        self.engine = tantivy_engine
+        self.directory = directory
+
+    def existing(self) -> dict[str, str]:
+        return self.engine.existing_readouts(self.directory)
+
+    def origins(self, doc_ids: list[str]) -> dict[str, str]:
+        return self.engine.origins(self.directory, doc_ids)
+
+    def pool(self, count: int, progress):
+        return multiprocessing.get_context("fork").Pool(count, _init_prepare_worker, (progress,))
+
+    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
+        result = ShardResult(None, [], [], 0)
+        if pool is None:
+            items = []
+            for source in sources:
+                items.append(prepare(source))
+                with progress.get_lock():
+                    progress.value += 1
+                tick()
+        else:
+            pending = pool.map_async(_prepare_in_worker, sources, chunksize=16)
+            while not pending.ready():
+                pending.wait(0.2)
+                tick()
+            items = pending.get()
+        for item in items:
+            if isinstance(item, SourceError):
+                result.failures.append(item)
+                continue
+            result.documents.extend(self._documents(item))
+            result.paragraphs += len(item.readout.paragraphs)
+            result.written.append(item.readout.doc_id)
+            result.warnings.extend((item.source.origin, warning) for warning in item.readout.warnings)
+        return [result]
+
+    def _documents(self, item: Prepared) -> list:
+        readout = item.readout
+        date = readout.date.isoformat() if readout.date else ""
+        documents = []
+        for paragraph, text_terms, context_terms in zip(
+            readout.paragraphs, item.texts, item.contexts, strict=True
+        ):
+            stored = {
+                "doc_id": readout.doc_id,
+                "title": readout.title,
+                "category": readout.category,
+                "date": date,
+                "section": paragraph.section,
+                "label": paragraph.label,
+                "headings": list(paragraph.headings),
+                "anchor": paragraph.anchor,
+                "position": paragraph.position,
+                "text": paragraph.text,
+            }
+            documents.append(
+                self.engine.paragraph_document(stored, date, paragraph.position, text_terms, context_terms)
+            )
+        stored = {
+            "doc_id": readout.doc_id,
+            "title": readout.title,
+            "category": readout.category,
+            "date": date,
+            "issuer": readout.issuer,
+            "origin": item.source.origin,
+            "source_url": readout.source_url,
+            "content_hash": item.source.content_hash,
+            "outline": [
+                (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
+            ],
+        }
+        documents.append(self.engine.readout_document(stored, date))
+        return documents
+
+    def commit(self, delete: list[str], results: list[ShardResult]) -> None:
+        writer = self.engine.TantivyWriter(self.directory)
+        # Deletions first: a tantivy delete applies to what was added before it.
+        writer.delete(delete)
+        for result in results:
+            writer.add(result.documents)
+            result.documents = []
+        writer.commit()
+        writer.close()
+
+
 def update_index(
     root: Path,
     paths: Iterable[Path],
     *,
     rebuild: bool = False,
     workers: int | None = None,
+    engine: str | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Make the index at `root` hold exactly the readouts under `paths`."""
+    """Make the index at `root` hold exactly the readouts under `paths`.
+
+    `engine` is chosen when an index is created (or rebuilt); an existing index
+    keeps the engine it was built with, and asking for another one is refused.
+    """
     started = time.monotonic()
     summary = Summary()
     paths = list(paths)
@@ -406,23 +543,29 @@ def update_index(
         )
     with writer_lock(root, on_wait):
         remove_stale_generations(root)
-        fresh = rebuild or current_dir(root) is None
+        live = current_dir(root)
+        fresh = rebuild or live is None
         if fresh:
-            directory = create_generation(root)
-            if current_dir(root) is None:
+            chosen = engine or (engine_of(live) if live is not None else default_engine())
+            directory = create_generation(root, chosen)
+            if live is None:
                 # A first build is published at once, so that what is committed
                 # survives an interruption and the next run carries on.
                 publish(root, directory)
-            ix = open_generation(directory, root)
-            existing: dict[str, str] = {}
         else:
-            ix, directory = open_index(root)
+            directory = live
+            check_compatible(directory, root)
+            check_engine(directory, root, engine)
+            chosen = engine_of(directory)
+        target = _TantivyTarget(directory, root) if chosen == "tantivy" else _WhooshTarget(directory, root)
+        existing: dict[str, str] = {}
+        if not fresh:
             try:
-                existing = indexed_readouts(ix)
-            except Exception as error:  # Whoosh reports damaged files with any exception
+                existing = target.existing()
+            except Exception as error:  # engines report damaged files with any exception
                 raise damaged(root, error) from error
 
-        todo, vanished = _plan(paths, existing, summary, lambda doc_ids: _origins(ix, doc_ids))
+        todo, vanished = _plan(paths, existing, summary, target.origins)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)
@@ -436,16 +579,14 @@ def update_index(
                 last_tick = now
                 on_progress(progress.value, len(todo))
 
-        pool = None
-        if count > 1:
-            pool = multiprocessing.get_context("fork").Pool(count, _init_worker, (ix, progress))
+        pool = target.pool(count, progress) if count > 1 else None
         try:
             delete = list(vanished)
             for sources in _rounds(todo):
-                results = _write_round(ix, sources, pool, count, progress, tick)
+                results = target.write_round(sources, pool, count, progress, tick)
                 written = [doc_id for result in results for doc_id in result.written]
                 delete += [doc_id for doc_id in written if doc_id in existing]
-                _commit(ix, delete, [r.segment for r in results if r.segment is not None])
+                target.commit(delete, results)
                 delete = []
                 for result in results:
                     summary.failures.extend(result.failures)
@@ -455,7 +596,7 @@ def update_index(
                 summary.added += sum(1 for doc_id in written if doc_id not in existing)
                 tick()
             if delete:
-                _commit(ix, delete, [])
+                target.commit(delete, [])
         finally:
             if pool is not None:
                 pool.terminate()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from indexer.engine import ENGINE_VAR, ENGINES
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,11 +79,18 @@ def corpus_dir(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory, corpus_dir) -> Path:
-    """An index of the seed and the samples, built once by `readouts index`."""
-    directory = tmp_path_factory.mktemp("index")
-    result = run("index", corpus_dir, "--index-dir", directory)
+@pytest.fixture(params=ENGINES)
+def engine(request, monkeypatch) -> str:
+    """Each engine in turn, as the engine of every index the test creates."""
+    monkeypatch.setenv(ENGINE_VAR, request.param)
+    return request.param
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def index_dir(tmp_path_factory, corpus_dir, request) -> Path:
+    """An index of the seed and the samples, built once per engine by `readouts index`."""
+    directory = tmp_path_factory.mktemp(f"index-{request.param}")
+    result = run("index", corpus_dir, "--index-dir", directory, "--engine", request.param)
     assert result.exit_code == 0, result.output
     return directory
 
@@ -106,10 +114,15 @@ def pytest_terminal_summary(terminalreporter):
     """Print the search-quality figures when the quality tests ran."""
     from test_search_quality import SCORES
 
+    for engine, scores in SCORES.items():
+        _quality_report(terminalreporter, engine, scores)
+
+
+def _quality_report(terminalreporter, engine: str, SCORES: dict) -> None:
     if not SCORES:
         return
     write = terminalreporter.write_line
-    terminalreporter.section("search quality (seed and samples)")
+    terminalreporter.section(f"search quality (seed and samples), {engine}")
     for query, (ndcg, recall) in SCORES.items():
         write(f"{query:<16} nDCG@10 {ndcg:.3f}  recall {recall:.2f}")
     mean_ndcg = sum(n for n, _ in SCORES.values()) / len(SCORES)

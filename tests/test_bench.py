@@ -22,8 +22,10 @@ def test_quick_benchmark_runs_and_reports_every_engine(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report = (tmp_path / "quick.md").read_text("utf-8")
-    for engine in ("readouts", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi"):
+    for engine in ("readouts-whoosh", "readouts-tantivy", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi"):
         assert f"| {engine} |" in report
-    readouts_row = next(line for line in report.splitlines() if line.startswith("| readouts |"))
-    assert "| 1.0000 | 118/118 |" in readouts_row  # recall on substring ground truth
+    for engine in ("readouts-whoosh", "readouts-tantivy"):
+        row = next(line for line in report.splitlines() if line.startswith(f"| {engine} |"))
+        assert "| 1.0000 | 118/118 |" in row  # recall on substring ground truth
+        assert f"{engine} as a service" in report
     assert "| search only |" in report and "errors" in report

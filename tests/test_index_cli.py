@@ -13,6 +13,9 @@ import time
 import pytest
 from conftest import READOUTS, SAMPLES, SEED, SEED_ID, bulk_jsonl, hit_keys, info_counts, run, search_json
 
+# Every behaviour here holds on both engines.
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 def test_first_run_adds_and_second_run_skips(folder, tmp_path):
     first = run("index", folder, "--index-dir", tmp_path / "ix")

@@ -1,0 +1,84 @@
+"""What every search engine under readouts is asked to do, and which engines there are.
+
+An index is built by one engine, chosen when it is created (`readouts index
+--engine tantivy`) and recorded in its metadata. Above this interface the CLI,
+the web app, highlighting and snippets do not know which engine is underneath:
+
+- writing (`indexer.update`): read the indexed readouts and their content
+  hashes, delete readouts, add analyzed readouts, commit atomically;
+- reading (`Reader`): run a parsed query with filters, exact totals, ranking
+  tiers and date order within a time budget; list readouts; fetch a readout's
+  record and paragraphs as stored fields.
+
+Stored fields cross the interface as plain dictionaries with the same keys
+from every engine (`doc_id`, `title`, `category`, `date`, `section`, `label`,
+`headings`, `anchor`, `position`, `text` for paragraphs; `issuer`, `origin`,
+`source_url`, `outline` for readouts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+from indexer.query import ParsedQuery
+
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+ENGINE_VAR = "READOUTS_ENGINE"
+
+
+def default_engine() -> str:
+    """The engine of a new index when none is asked for: $READOUTS_ENGINE, else whoosh."""
+    engine = os.environ.get(ENGINE_VAR) or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_VAR}={engine!r} is not an engine; use one of {', '.join(ENGINES)}")
+    return engine
+
+
+class SearchTimeout(Exception):
+    """A search ran past its time budget and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the search took longer than {seconds:g} s and was stopped; use fewer or longer words"
+        )
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    parsed: ParsedQuery
+    depth: int  # how many ranked hits to return, from the first
+    sort: str = "relevance"  # or "date": newest first, then by relevance
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    doc_id: str | None = None
+    deadline: float | None = None  # time.monotonic() after which to stop
+    budget: float = 0.0  # the budget in seconds, for the error message
+
+
+class Reader(Protocol):
+    """One engine's view of one committed index generation."""
+
+    def up_to_date(self) -> bool: ...
+
+    def generation(self) -> object: ...
+
+    def close(self) -> None: ...
+
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
+        """The total number of matching paragraphs, and the first `depth` of them with scores."""
+
+    def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]: ...
+
+    def readouts(self, limit: int) -> tuple[list[dict], int]: ...
+
+    def record(self, doc_id: str) -> dict | None: ...
+
+    def paragraphs(self, doc_id: str) -> list[dict]: ...
+
+    def counts(self) -> tuple[int, int]:
+        """(readouts, paragraphs), after a light check that the files can be read."""

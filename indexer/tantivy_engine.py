@@ -1,0 +1,315 @@
+"""The tantivy engine: the same analysis, query language and ranking tiers, compiled.
+
+tantivy receives our fugashi words and character bigrams as pre-tokenized text
+with their positions, so both engines index the very same terms. A record per
+paragraph and one per readout, as in Whoosh; what the pages show is stored as
+one JSON blob per record (`data`). Ranking tiers are boosts far apart: whole
+words in the paragraph, then its bigrams, then words of its headings, then their
+bigrams. A commit is atomic (tantivy replaces `meta.json`), so a kill at any
+moment leaves the last commit searchable.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import tantivy
+from tantivy import Document, Occur, PreTokenizedString, Query, Token
+
+from indexer.engine import SearchRequest, SearchTimeout
+from indexer.query import ParsedQuery, Word, query_parts
+from indexer.store import check_compatible, check_trusted
+
+# Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
+BOOSTS = {"text": 1e9, "text_ngram": 1e6, "context": 1e3, "context_ngram": 1.0}
+TEXT_FIELDS = tuple(BOOSTS)
+WRITER_HEAP = 512_000_000
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True)
+    builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
+    builder.add_integer_field("position", indexed=False, fast=True, stored=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="position")
+    builder.add_bytes_field("data", stored=True, indexed=False)
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+def create_tantivy_index(directory: Path) -> None:
+    tantivy.Index(SCHEMA, path=str(directory))
+
+
+def _date_number(value: str) -> int:
+    return int(value.replace("-", "")) if value else 0
+
+
+def _tokens(terms) -> PreTokenizedString:
+    """(position, term) pairs, or terms in order, as tantivy tokens."""
+    pairs = terms if terms and isinstance(terms[0], tuple) else list(enumerate(terms))
+    return PreTokenizedString("", [Token(term, position, 0, 0) for position, term in pairs])
+
+
+def paragraph_document(stored: dict, date: str, position: int, text_terms, context_terms) -> Document:
+    document = Document()
+    document.add_text("kind", "para")
+    document.add_text("doc_id", stored["doc_id"])
+    document.add_integer("date", _date_number(date))
+    document.add_integer("position", position)
+    (words, bigrams), (context_words, context_bigrams) = text_terms, context_terms
+    for name, terms in (
+        ("text", words),
+        ("text_ngram", bigrams),
+        ("context", context_words),
+        ("context_ngram", context_bigrams),
+    ):
+        if terms:
+            document.add_pre_tokenized_text(name, _tokens(terms))
+    document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
+    return document
+
+
+def readout_document(stored: dict, date: str) -> Document:
+    document = Document()
+    document.add_text("kind", "readout")
+    document.add_text("doc_id", stored["doc_id"])
+    document.add_integer("date", _date_number(date))
+    document.add_integer("position", -1)
+    document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
+    return document
+
+
+def _data(searcher: tantivy.Searcher, address) -> dict:
+    return json.loads(bytes(searcher.doc(address)["data"][0]))
+
+
+def _term(field: str, value: str) -> Query:
+    return Query.term_query(SCHEMA, field, value)
+
+
+def _sequence(field: str, terms: list[str]) -> Query | None:
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return _term(field, terms[0])
+    return Query.phrase_query(SCHEMA, field, terms)
+
+
+def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> Query:
+    terms, bigrams, char = query_parts(word)
+    clauses = []
+    for field in fields:
+        for name, query in (
+            (field, _sequence(field, terms)),
+            (
+                f"{field}_ngram",
+                _sequence(f"{field}_ngram", bigrams)
+                if bigrams
+                # One character: any bigram that starts with it, or a run-final unigram.
+                else Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(char) + ".?"),
+            ),
+        ):
+            if query is not None:
+                clauses.append((Occur.Should, Query.boost_query(query, BOOSTS[name])))
+    return Query.boolean_query(clauses)
+
+
+def to_tantivy(parsed: ParsedQuery, request: SearchRequest | None = None) -> Query | None:
+    """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
+    clauses = []
+    for group in parsed.groups:
+        alternatives = [(Occur.Should, _word_query(word)) for word in group]
+        clauses.append(
+            (Occur.Must, alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives))
+        )
+    if not clauses and not parsed.excluded:
+        return None
+    # Paragraphs only (readout records have no text, but Every would find them).
+    filters = [(Occur.Must, _term("kind", "para"))]
+    if request is not None:
+        if request.date_from or request.date_to:
+            filters.append(
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        SCHEMA,
+                        "date",
+                        tantivy.FieldType.Integer,
+                        _date_number(request.date_from.isoformat()) if request.date_from else 1,
+                        _date_number(request.date_to.isoformat()) if request.date_to else 99991231,
+                    ),
+                )
+            )
+        if request.doc_id:
+            filters.append((Occur.Must, _term("doc_id", request.doc_id)))
+    # Exclusion looks at the paragraph's own text only.
+    excluded = [(Occur.MustNot, _word_query(word, ("text",))) for word in parsed.excluded]
+    scoring = clauses or [(Occur.Must, Query.all_query())]
+    return Query.boolean_query(
+        scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
+    )
+
+
+class TantivyReader:
+    def __init__(self, directory: Path, root: Path) -> None:
+        check_compatible(directory, root)
+        check_trusted(directory, root)
+        self.directory = directory
+        self.index = tantivy.Index.open(str(directory))
+        self.stamp = self._stamp()
+        self.searcher = self.index.searcher()
+
+    def _stamp(self) -> tuple[int, int]:
+        info = (self.directory / "meta.json").stat()
+        return info.st_mtime_ns, info.st_size
+
+    def up_to_date(self) -> bool:
+        try:
+            return self._stamp() == self.stamp
+        except OSError:
+            return False
+
+    def generation(self) -> object:
+        return self.stamp
+
+    def close(self) -> None:
+        self.searcher = None
+
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
+        query = to_tantivy(request.parsed, request)
+        if query is None:
+            return 0, []
+        searcher = self.searcher
+        if request.sort == "date":
+            # Newest first; tantivy orders by a fast field without scores, so paragraphs
+            # of one day come in index order and report no score.
+            result = searcher.search(query, request.depth, count=True, order_by_field="date")
+            if request.deadline is not None and time.monotonic() > request.deadline:
+                raise SearchTimeout(request.budget)
+            return result.count, [(_data(searcher, address), 0.0) for _, address in result.hits]
+        result = searcher.search(query, request.depth, count=True)
+        hits = [(_data(searcher, address), score) for score, address in result.hits]
+        # A tantivy search cannot be stopped half-way, but it is quick: the budget
+        # still bounds what is answered.
+        if request.deadline is not None and time.monotonic() > request.deadline:
+            raise SearchTimeout(request.budget)
+        return result.count, hits
+
+    def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
+        query = to_tantivy(parsed)
+        if query is None:
+            return set()
+        count = self.searcher.search(query, 1, count=True).count
+        if not count:
+            return set()
+        hits = self.searcher.search(query, count, count=False).hits
+        keys = set()
+        for _, address in hits:
+            document = self.searcher.doc(address)
+            keys.add((document["doc_id"][0], document["position"][0]))
+        return keys
+
+    def _all(self, query: Query, limit: int | None = None, **options) -> tuple[list[dict], int]:
+        count = self.searcher.search(query, 1, count=True).count
+        if not count:
+            return [], 0
+        result = self.searcher.search(query, min(limit or count, count), count=False, **options)
+        return [_data(self.searcher, address) for _, address in result.hits], count
+
+    def readouts(self, limit: int) -> tuple[list[dict], int]:
+        return self._all(_term("kind", "readout"), limit, order_by_field="date")
+
+    def record(self, doc_id: str) -> dict | None:
+        query = Query.boolean_query(
+            [(Occur.Must, _term("kind", "readout")), (Occur.Must, _term("doc_id", doc_id))]
+        )
+        records, _ = self._all(query, 1)
+        return records[0] if records else None
+
+    def paragraphs(self, doc_id: str) -> list[dict]:
+        query = Query.boolean_query(
+            [(Occur.Must, _term("kind", "para")), (Occur.Must, _term("doc_id", doc_id))]
+        )
+        paragraphs, _ = self._all(query, order_by_field="position", order=tantivy.Order.Asc)
+        return paragraphs
+
+    def counts(self) -> tuple[int, int]:
+        readouts = self.searcher.search(_term("kind", "readout"), 1, count=True).count
+        paragraphs = self.searcher.search(_term("kind", "para"), 1, count=True).count
+        return readouts, paragraphs
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def existing_readouts(directory: Path) -> dict[str, str]:
+    """doc_id → content hash of every readout in a tantivy index."""
+    index = tantivy.Index.open(str(directory))
+    searcher = index.searcher()
+    readouts = _term("kind", "readout")
+    count = searcher.search(readouts, 1, count=True).count
+    if not count:
+        return {}
+    answer = {}
+    for _, address in searcher.search(readouts, count, count=False).hits:
+        data = _data(searcher, address)
+        answer[data["doc_id"]] = data["content_hash"]
+    return answer
+
+
+def origins(directory: Path, doc_ids: list[str]) -> dict[str, str]:
+    reader = TantivyReader.__new__(TantivyReader)
+    reader.directory, reader.index = directory, tantivy.Index.open(str(directory))
+    reader.searcher = reader.index.searcher()
+    return {doc_id: (reader.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
+
+
+def _write_error(directory: Path, error: Exception) -> OSError:
+    """tantivy reports a failed write as a ValueError about a killed writer thread: say what it was."""
+    try:
+        full = shutil.disk_usage(directory).free < 16 * 1024 * 1024
+    except OSError:
+        full = False
+    if full:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return OSError(errno.EIO, f"tantivy could not write ({error})")
+
+
+class TantivyWriter:
+    """Deletes and additions of one round, committed at once."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.index = tantivy.Index.open(str(directory))
+        self.writer = self.index.writer(heap_size=WRITER_HEAP)
+
+    def delete(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            self.writer.delete_documents_by_term("doc_id", doc_id)
+
+    def add(self, documents: list[Document]) -> None:
+        try:
+            for document in documents:
+                self.writer.add_document(document)
+        except ValueError as error:
+            raise _write_error(self.directory, error) from None
+
+    def commit(self) -> None:
+        try:
+            self.writer.commit()
+        except ValueError as error:
+            raise _write_error(self.directory, error) from None
+
+    def close(self) -> None:
+        self.writer.wait_merging_threads()

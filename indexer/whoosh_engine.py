@@ -1,0 +1,153 @@
+"""The Whoosh engine's read side: one searcher over one index generation.
+
+Opened anew whenever the index changed (a new commit or a rebuilt index), one
+per thread: Whoosh's `Searcher.refresh()` returns stale documents in
+Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from whoosh import collectors, sorting
+from whoosh import query as q
+from whoosh.searching import Searcher
+
+from indexer.engine import SearchRequest, SearchTimeout
+from indexer.query import ParsedQuery, to_whoosh
+from indexer.schema import TieredBM25F
+from indexer.store import check_readable, open_generation
+
+
+class _Deadline:
+    """Collector mixin: stop the search when its deadline passes (checked every 64 matches)."""
+
+    deadline: float | None = None
+    budget: float = 0.0
+
+    def matches(self):
+        deadline = self.deadline
+        for count, docnum in enumerate(super().matches()):
+            if deadline is not None and not count & 63 and time.monotonic() > deadline:
+                raise SearchTimeout(self.budget)
+            yield docnum
+
+
+class _TopCollector(_Deadline, collectors.TopCollector):
+    pass
+
+
+class _SortingCollector(_Deadline, collectors.SortingCollector):
+    pass
+
+
+def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: float) -> set[int]:
+    """Every paragraph a query matches, as a set of document numbers, within the deadline."""
+    docs: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = query.matcher(leaf, leaf.boolean_context())
+        count = 0
+        while matcher.is_active():
+            docs.add(offset + matcher.id())
+            matcher.next()
+            count += 1
+            if deadline is not None and not count & 255 and time.monotonic() > deadline:
+                raise SearchTimeout(budget)
+    return docs
+
+
+class WhooshReader:
+    def __init__(self, directory: Path, root: Path) -> None:
+        self.searcher = open_generation(directory, root).searcher(weighting=TieredBM25F())
+
+    def up_to_date(self) -> bool:
+        return self.searcher.up_to_date()
+
+    def generation(self) -> object:
+        return self.searcher.reader().generation()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
+        parsed = request.parsed
+        query, exclusions = to_whoosh(parsed)
+        if query is q.NullQuery:
+            return 0, []
+        # Readout records have no text, so text queries never match them; only
+        # a query made of exclusions alone (Every) needs the kind restriction.
+        filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []
+        if request.date_from or request.date_to:
+            filters.append(
+                q.TermRange(
+                    "date",
+                    request.date_from.isoformat() if request.date_from else None,
+                    request.date_to.isoformat() if request.date_to else None,
+                )
+            )
+        if request.doc_id:
+            filters.append(q.Term("doc_id", request.doc_id))
+        searcher = self.searcher
+        if request.sort == "date":
+            # Newest first, then by relevance; the score facet keeps the score
+            # (negated) in the sort key, so hits still report it.
+            facets = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+            top = _SortingCollector(facets, limit=request.depth)
+        else:
+            # No block skipping and no matcher replacement: both drop matches
+            # that cannot reach the top N, and the total must count them all.
+            top = _TopCollector(limit=request.depth, usequality=False, replace=0)
+        top.deadline, top.budget = request.deadline, request.budget
+        # Exclusions are applied as a set of paragraphs to leave out rather than
+        # as an AndNot: skipping a union of thousands of bigram postings for every
+        # candidate paragraph cost minutes; collecting each word's paragraphs once
+        # costs one pass over its postings.
+        excluded: set[int] = set()
+        for exclusion in exclusions:
+            excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
+        collector = top
+        if filters or excluded:
+            collector = collectors.FilterCollector(
+                top, allow=q.And(filters) if filters else None, restrict=excluded or None
+            )
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
+        hits = [
+            (hit.fields(), float(-hit.score[1] if request.sort == "date" else hit.score or 0.0))
+            for hit in results[: request.depth]
+        ]
+        return len(results), hits
+
+    def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
+        query, exclusions = to_whoosh(parsed)
+        if query is q.NullQuery:
+            return set()
+        searcher = self.searcher
+        excluded = set().union(*(_docs(searcher, exclusion, None, 0.0) for exclusion in exclusions))
+        docnums = set(searcher.docs_for_query(q.And([q.Term("kind", "para"), query]))) - excluded
+        keys = set()
+        for docnum in docnums:
+            fields = searcher.stored_fields(docnum)
+            keys.add((fields["doc_id"], fields["position"]))
+        return keys
+
+    def readouts(self, limit: int) -> tuple[list[dict], int]:
+        results = self.searcher.search(q.Term("kind", "readout"), limit=limit, sortedby="date", reverse=True)
+        return [hit.fields() for hit in results], len(results)
+
+    def record(self, doc_id: str) -> dict | None:
+        return self.searcher.document(key=doc_id, kind="readout")
+
+    def paragraphs(self, doc_id: str) -> list[dict]:
+        results = self.searcher.search(
+            q.And([q.Term("doc_id", doc_id), q.Term("kind", "para")]), limit=None, sortedby="position"
+        )
+        return [hit.fields() for hit in results]
+
+    def counts(self) -> tuple[int, int]:
+        searcher = self.searcher
+        readouts = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "readout")))
+        paragraphs = sum(1 for _ in searcher.docs_for_query(q.Term("kind", "para")))
+        check_readable(searcher)
+        return readouts, paragraphs
