@@ -58,6 +58,7 @@ class WordToken:
     start: int
     end: int
     droppable: bool  # may be left off the end of a query word
+    inflected: bool = False  # indexed by its base form, which may differ from what is written
 
 
 def word_tokens(folded: str) -> list[WordToken]:
@@ -81,7 +82,7 @@ def word_tokens(folded: str) -> list[WordToken]:
             if base and base != "*":
                 term = fold(base)
         droppable = pos1 == "助詞" or (pos1 == "助動詞" and term in _DROPPABLE_AUXILIARIES)
-        tokens.append(WordToken(term, start, offset, droppable))
+        tokens.append(WordToken(term, start, offset, droppable, pos1 in _INFLECTED))
     return tokens
 
 
@@ -111,6 +112,11 @@ def word_terms(text: str) -> list[str]:
         else:
             terms.append(surface)
     return terms
+
+
+def inflects(text: str) -> bool:
+    """Whether any word of text is indexed by a base form (述べる, 高い), so that other forms match it."""
+    return any(token.inflected for token in word_tokens(fold(text)))
 
 
 def query_word_terms(word: str) -> list[str]:

@@ -29,6 +29,9 @@ class Needle:
 
     folded: str  # spaces removed
     terms: tuple[str, ...]
+    # Its terms can match other written forms (述べる marks 述べた): only then does
+    # highlighting need MeCab on the paragraph; otherwise every match is a substring.
+    by_terms: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +59,13 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
             end = start + len(needle.folded)
             spans.append(Span(*folded.original_span(start, end), number))
             start = folded.text.find(needle.folded, end)
+    if not any(needle.by_terms for needle in needles):
+        return _merge(spans)
     tokens = word_tokens(folded.text)
     terms = [token.term for token in tokens]
     for number, needle in enumerate(needles):
         size = len(needle.terms)
-        if not size:
+        if not size or not needle.by_terms:
             continue
         for i in range(len(terms) - size + 1):
             if tuple(terms[i : i + size]) == needle.terms:

@@ -8,6 +8,9 @@ written in the same commit, so a readout appears, changes or goes all at once.
 
 from __future__ import annotations
 
+import array
+import functools
+
 from whoosh import fields, scoring
 
 from indexer.analysis import BigramTokenizer, WordTokenizer
@@ -83,7 +86,43 @@ class _TieredScorer(scoring.BaseScorer):
         return self._lift(self.inner.block_quality(matcher))
 
 
+@functools.lru_cache(maxsize=256)
+def _length_cache(segment_id: str, fieldname: str, doc_count: int) -> array.array:
+    """Field lengths of one segment, filled as they are first read (0: not read yet).
+
+    Segments never change their lengths, so one cache per segment and field
+    serves every thread and every query of the process.
+    """
+    return (
+        array.array("l", bytes(8 * doc_count))
+        if array.array("l").itemsize == 8
+        else array.array("q", [0]) * doc_count
+    )
+
+
+def _cached_lengths(searcher, fieldname: str):
+    """A `dfl` for BM25 that reads each paragraph's field length from the segment once."""
+    reader = searcher.reader()
+    segment = getattr(reader, "segment", None)
+    if segment is None:
+        return None
+    lengths = _length_cache(segment().segment_id(), fieldname, reader.doc_count_all())
+    read = searcher.doc_field_length
+
+    def dfl(docnum: int) -> int:
+        value = lengths[docnum]
+        if not value:
+            value = lengths[docnum] = read(docnum, fieldname, 1)
+        return value
+
+    return dfl
+
+
 class TieredBM25F(scoring.BM25F):
     def scorer(self, searcher, fieldname, text, qf=1):
         inner = super().scorer(searcher, fieldname, text, qf=qf)
+        # Whoosh reads a paragraph's field length from its column for every
+        # scored match (12 % of the slowest queries): read each one once.
+        if hasattr(inner, "dfl") and (dfl := _cached_lengths(searcher, fieldname)) is not None:
+            inner.dfl = dfl
         return _TieredScorer(inner, TIERS.get(fieldname, 1.0))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from indexer.analysis import inflects
 from indexer.engine import Reader, SearchRequest, SearchTimeout
 from indexer.highlight import Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
@@ -137,10 +138,14 @@ def _date(value: str) -> datetime.date | None:
 
 
 def needles(parsed: ParsedQuery) -> list[Needle]:
-    return [
-        Needle("".join(fold(word.text).split()), tuple(word_terms_for(word)))
-        for word in parsed.positive_words
-    ]
+    found = []
+    for word in parsed.positive_words:
+        folded = "".join(fold(word.text).split())
+        terms = tuple(word_terms_for(word))
+        # Terms that spell the word exactly and match no other form: substrings find them all.
+        by_terms = inflects(word.text) or "".join(terms) != folded
+        found.append(Needle(folded, terms, by_terms))
+    return found
 
 
 def open_reader(directory: Path, root: Path) -> Reader:
