@@ -22,7 +22,7 @@ from indexer.engine import Reader, SearchRequest, SearchTimeout
 from indexer.highlight import Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, parse_query, word_terms_for
-from indexer.store import IndexProblem, current_dir, damaged, engine_of, read_meta
+from indexer.store import IndexProblem, damaged, engine_of, live_dir, read_meta
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
@@ -170,17 +170,13 @@ class Library:
 
     def _reader(self) -> Reader:
         local = self._local
-        directory = current_dir(self.root)
+        directory = live_dir(self.root)
         cached = getattr(local, "reader", None)
         if cached is not None and local.directory == directory and cached.up_to_date():
             return cached
         if cached is not None:
             cached.close()
             local.reader = None
-        if directory is None:
-            from indexer.store import open_index
-
-            open_index(self.root)  # raises IndexMissing with the fix
         local.reader = open_reader(directory, self.root)
         local.directory = directory
         self._register(local.reader)

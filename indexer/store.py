@@ -153,12 +153,12 @@ def check_compatible(directory: Path, root: Path) -> None:
         )
 
 
-def open_index(root: Path) -> tuple[Index, Path]:
-    """Open the current index for reading; raises IndexProblem with the fix."""
+def live_dir(root: Path) -> Path:
+    """The current index generation; raises IndexMissing with the fix when there is none."""
     directory = current_dir(root)
     if directory is None:
         raise IndexMissing(f"there is no index at {root}; run `readouts index --index-dir {root}` first")
-    return open_generation(directory, root), directory
+    return directory
 
 
 def open_generation(directory: Path, root: Path) -> Index:

@@ -11,6 +11,7 @@ moment leaves the last commit searchable.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -313,3 +314,10 @@ class TantivyWriter:
 
     def close(self) -> None:
         self.writer.wait_merging_threads()
+
+    def abandon(self) -> None:
+        """Forget what was added since the last commit and let go of the index."""
+        # A writer whose threads died (a full disk) has nothing left to roll back.
+        with contextlib.suppress(ValueError):
+            self.writer.rollback()
+        self.writer = None

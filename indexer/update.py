@@ -194,7 +194,6 @@ class ShardResult:
     failures: list[SourceError]
     paragraphs: int
     warnings: list[tuple[str, str]] = field(default_factory=list)
-    documents: list = field(default_factory=list)  # tantivy: the documents to add at commit
 
 
 def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) -> ShardResult:
@@ -409,6 +408,9 @@ class _WhooshTarget:
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:
         _commit(self.ix, delete, [r.segment for r in results if r.segment is not None])
 
+    def close(self) -> None:
+        pass  # each shard writer cancels itself on an error
+
 
 def _prepare_in_worker(source: Source) -> Prepared | SourceError:
     item = prepare(source)
@@ -423,7 +425,13 @@ def _init_prepare_worker(progress) -> None:
 
 
 class _TantivyTarget:
-    """Writing to a tantivy index: worker processes analyze, tantivy's own threads index."""
+    """Writing to a tantivy index: worker processes analyze, tantivy's own threads index.
+
+    Each analyzed readout goes into the writer as soon as it arrives, its old
+    version deleted just before (a tantivy delete applies to what was added
+    before it), so a round never holds its documents in memory; a readout that
+    fails is neither deleted nor added. The commit makes the round visible.
+    """
 
     def __init__(self, directory: Path, root: Path) -> None:
         from indexer import tantivy_engine
@@ -431,9 +439,13 @@ class _TantivyTarget:
         check_trusted(directory, root)
         self.engine = tantivy_engine
         self.directory = directory
+        self.indexed: set[str] = set()
+        self.writer = None
 
     def existing(self) -> dict[str, str]:
-        return self.engine.existing_readouts(self.directory)
+        found = self.engine.existing_readouts(self.directory)
+        self.indexed = set(found)
+        return found
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return self.engine.origins(self.directory, doc_ids)
@@ -441,28 +453,30 @@ class _TantivyTarget:
     def pool(self, count: int, progress):
         return multiprocessing.get_context("fork").Pool(count, _init_prepare_worker, (progress,))
 
-    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
-        result = ShardResult(None, [], [], 0)
+    def _prepared(self, sources, pool, progress):
         if pool is None:
-            items = []
             for source in sources:
-                items.append(prepare(source))
+                yield prepare(source)
                 with progress.get_lock():
                     progress.value += 1
-                tick()
         else:
-            pending = pool.map_async(_prepare_in_worker, sources, chunksize=16)
-            while not pending.ready():
-                pending.wait(0.2)
-                tick()
-            items = pending.get()
-        for item in items:
+            yield from pool.imap_unordered(_prepare_in_worker, sources, chunksize=16)
+
+    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
+        result = ShardResult(None, [], [], 0)
+        if self.writer is None:
+            self.writer = self.engine.TantivyWriter(self.directory)
+        for item in self._prepared(sources, pool, progress):
+            tick()
             if isinstance(item, SourceError):
                 result.failures.append(item)
                 continue
-            result.documents.extend(self._documents(item))
+            doc_id = item.readout.doc_id
+            if doc_id in self.indexed:
+                self.writer.delete([doc_id])
+            self.writer.add(self._documents(item))
             result.paragraphs += len(item.readout.paragraphs)
-            result.written.append(item.readout.doc_id)
+            result.written.append(doc_id)
             result.warnings.extend((item.source.origin, warning) for warning in item.readout.warnings)
         return [result]
 
@@ -505,14 +519,20 @@ class _TantivyTarget:
         return documents
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:
-        writer = self.engine.TantivyWriter(self.directory)
-        # Deletions first: a tantivy delete applies to what was added before it.
-        writer.delete(delete)
-        for result in results:
-            writer.add(result.documents)
-            result.documents = []
+        writer = self.writer or self.engine.TantivyWriter(self.directory)
+        self.writer = None
+        written = {doc_id for result in results for doc_id in result.written}
+        # Replaced readouts were deleted before their new version went in.
+        writer.delete([doc_id for doc_id in delete if doc_id not in written])
         writer.commit()
         writer.close()
+        self.indexed = (self.indexed | written) - set(delete) | written
+
+    def close(self) -> None:
+        """Drop an uncommitted round (after an error), releasing tantivy's writer lock."""
+        if self.writer is not None:
+            self.writer.abandon()
+            self.writer = None
 
 
 def update_index(
@@ -601,6 +621,7 @@ def update_index(
             if pool is not None:
                 pool.terminate()
                 pool.join()
+            target.close()
         if fresh and current_dir(root) != directory:
             publish(root, directory)
     summary.seconds = time.monotonic() - started

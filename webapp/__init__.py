@@ -26,8 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEARCH_SECONDS=5.0,
         # Searches run at once in one worker process; a request waits at most
         # SEARCH_QUEUE_SECONDS for its turn, else 503 with Retry-After.
-        SEARCH_CONCURRENCY=4,
-        SEARCH_QUEUE_SECONDS=1.0,
+        SEARCH_CONCURRENCY=8,
+        SEARCH_QUEUE_SECONDS=2.0,
     )
     app.config.from_pyfile("config.py", silent=True)
     for name, convert in (
