@@ -8,6 +8,7 @@ of original characters it was made from.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,34 +31,50 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _clusters(text: str):
-    """Yield (start, end) runs that NFKC must see together.
+@functools.lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).lower()
 
-    A base character and the characters after it whose normalized form begins
-    with a combining mark (ｶ + ﾞ becomes ガ) are one cluster; everything else is
-    normalized one character at a time, which keeps the mapping exact.
-    """
-    start = 0
-    for i in range(1, len(text)):
-        first = unicodedata.normalize("NFKC", text[i])[:1]
-        if not (first and unicodedata.combining(first)):
-            yield start, i
-            start = i
-    if text:
-        yield start, len(text)
+
+@functools.lru_cache(maxsize=65536)
+def _joins_previous(char: str) -> bool:
+    """Whether NFKC must see char with the one before it (ｶ + ﾞ becomes ガ)."""
+    first = unicodedata.normalize("NFKC", char)[:1]
+    return bool(first and unicodedata.combining(first))
 
 
 def fold_with_offsets(text: str) -> Folded:
-    if text.isascii():
-        # Fast path: lower-casing ASCII never changes lengths.
-        span = tuple(range(len(text)))
-        return Folded(text.lower(), span, tuple(i + 1 for i in span))
+    """Fold text, mapping each folded character to the original characters it came from.
+
+    A base character and the characters after it whose normalized form begins
+    with a combining mark are folded together; everything else one character at
+    a time (cached: a paragraph repeats its characters), which keeps the mapping exact.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text) and (
+        text.isascii() or (unicodedata.is_normalized("NFKC", text) and not any(map(unicodedata.combining, text)))
+    ):
+        # Fast path: nothing to normalize or combine, and lower-casing kept every length.
+        span = range(len(text))
+        return Folded(lowered, tuple(span), tuple(range(1, len(text) + 1)))
+    if not any(map(_joins_previous, text)):
+        folded = "".join(map(_fold_char, text))
+        if len(folded) == len(text):
+            # Each character folded to one (ＴＰＰ → tpp, ，→ ,): the offsets stay put.
+            span = range(len(text))
+            return Folded(folded, tuple(span), tuple(range(1, len(text) + 1)))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for start, end in _clusters(text):
-        piece = fold(text[start:end])
+    size = len(text)
+    i = 0
+    while i < size:
+        end = i + 1
+        while end < size and _joins_previous(text[end]):
+            end += 1
+        piece = _fold_char(text[i]) if end == i + 1 else fold(text[i:end])
         parts.append(piece)
-        starts.extend([start] * len(piece))
+        starts.extend([i] * len(piece))
         ends.extend([end] * len(piece))
+        i = end
     return Folded("".join(parts), tuple(starts), tuple(ends))
