@@ -52,7 +52,8 @@ def fold_with_offsets(text: str) -> Folded:
     """
     lowered = text.lower()
     if len(lowered) == len(text) and (
-        text.isascii() or (unicodedata.is_normalized("NFKC", text) and not any(map(unicodedata.combining, text)))
+        text.isascii()
+        or (unicodedata.is_normalized("NFKC", text) and not any(map(unicodedata.combining, text)))
     ):
         # Fast path: nothing to normalize or combine, and lower-casing kept every length.
         span = range(len(text))
