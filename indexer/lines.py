@@ -83,12 +83,12 @@ def split_lines(text: str) -> list[Line]:
 # --- furniture -----------------------------------------------------------------
 
 _NAVIGATION = re.compile(
-    r"^(?:外務省 English|外務省案内|会談・訪問 報道・広報|トップページ|世界地図|目次$|関連リンク$)"
+    r"^(?:外務省 English|外務省案内|会談・訪問 報道・広報|トップページ|世界地図|目次$)"
     r"|北米.*中南米|中南米.*大洋州"
 )
 _ENGLISH_VERSION = re.compile(r"^英語版\s*\(English\)$", re.IGNORECASE)
-# `このページのトップへ戻る`, `アメリカ合衆国へ戻る`, `目次へ戻る`: the footer starts here.
-_BACK_LINK = re.compile(r"^.{0,60}へ戻る$")
+# `このページのトップへ戻る`, `アメリカ合衆国へ戻る`, `目次へ戻る`, a `関連リンク` list: the footer starts here.
+_BACK_LINK = re.compile(r"^(?:.{0,60}へ戻る|関連(?:リンク|情報|記事)|リンク集)$")
 _PUNCTUATION_ONLY = re.compile(r"^[-−―‐・•*|.。、,]+$")
 
 

@@ -372,7 +372,12 @@ def _starts_body(line: Line) -> bool:
 
 def _refuse_non_readouts(lines: list[Line]) -> None:
     """Pages that are not the readout of a meeting, with the reason."""
-    norms = [line.norm for line in lines if not line.blank]
+    norms = []
+    for line in lines:
+        if is_footer(line):
+            break  # links after the footer are other pages, with their own dates
+        if not line.blank:
+            norms.append(line.norm)
     turns = sum(1 for text in norms if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80])
     if turns >= 2:
         raise ReadoutError(

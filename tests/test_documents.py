@@ -244,3 +244,18 @@ def test_page_that_is_not_a_readout_is_refused(folder, tmp_path, text, reason):
     assert result.exit_code == 1
     assert f"skipped {folder / 'not-a-readout.txt'}: " in result.output and reason in result.output
     assert info_counts(tmp_path / "ix") == (1, 27)
+
+
+@pytest.mark.parametrize("footer", ["関連リンク", "このページのトップへ戻る", "アメリカ合衆国へ戻る"])
+def test_links_after_the_footer_are_not_indexed_and_do_not_refuse_the_page(tmp_path, footer):
+    (tmp_path / "page.txt").write_text(
+        "アメリカ合衆国\n\n日米首脳会談\n\n令和5年1月13日\n\n"
+        "1月13日、岸田総理大臣はバイデン大統領と会談を行ったところ、概要は以下のとおり。\n\n"
+        "1 両首脳は日米同盟の抑止力強化で一致した。\n\n"
+        f"{footer}\n日米首脳会談（令和4年5月23日）\n日米外相会談（令和4年1月7日）\n",
+        "utf-8",
+    )
+    result = run("index", tmp_path / "page.txt", "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0, result.output
+    assert search_json(tmp_path / "ix", "日米外相会談")["total"] == 0
+    assert hit_keys(search_json(tmp_path / "ix", "抑止力強化")) == [("page", "1.")]
