@@ -59,19 +59,44 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
             end = start + len(needle.folded)
             spans.append(Span(*folded.original_span(start, end), number))
             start = folded.text.find(needle.folded, end)
-    if not any(needle.by_terms for needle in needles):
+    by_terms = [(number, needle) for number, needle in enumerate(needles) if needle.by_terms and needle.terms]
+    if not by_terms:
         return _merge(spans)
-    tokens = word_tokens(folded.text)
-    terms = [token.term for token in tokens]
-    for number, needle in enumerate(needles):
-        size = len(needle.terms)
-        if not size or not needle.by_terms:
+    # MeCab runs only on the sentences that can hold a match: a word that starts
+    # with a kanji keeps it in every form (行く, 行った), so a sentence without it
+    # has nothing to find; a word that starts with kana may change it (する, した).
+    hints = {needle.folded[0] for _, needle in by_terms}
+    if not all(_is_kanji(hint) for hint in hints):
+        hints = set()
+    for start, end in _sentences(folded.text):
+        sentence = folded.text[start:end]
+        if hints and not any(hint in sentence for hint in hints):
             continue
-        for i in range(len(terms) - size + 1):
-            if tuple(terms[i : i + size]) == needle.terms:
-                first, last = tokens[i], tokens[i + size - 1]
-                spans.append(Span(*folded.original_span(first.start, last.end), number))
+        tokens = word_tokens(sentence)
+        terms = [token.term for token in tokens]
+        for number, needle in by_terms:
+            size = len(needle.terms)
+            for i in range(len(terms) - size + 1):
+                if tuple(terms[i : i + size]) == needle.terms:
+                    first, last = tokens[i], tokens[i + size - 1]
+                    spans.append(Span(*folded.original_span(start + first.start, start + last.end), number))
     return _merge(spans)
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, the 。 included."""
+    bounds = []
+    start = 0
+    while (stop := text.find("。", start)) >= 0:
+        bounds.append((start, stop + 1))
+        start = stop + 1
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
 
 
 def _merge(spans: list[Span]) -> list[Span]:
