@@ -351,3 +351,26 @@ def test_duplicate_ids_keep_the_file_first_in_path_order_whatever_the_argument_o
     )
     assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [("same", "")]
     assert search_json(tmp_path / "ix", "嘉手納")["total"] == 0
+
+
+def test_info_names_the_engine_of_the_index(folder, tmp_path, engine):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    version = __import__("importlib.metadata").metadata.version
+    expected = {
+        "whoosh": f"Whoosh-Reloaded {version('whoosh-reloaded')}",
+        "tantivy": f"tantivy {version('tantivy')}",
+    }
+    assert f"engine:     {expected[engine]}" in run("info", "--index-dir", tmp_path / "ix").output
+
+
+def test_another_engine_on_an_existing_index_asks_for_a_rebuild(folder, tmp_path, engine):
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    other = "tantivy" if engine == "whoosh" else "whoosh"
+    result = run("index", folder, "--index-dir", tmp_path / "ix", "--engine", other)
+    assert result.exit_code == 1
+    assert f"was built with {engine}, not {other}" in result.output
+    assert f"--rebuild --engine {other}" in result.output
+    rebuilt = run("index", folder, "--index-dir", tmp_path / "ix", "--engine", other, "--rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [(SEED_ID, "1.(2)(イ)")]
+    assert other in run("info", "--index-dir", tmp_path / "ix").output.lower()
