@@ -1,0 +1,79 @@
+"""Both engines find the same paragraphs, with the same totals, for hundreds of sampled queries."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+from conftest import ROOT, SAMPLES, SEED, run
+
+from indexer.analysis import word_terms
+from indexer.search import Library
+
+MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
+
+
+@pytest.fixture(scope="module")
+def libraries(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readouts")
+    shutil.copy(SEED, folder)
+    for path in [*SAMPLES.glob("*.txt"), *(MOFA_WEB.glob("*.txt") if MOFA_WEB.is_dir() else [])]:
+        shutil.copy(path, folder)
+    opened = {}
+    for engine in ("whoosh", "tantivy"):
+        directory = tmp_path_factory.mktemp(f"index-{engine}")
+        run("index", folder, "--index-dir", directory, "--engine", engine)
+        opened[engine] = Library(directory)
+    yield opened
+    for library in opened.values():
+        library.close()
+
+
+def sampled_queries(count: int = 300) -> list[str]:
+    """Words, substrings, phrases and operators drawn from the readouts themselves."""
+    rng = random.Random(20261128)
+    texts = [
+        SEED.read_text("utf-8"),
+        *(path.read_text("utf-8", errors="replace") for path in SAMPLES.glob("*.txt")),
+    ]
+    if MOFA_WEB.is_dir():
+        texts += [path.read_text("utf-8") for path in sorted(MOFA_WEB.glob("*.txt"))]
+    lines = [line.strip() for text in texts for line in text.splitlines() if len(line.strip()) > 8]
+    words = sorted({word for line in lines[:400] for word in word_terms(line) if len(word) > 1})
+    queries = []
+    while len(queries) < count:
+        line = rng.choice(lines)
+        shape = rng.randrange(7)
+        if shape == 0:
+            queries.append(rng.choice(words))
+        elif shape == 1:
+            start = rng.randrange(len(line) - 1)
+            queries.append(line[start : start + rng.randint(1, 4)])
+        elif shape == 2:
+            start = rng.randrange(len(line) - 3)
+            queries.append(f'"{line[start : start + rng.randint(3, 8)]}"')
+        elif shape == 3:
+            queries.append(f"{rng.choice(words)} {rng.choice(words)}")
+        elif shape == 4:
+            queries.append(f"{rng.choice(words)} OR {rng.choice(words)}")
+        elif shape == 5:
+            queries.append(f"{rng.choice(words)} -{rng.choice(words)}")
+        else:
+            queries.append(f"-{rng.choice(words)}")
+    return queries
+
+
+QUERIES = sampled_queries()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_both_engines_find_the_same_paragraphs(libraries, query):
+    whoosh, tantivy = libraries["whoosh"], libraries["tantivy"]
+    assert whoosh.match_keys(query) == tantivy.match_keys(query)
+    by_date = [
+        [(hit.date, hit.doc_id) for hit in library.search(query, per_page=100, sort="date").hits]
+        for library in (whoosh, tantivy)
+    ]
+    assert whoosh.search(query).total == tantivy.search(query).total
+    assert [date for date, _ in by_date[0]] == [date for date, _ in by_date[1]]
