@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from indexer.analysis import word_tokens
 from indexer.normalize import fold_with_offsets
@@ -21,6 +21,8 @@ SNIPPET_MAX = 200
 MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
 _CUTS = "。、"
+# What markupsafe.escape replaces, as one translation: a single pass in C per piece.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +121,11 @@ def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -
         s, e = max(span.start, start), min(span.end, end)
         if s >= e:
             continue
-        out.append(escape(text[cursor:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out.append(text[cursor:s].translate(_ESCAPES))
+        out.append(f"<mark>{text[s:e].translate(_ESCAPES)}</mark>")
         cursor = e
-    out.append(escape(text[cursor:end]))
-    return Markup("").join(out)
+    out.append(text[cursor:end].translate(_ESCAPES))
+    return Markup("".join(out))
 
 
 def _window(text: str, spans: list[Span]) -> tuple[int, int]:

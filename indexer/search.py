@@ -118,10 +118,21 @@ _PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, AssertionError, Rec
 
 
 def _reads_index(method):
-    """Whoosh reports a damaged file as anything from struct.error to a bare Exception: say so plainly."""
+    """Read with one retry on a fresh reader; a failure that persists is damage, said plainly.
+
+    A commit can replace the files an open reader holds while it reads, so the
+    first failure is retried once on a new reader. Engines report a damaged file
+    as anything from struct.error to a bare Exception.
+    """
 
     @functools.wraps(method)
     def reading(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (IndexProblem, SearchTimeout):
+            raise
+        except Exception:
+            self.close()
         try:
             return method(self, *args, **kwargs)
         except (IndexProblem, SearchTimeout, *_PROGRAMMING_ERRORS):
