@@ -375,12 +375,14 @@ def test_searches_while_indexing_see_whole_readouts_only(folder, tmp_path):
     assert partial == []
 
 
-def test_two_indexers_at_once_both_finish_and_agree(folder, tmp_path):
-    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 200)
+def test_two_indexers_at_once_both_finish_and_agree(folder, tmp_path, engine):
+    # Enough work that the first still holds the lock when the second starts.
+    records = {"whoosh": 200, "tantivy": 3000}[engine]
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", records)
     args = [READOUTS, "index", str(folder), str(bulk), "--index-dir", str(tmp_path / "ix")]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outputs = [process.communicate(timeout=300) for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0]
     assert any("waiting for it to finish" in err for _, err in outputs)
-    assert info_counts(tmp_path / "ix") == (201, 27 + 800)
+    assert info_counts(tmp_path / "ix") == (records + 1, 27 + 4 * records)
