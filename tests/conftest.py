@@ -34,6 +34,11 @@ def search_json(index_dir: Path, *query: str, extra: tuple[str, ...] = ()) -> di
     return json.loads(result.output)
 
 
+# The documented shape of /api/search and `readouts search --json`, in order.
+API_KEYS = ["query", "total", "page", "per_page", "hits"]
+HIT_KEYS = ["doc_id", "title", "category", "date", "section", "headings", "url", "snippet", "score"]
+
+
 def hit_keys(data: dict) -> list[tuple[str, str]]:
     return [(hit["doc_id"], hit["section"]) for hit in data["hits"]]
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from conftest import SEED_ID
+from conftest import API_KEYS, HIT_KEYS, SEED_ID
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -76,19 +76,9 @@ def test_pagination_keeps_the_other_parameters(client):
 
 def test_api_shape(client):
     data = client.get("/api/search?q=普天間").get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "hits"]
+    assert list(data) == API_KEYS
     hit = data["hits"][0]
-    assert list(hit) == [
-        "doc_id",
-        "title",
-        "category",
-        "date",
-        "section",
-        "headings",
-        "url",
-        "snippet",
-        "score",
-    ]
+    assert list(hit) == HIT_KEYS
     assert (data["query"], data["total"], data["page"], data["per_page"]) == ("普天間", 1, 1, 10)
     assert hit["section"] == "1.(2)(イ)" and hit["date"] == "2013-02-22"
     assert client.get(hit["url"]).status_code == 200
