@@ -254,11 +254,12 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
     """One block per line of a web page, without furniture; and the meeting names in its captions."""
     blocks: list[_Block] = []
     caption_titles: list[str] = []
-    loose: list[_Block] = []  # short unnumbered lines since the last blank: captions if a credit follows
+    # The short unnumbered lines just before this one (at most a caption's three, blank lines
+    # between them or not): a photo credit that follows makes them a caption.
+    loose: list[_Block] = []
     bullet_indent = None  # inside a `•` caption list, its indent
     for index, line in enumerate(lines):
         if line.blank:
-            loose = []
             continue
         if line.norm in _END_MARKS or is_footer(line):
             break
@@ -316,10 +317,8 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
         blocks.append(block)
         if markers and is_short_label(line):
             heading_texts.append(unicodedata.normalize("NFKC", rest))
-        if not markers and not block.note and is_short_label(line):
-            loose.append(block)
-        else:
-            loose = []
+        short = not markers and not block.note and is_short_label(line)
+        loose = [*loose[-2:], block] if short else []
     _number_alone_lines(blocks)
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None

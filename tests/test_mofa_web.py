@@ -226,3 +226,26 @@ def test_distinctive_phrase_is_found_under_its_section(mofa_index, phrase, doc_i
 def test_page_furniture_is_not_searchable(mofa_index, word):
     directory, _ = mofa_index
     assert search_json(directory, word)["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda text: "\n".join(line for line in text.split("\n") if line.strip()),
+        lambda text: "\n\n".join(text.split("\n")),
+        lambda text: "\n".join(line.strip() for line in text.split("\n")),
+        lambda text: text.replace(",", "，"),
+    ],
+    ids=["no blank lines", "blank lines doubled", "no indentation", "full-width commas"],
+)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_reads_the_same_however_the_browser_spaced_it(name, variant):
+    path = MOFA_WEB / f"{name}.txt"
+    original = parse(name)
+    changed = parse_source(Source(name, str(path), "", ("text", variant(path.read_text("utf-8")).encode())))
+    assert (changed.title, changed.date, changed.category) == (
+        original.title,
+        original.date,
+        original.category,
+    )
+    assert [p.section for p in changed.paragraphs] == [p.section for p in original.paragraphs]
