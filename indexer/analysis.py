@@ -18,6 +18,7 @@ is segmented 日/米豪/印), and a single character is found by a prefix query.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,7 @@ def word_terms(text: str) -> list[str]:
     return terms
 
 
+@functools.lru_cache(maxsize=4096)
 def inflects(text: str) -> bool:
     """Whether any word of text is indexed by a base form (述べる, 高い), so that other forms match it."""
     return any(token.inflected for token in word_tokens(fold(text)))

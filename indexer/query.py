@@ -16,6 +16,7 @@ Each word becomes an OR of four ways to match, on the ranking tiers of
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,7 +115,14 @@ def _sequence(fieldname: str, terms: list[str]) -> q.Query | None:
 
 
 def word_terms_for(word: Word) -> list[str]:
-    return word_terms(word.text) if word.exact else query_word_terms(word.text)
+    return list(_word_terms(word.text, word.exact))
+
+
+# A search asks for a word's terms more than once (the engine's query, then the
+# highlighting): MeCab runs once per word.
+@functools.lru_cache(maxsize=4096)
+def _word_terms(text: str, exact: bool) -> tuple[str, ...]:
+    return tuple(word_terms(text) if exact else query_word_terms(text))
 
 
 def query_parts(word: Word) -> tuple[list[str], list[str], str]:

@@ -23,6 +23,7 @@ ends the text.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -258,6 +259,9 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
     # between them or not): a photo credit that follows makes them a caption.
     loose: list[_Block] = []
     bullet_indent = None  # inside a `•` caption list, its indent
+    # The next non-blank line after each line, found in one pass (not a scan per line).
+    filled = [line for line in lines if not line.blank]
+    position = list(itertools.accumulate((0 if line.blank else 1 for line in lines), initial=-1))[1:]
     for index, line in enumerate(lines):
         if line.blank:
             continue
@@ -280,7 +284,7 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
             loose = []
             continue
         markers, rest = _markers(line, circled=True)
-        following = next((other for other in lines[index + 1 :] if not other.blank), None)
+        following = filled[position[index] + 1] if position[index] + 1 < len(filled) else None
         if not markers and _BULLET.match(line.norm):
             rest = _BULLET.sub("", line.text)
             if is_short_label(line, 30):

@@ -25,7 +25,7 @@ from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-TEXT_SUFFIXES = tuple(FILE_KINDS)
+FILE_SUFFIXES = tuple(FILE_KINDS)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
 # A readout is a few pages; anything far larger is a mistake (or an attack).
@@ -192,7 +192,7 @@ def _files(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if child.is_file() and not hidden and child.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+            if child.is_file() and not hidden and child.name.lower().endswith(FILE_SUFFIXES + JSONL_SUFFIXES):
                 yield child
     else:
         yield path
@@ -231,7 +231,7 @@ def find_sources(paths: list[Path], known: Mapping[str, str] | None = None) -> I
             name = path.name.lower()
             if name.endswith(JSONL_SUFFIXES):
                 yield from _jsonl_sources(path, known)
-            elif name.endswith(TEXT_SUFFIXES):
+            elif name.endswith(FILE_SUFFIXES):
                 try:
                     yield _file_source(path)
                 except SourceError as error:

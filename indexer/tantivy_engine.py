@@ -245,6 +245,14 @@ class TantivyReader:
         paragraphs, _ = self._all(query, order_by_field="position", order=tantivy.Order.Asc)
         return paragraphs
 
+    def content_hashes(self) -> dict[str, str]:
+        """doc_id → content hash of every readout, for the writer."""
+        records, _ = self._all(_term("kind", "readout"))
+        return {record["doc_id"]: record["content_hash"] for record in records}
+
+    def origins(self, doc_ids: list[str]) -> dict[str, str]:
+        return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
+
     def counts(self) -> tuple[int, int]:
         readouts = self.searcher.search(_term("kind", "readout"), 1, count=True).count
         paragraphs = self.searcher.search(_term("kind", "para"), 1, count=True).count
@@ -252,28 +260,6 @@ class TantivyReader:
 
 
 # --- writing ---------------------------------------------------------------------------
-
-
-def existing_readouts(directory: Path) -> dict[str, str]:
-    """doc_id → content hash of every readout in a tantivy index."""
-    index = tantivy.Index.open(str(directory))
-    searcher = index.searcher()
-    readouts = _term("kind", "readout")
-    count = searcher.search(readouts, 1, count=True).count
-    if not count:
-        return {}
-    answer = {}
-    for _, address in searcher.search(readouts, count, count=False).hits:
-        data = _data(searcher, address)
-        answer[data["doc_id"]] = data["content_hash"]
-    return answer
-
-
-def origins(directory: Path, doc_ids: list[str]) -> dict[str, str]:
-    reader = TantivyReader.__new__(TantivyReader)
-    reader.directory, reader.index = directory, tantivy.Index.open(str(directory))
-    reader.searcher = reader.index.searcher()
-    return {doc_id: (reader.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
 
 
 def _write_error(directory: Path, error: Exception) -> OSError:

@@ -33,7 +33,6 @@ from indexer.store import (
     check_compatible,
     check_engine,
     check_readable,
-    check_trusted,
     create_generation,
     current_dir,
     damaged,
@@ -244,12 +243,16 @@ _worker_ix: Index | None = None
 _worker_progress = None
 
 
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux PR_SET_PDEATHSIG)."""
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+
+
 def _init_worker(ix: Index, progress) -> None:
     global _worker_ix, _worker_progress
     _worker_ix, _worker_progress = ix, progress
     # Die with the parent: an orphaned writer would only waste the CPU.
-    libc = ctypes.CDLL(None)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    die_with_parent()
 
 
 def _write_shard_in_worker(sources: list[Source]) -> ShardResult:
@@ -436,19 +439,19 @@ class _TantivyTarget:
     def __init__(self, directory: Path, root: Path) -> None:
         from indexer import tantivy_engine
 
-        check_trusted(directory, root)
         self.engine = tantivy_engine
         self.directory = directory
+        self.reader = tantivy_engine.TantivyReader(directory, root)  # checks format and trust
         self.indexed: set[str] = set()
         self.writer = None
 
     def existing(self) -> dict[str, str]:
-        found = self.engine.existing_readouts(self.directory)
+        found = self.reader.content_hashes()
         self.indexed = set(found)
         return found
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
-        return self.engine.origins(self.directory, doc_ids)
+        return self.reader.origins(doc_ids)
 
     def pool(self, count: int, progress):
         return multiprocessing.get_context("fork").Pool(count, _init_prepare_worker, (progress,))

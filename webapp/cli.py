@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
-import signal
 from pathlib import Path
 
 import click
@@ -13,6 +11,7 @@ from gunicorn.app.base import BaseApplication
 from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
 from indexer.search import Library
 from indexer.store import IndexProblem, current_dir
+from indexer.update import die_with_parent
 from webapp import create_app
 
 
@@ -50,19 +49,15 @@ def _holds_nothing(root: Path) -> bool:
         return False  # said when the site serves it; not overwritten with the seeds
 
 
-def _die_with_parent() -> None:
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _watcher(root: Path, paths: list[Path]) -> None:
     # Die with the server: a watcher left behind would go on writing the index.
-    _die_with_parent()
+    die_with_parent()
     watch_and_index(root, paths)
 
 
 def _post_fork(server, worker) -> None:
     # A worker busy with a long search would outlive a master killed with kill -9.
-    _die_with_parent()
+    die_with_parent()
 
 
 @cli.command()
