@@ -41,6 +41,7 @@ class Span:
     start: int
     end: int
     needle: int  # which query word it belongs to
+    verbatim: bool = False  # the word as typed, not another form of it
 
 
 def find_spans(text: str, needles: list[Needle]) -> list[Span]:
@@ -59,7 +60,7 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
         start = folded.text.find(needle.folded)
         while start >= 0:
             end = start + len(needle.folded)
-            spans.append(Span(*folded.original_span(start, end), number))
+            spans.append(Span(*folded.original_span(start, end), number, verbatim=True))
             start = folded.text.find(needle.folded, end)
     by_terms = [(number, needle) for number, needle in enumerate(needles) if needle.by_terms and needle.terms]
     if not by_terms:
@@ -106,7 +107,9 @@ def _merge(spans: list[Span]) -> list[Span]:
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
-            merged[-1] = Span(last.start, max(last.end, span.end), last.needle)
+            merged[-1] = Span(
+                last.start, max(last.end, span.end), last.needle, last.verbatim or span.verbatim
+            )
         else:
             merged.append(span)
     return merged
@@ -136,12 +139,14 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
 
     span_starts = [span.start for span in spans]
 
-    def coverage(start: int) -> tuple[int, int]:
+    def coverage(start: int) -> tuple[int, int, int]:
         # Spans are sorted and do not overlap: bisect to the few in the window.
+        # Most query words first, then the forms typed, then most matches.
         first = bisect_left(span_starts, start)
         last = bisect_left(span_starts, start + SNIPPET_MIN)
         inside = [span for span in spans[first:last] if span.end <= start + SNIPPET_MIN]
-        return len({span.needle for span in inside}), len(inside)
+        verbatim = sum(span.verbatim for span in inside)
+        return len({span.needle for span in inside}), verbatim, len(inside)
 
     best = max(starts, key=lambda start: (coverage(start), -start))
     if best > len(text) - SNIPPET_MIN:

@@ -11,7 +11,10 @@
 
 Each word becomes an OR of four ways to match, on the ranking tiers of
 `indexer.schema`: its words in the paragraph, its characters in the paragraph
-(bigrams), its words in the headings, its characters in the headings.
+(bigrams), its words in the headings, its characters in the headings. A word
+whose terms also match other forms (認識する finds 認識した) adds a bonus for the
+paragraphs whose words match and that hold the form typed, so that these come
+first within the words tier.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from dataclasses import dataclass
 
 from whoosh import query as q
 
-from indexer.analysis import query_bigrams, query_word_terms, word_terms
+from indexer.analysis import inflects, query_bigrams, query_word_terms, word_terms
 from indexer.normalize import fold
+from indexer.schema import TIERS, TYPED_FORM_BONUS
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -130,6 +134,12 @@ def query_parts(word: Word) -> tuple[list[str], list[str], str]:
     return word_terms_for(word), query_bigrams(word.text), "".join(fold(word.text).split())
 
 
+def matches_other_forms(word: Word) -> bool:
+    """Whether the word's terms also match forms other than the one typed (認識する → 認識した)."""
+    terms, _, folded = query_parts(word)
+    return inflects(word.text) or "".join(terms) != folded
+
+
 def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.Query:
     terms, bigrams, char = query_parts(word)
     alternatives: list[q.Query | None] = []
@@ -140,6 +150,12 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.
         else:
             # One character: any bigram that starts with it, or a run-final unigram.
             alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
+    if "text" in fields and bigrams and matches_other_forms(word):
+        # Its bigrams again, boosted (Whoosh's ConstantScoreQuery ignores a phrase's
+        # positions: it takes every paragraph holding the bigrams anywhere).
+        typed = _sequence("text_ngram", bigrams)
+        typed.boost = TYPED_FORM_BONUS / TIERS["text_ngram"]
+        alternatives.append(typed)
     return q.Or([alternative for alternative in alternatives if alternative is not None])
 
 

@@ -26,6 +26,11 @@ FORMAT_VERSION = 3
 # Tiers are far apart, so that even a long phrase, which adds one score per
 # term, cannot climb out of its tier.
 TIERS = {"text": 1e6, "text_ngram": 1e3, "context": 1.0, "context_ngram": 1e-3}
+# The least added when a query word can match other forms (認識する finds 認識した)
+# and the paragraph holds the form typed: two widths of the words tier, so that
+# such paragraphs, even where the form typed sits inside other words (再認識する),
+# rank above those that match only through other forms.
+TYPED_FORM_BONUS = 2 * TIERS["text"]
 
 
 def make_schema() -> fields.Schema:

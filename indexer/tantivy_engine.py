@@ -24,11 +24,14 @@ import tantivy
 from tantivy import Document, Occur, PreTokenizedString, Query, Token
 
 from indexer.engine import SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, Word, query_parts
+from indexer.query import ParsedQuery, Word, matches_other_forms, query_parts
 from indexer.store import check_compatible, check_trusted
 
 # Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
 BOOSTS = {"text": 1e9, "text_ngram": 1e6, "context": 1e3, "context_ngram": 1.0}
+# Paragraphs that hold the form typed of a word that can match other forms
+# (認識する itself, not only 認識した) come first: above any BM25 spread.
+TYPED_FORM_BONUS = 1e11
 TEXT_FIELDS = tuple(BOOSTS)
 WRITER_HEAP = 512_000_000
 
@@ -123,6 +126,9 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> Qu
         ):
             if query is not None:
                 clauses.append((Occur.Should, Query.boost_query(query, BOOSTS[name])))
+    if "text" in fields and bigrams and matches_other_forms(word):
+        typed = Query.const_score_query(_sequence("text_ngram", bigrams), TYPED_FORM_BONUS)
+        clauses.append((Occur.Should, typed))
     return Query.boolean_query(clauses)
 
 
