@@ -17,6 +17,7 @@ import fugashi
 from indexer.engine import ENGINES
 from indexer.export import hit_url, results_json
 from indexer.schema import FORMAT_VERSION
+from indexer.facets import KINDS
 from indexer.search import Library
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
@@ -198,7 +199,13 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @click.option("--from", "date_from", default=None, help="Only readouts on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Only readouts on or before this date (YYYY-MM-DD).")
 @click.option("--doc", "doc_id", default=None, help="Only this readout (its document id).")
-def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id) -> None:
+@click.option("--year", type=click.IntRange(1, 9999), default=None, help="Only readouts of this year.")
+@click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind of meeting.")
+@click.option("--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind.")
+def search(
+    query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id, year, country, kind, show_facets
+) -> None:
     """Print the paragraphs that best match QUERY, with their section numbers."""
     text = " ".join(query)
     try:
@@ -211,6 +218,10 @@ def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc
                 date_from=_iso_date(date_from),
                 date_to=_iso_date(date_to),
                 doc_id=doc_id,
+                year=year,
+                country=country,
+                kind=kind,
+                facets=as_json or show_facets,
             )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
@@ -222,6 +233,12 @@ def search(query, index_dir, as_json, limit, page, sort, date_from, date_to, doc
     click.echo(
         f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
     )
+    for word, forms in results.also_searched:
+        click.echo(f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)")
+    if results.facets is not None:
+        for name in ("year", "country", "kind"):
+            values = getattr(results.facets, name)
+            click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
     for number, hit in enumerate(results.hits, first + 1):
         date = hit.date.isoformat() if hit.date else "----------"
         section = hit.section or "(lead)"

@@ -56,8 +56,20 @@ class SearchRequest:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     doc_id: str | None = None
+    country: str | None = None  # a counterpart's name (`indexer.facets`)
+    kind: str | None = None  # a kind of meeting (`indexer.facets.KINDS`)
+    facets: bool = False  # also count the matches per month, counterpart and kind
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCounts:
+    """Matching paragraphs per value: months ("2013-02"; undated ones left out), counterparts, kinds."""
+
+    month: dict[str, int]
+    country: dict[str, int]
+    kind: dict[str, int]
 
 
 class Reader(Protocol):
@@ -69,8 +81,9 @@ class Reader(Protocol):
 
     def close(self) -> None: ...
 
-    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
-        """The total number of matching paragraphs, and the first `depth` of them with scores."""
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
+        """The total number of matching paragraphs, the first `depth` of them with scores, and
+        the counts per value when the request asks for facets."""
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]: ...
 

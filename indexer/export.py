@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from indexer.search import Hit, Results
+from indexer.search import Facets, Hit, Results
 
 
 def hit_url(hit: Hit, query: str) -> str:
@@ -21,6 +21,7 @@ def results_json(results: Results) -> dict:
         "total": results.total,
         "page": results.page,
         "per_page": results.per_page,
+        "also_searched": {word: list(forms) for word, forms in results.also_searched},
         "hits": [
             {
                 "doc_id": hit.doc_id,
@@ -35,4 +36,12 @@ def results_json(results: Results) -> dict:
             }
             for hit in results.hits
         ],
+        **({"facets": facets_json(results.facets)} if results.facets is not None else {}),
+    }
+
+
+def facets_json(facets: Facets) -> dict:
+    return {
+        name: [{"value": facet.value, "count": facet.count} for facet in getattr(facets, name)]
+        for name in ("year", "country", "kind")
     }

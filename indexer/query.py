@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from whoosh import query as q
 
 from indexer.analysis import inflects, query_bigrams, query_word_terms, word_terms
+from indexer.equivalents import load as load_equivalents
 from indexer.normalize import fold
-from indexer.schema import TIERS, TYPED_FORM_BONUS
+from indexer.schema import EQUIVALENT_WEIGHT, TIERS, TYPED_FORM_BONUS
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -140,7 +141,24 @@ def matches_other_forms(word: Word) -> bool:
     return inflects(word.text) or "".join(terms) != folded
 
 
-def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.Query:
+def equivalents(word: Word) -> tuple[Word, ...]:
+    """The other forms a word also searches (安保理 → 国連安全保障理事会); none for a quoted word."""
+    if word.exact:
+        return ()
+    return tuple(Word(form, False, word.negated) for form in _equivalent_forms(word.text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _equivalent_forms(text: str) -> tuple[str, ...]:
+    return load_equivalents().of(text)
+
+
+def with_equivalents(word: Word) -> list[tuple[Word, bool]]:
+    """The word as typed, then its equivalents: (word, typed) pairs."""
+    return [(word, True), *((other, False) for other in equivalents(word))]
+
+
+def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> q.Query:
     terms, bigrams, char = query_parts(word)
     alternatives: list[q.Query | None] = []
     for field in fields:
@@ -150,13 +168,21 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> q.
         else:
             # One character: any bigram that starts with it, or a run-final unigram.
             alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
-    if "text" in fields and bigrams and matches_other_forms(word):
+    found = [alternative for alternative in alternatives if alternative is not None]
+    if not typed:
+        for alternative in found:
+            alternative.boost = EQUIVALENT_WEIGHT
+    elif "text" in fields and bigrams and matches_other_forms(word):
         # Its bigrams again, boosted (Whoosh's ConstantScoreQuery ignores a phrase's
         # positions: it takes every paragraph holding the bigrams anywhere).
-        typed = _sequence("text_ngram", bigrams)
-        typed.boost = TYPED_FORM_BONUS / TIERS["text_ngram"]
-        alternatives.append(typed)
-    return q.Or([alternative for alternative in alternatives if alternative is not None])
+        bonus = _sequence("text_ngram", bigrams)
+        bonus.boost = TYPED_FORM_BONUS / TIERS["text_ngram"]
+        found.append(bonus)
+    return q.Or(found)
+
+
+def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list[q.Query]:
+    return [_word_query(form, fields, typed) for form, typed in with_equivalents(word)]
 
 
 def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:
@@ -167,7 +193,7 @@ def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:
     candidate paragraph cost minutes; collecting each word's paragraphs once
     costs one pass over its postings.
     """
-    required = [q.Or([_word_query(word) for word in group]) for group in parsed.groups]
+    required = [q.Or([query for word in group for query in _any_form(word)]) for group in parsed.groups]
     if required:
         positive: q.Query = q.And(required) if len(required) > 1 else required[0]
     elif parsed.excluded:
@@ -176,4 +202,4 @@ def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:
         return q.NullQuery, []
     # Exclusion looks at the paragraph's own text only: a readout whose
     # title names the excluded word still has paragraphs about other things.
-    return positive, [_word_query(word, ("text",)) for word in parsed.excluded]
+    return positive, [q.Or(_any_form(word, ("text",))) for word in parsed.excluded]

@@ -17,7 +17,7 @@ from indexer.analysis import BigramTokenizer, WordTokenizer
 
 # Bump whenever the schema or the analysis changes what is stored or indexed:
 # an index built with another version must be rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -31,6 +31,10 @@ TIERS = {"text": 1e6, "text_ngram": 1e3, "context": 1.0, "context_ngram": 1e-3}
 # such paragraphs, even where the form typed sits inside other words (再認識する),
 # rank above those that match only through other forms.
 TYPED_FORM_BONUS = 2 * TIERS["text"]
+# An equivalent of a query word (国連安全保障理事会 for 安保理) scores at this
+# weight: its words tier lands below the words tier of the form typed, above
+# its characters tier.
+EQUIVALENT_WEIGHT = 0.5
 
 
 def make_schema() -> fields.Schema:
@@ -54,6 +58,10 @@ def make_schema() -> fields.Schema:
         context=fields.TEXT(analyzer=words, phrase=True),
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
+        # The filters (`indexer.facets`): counterparts, space-separated, and the
+        # kind of meeting; columns too, for counting the results per value.
+        country=fields.KEYWORD(sortable=True),
+        meeting=fields.ID(sortable=True),
         title=fields.STORED,
         category=fields.STORED,
         issuer=fields.STORED,

@@ -18,10 +18,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from indexer.analysis import inflects
-from indexer.engine import Reader, SearchRequest, SearchTimeout
+from indexer.engine import FacetCounts, Reader, SearchRequest, SearchTimeout
+from indexer.facets import KINDS
 from indexer.highlight import Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
-from indexer.query import ParsedQuery, parse_query, word_terms_for
+from indexer.query import ParsedQuery, equivalents, parse_query, with_equivalents, word_terms_for
 from indexer.store import IndexProblem, damaged, engine_of, live_dir, read_meta
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
@@ -48,6 +49,39 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Facet:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Matching paragraphs per year (newest first), counterpart and kind (most first), and month."""
+
+    year: tuple[Facet, ...]
+    country: tuple[Facet, ...]
+    kind: tuple[Facet, ...]
+    month: dict[str, int]
+
+
+def _facets(counts: FacetCounts) -> Facets:
+    years: dict[str, int] = {}
+    for month, count in counts.month.items():
+        years[month[:4]] = years.get(month[:4], 0) + count
+
+    def most_first(values: dict[str, int]) -> tuple[Facet, ...]:
+        return tuple(Facet(value, count) for value, count in sorted(values.items(), key=lambda v: (-v[1], v[0])))
+
+    kinds = {kind: counts.kind[kind] for kind in KINDS if counts.kind.get(kind)}
+    return Facets(
+        year=tuple(Facet(year, years[year]) for year in sorted(years, reverse=True)),
+        country=most_first(counts.country),
+        kind=most_first(kinds),
+        month=dict(sorted(counts.month.items())),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Results:
     query: str
     parsed: ParsedQuery
@@ -55,6 +89,9 @@ class Results:
     page: int
     per_page: int
     hits: tuple[Hit, ...]
+    # Query words that also searched their equivalents: (word, other forms).
+    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    facets: Facets | None = None  # when asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +188,22 @@ def _date(value: str) -> datetime.date | None:
 def needles(parsed: ParsedQuery) -> list[Needle]:
     found = []
     for word in parsed.positive_words:
-        folded = "".join(fold(word.text).split())
-        terms = tuple(word_terms_for(word))
-        # Terms that spell the word exactly and match no other form: substrings find them all.
-        by_terms = inflects(word.text) or "".join(terms) != folded
-        found.append(Needle(folded, terms, by_terms))
+        for form, _ in with_equivalents(word):
+            folded = "".join(fold(form.text).split())
+            terms = tuple(word_terms_for(form))
+            # Terms that spell the word exactly and match no other form: substrings find them all.
+            by_terms = inflects(form.text) or "".join(terms) != folded
+            found.append(Needle(folded, terms, by_terms))
     return found
+
+
+def also_searched(parsed: ParsedQuery) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each query word that also searched other forms, with those forms."""
+    return tuple(
+        (word.text, forms)
+        for word in parsed.positive_words
+        if (forms := tuple(other.text for other in equivalents(word)))
+    )
 
 
 def open_reader(directory: Path, root: Path) -> Reader:
@@ -229,14 +276,24 @@ class Library:
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         doc_id: str | None = None,
+        year: int | None = None,
+        country: str | None = None,
+        kind: str | None = None,
+        facets: bool = False,
         budget: float | None = None,
     ) -> Results:
-        """One page of ranked hits; a budget in seconds stops a longer search with SearchTimeout."""
+        """One page of ranked hits, filtered by date, year, readout, counterpart and kind, with the
+        counts per year, counterpart and kind when `facets`; a budget in seconds stops a longer
+        search with SearchTimeout."""
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
-        if parsed.is_empty:
-            return Results(text, parsed, 0, page, per_page, ())
+        if year is not None:
+            date_from = max(date_from or datetime.date.min, datetime.date(year, 1, 1))
+            date_to = min(date_to or datetime.date.max, datetime.date(year, 12, 31))
+        if parsed.is_empty or (date_from and date_to and date_from > date_to):
+            empty = _facets(FacetCounts({}, {}, {})) if facets else None
+            return Results(text, parsed, 0, page, per_page, (), also_searched(parsed), empty)
         request = SearchRequest(
             parsed,
             depth=page * per_page,
@@ -244,10 +301,13 @@ class Library:
             date_from=date_from,
             date_to=date_to,
             doc_id=doc_id,
+            country=country,
+            kind=kind,
+            facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,
             budget=budget or 0.0,
         )
-        total, ranked = self._reader().search(request)
+        total, ranked, counts = self._reader().search(request)
         found = needles(parsed)
         hits = []
         for fields, score in ranked[(page - 1) * per_page :]:
@@ -268,7 +328,16 @@ class Library:
                     score=round(score, 4),
                 )
             )
-        return Results(text, parsed, total, page, per_page, tuple(hits))
+        return Results(
+            text,
+            parsed,
+            total,
+            page,
+            per_page,
+            tuple(hits),
+            also_searched(parsed),
+            _facets(counts) if counts is not None else None,
+        )
 
     @_reads_index
     def match_keys(self, text: str) -> set[tuple[str, int]]:

@@ -23,8 +23,8 @@ from pathlib import Path
 import tantivy
 from tantivy import Document, Occur, PreTokenizedString, Query, Token
 
-from indexer.engine import SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, Word, matches_other_forms, query_parts
+from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
+from indexer.query import ParsedQuery, Word, matches_other_forms, query_parts, with_equivalents
 from indexer.store import check_compatible, check_trusted
 
 # Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
@@ -32,6 +32,9 @@ BOOSTS = {"text": 1e9, "text_ngram": 1e6, "context": 1e3, "context_ngram": 1.0}
 # Paragraphs that hold the form typed of a word that can match other forms
 # (認識する itself, not only 認識した) come first: above any BM25 spread.
 TYPED_FORM_BONUS = 1e11
+# An equivalent of a query word (国連安全保障理事会 for 安保理): each tier of its
+# own below the same tier of the form typed.
+EQUIVALENT_WEIGHT = 1e-2
 TEXT_FIELDS = tuple(BOOSTS)
 WRITER_HEAP = 512_000_000
 
@@ -42,6 +45,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
     builder.add_integer_field("position", indexed=False, fast=True, stored=True)
+    # The filters (`indexer.facets`), fast for counting the results per value.
+    builder.add_text_field("country", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic", fast=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", index_option="position")
     builder.add_bytes_field("data", stored=True, indexed=False)
@@ -65,10 +71,16 @@ def _tokens(terms) -> PreTokenizedString:
     return PreTokenizedString("", [Token(term, position, 0, 0) for position, term in pairs])
 
 
-def paragraph_document(stored: dict, date: str, position: int, text_terms, context_terms) -> Document:
+def paragraph_document(
+    stored: dict, date: str, position: int, text_terms, context_terms, facets: tuple[tuple[str, ...], str]
+) -> Document:
     document = Document()
     document.add_text("kind", "para")
     document.add_text("doc_id", stored["doc_id"])
+    countries, kind = facets
+    for country in countries:
+        document.add_text("country", country)
+    document.add_text("meeting", kind)
     document.add_integer("date", _date_number(date))
     document.add_integer("position", position)
     (words, bigrams), (context_words, context_bigrams) = text_terms, context_terms
@@ -110,7 +122,7 @@ def _sequence(field: str, terms: list[str]) -> Query | None:
     return Query.phrase_query(SCHEMA, field, terms)
 
 
-def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> Query:
+def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> Query:
     terms, bigrams, char = query_parts(word)
     clauses = []
     for field in fields:
@@ -125,8 +137,9 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context")) -> Qu
             ),
         ):
             if query is not None:
-                clauses.append((Occur.Should, Query.boost_query(query, BOOSTS[name])))
-    if "text" in fields and bigrams and matches_other_forms(word):
+                weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT)
+                clauses.append((Occur.Should, Query.boost_query(query, weight)))
+    if typed and "text" in fields and bigrams and matches_other_forms(word):
         typed = Query.const_score_query(_sequence("text_ngram", bigrams), TYPED_FORM_BONUS)
         clauses.append((Occur.Should, typed))
     return Query.boolean_query(clauses)
@@ -136,7 +149,11 @@ def to_tantivy(parsed: ParsedQuery, request: SearchRequest | None = None) -> Que
     """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
     clauses = []
     for group in parsed.groups:
-        alternatives = [(Occur.Should, _word_query(word)) for word in group]
+        alternatives = [
+            (Occur.Should, _word_query(form, typed=typed))
+            for word in group
+            for form, typed in with_equivalents(word)
+        ]
         clauses.append(
             (Occur.Must, alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives))
         )
@@ -160,12 +177,28 @@ def to_tantivy(parsed: ParsedQuery, request: SearchRequest | None = None) -> Que
             )
         if request.doc_id:
             filters.append((Occur.Must, _term("doc_id", request.doc_id)))
+        if request.country:
+            filters.append((Occur.Must, _term("country", request.country)))
+        if request.kind:
+            filters.append((Occur.Must, _term("meeting", request.kind)))
     # Exclusion looks at the paragraph's own text only.
-    excluded = [(Occur.MustNot, _word_query(word, ("text",))) for word in parsed.excluded]
+    excluded = [
+        (Occur.MustNot, _word_query(form, ("text",)))
+        for word in parsed.excluded
+        for form, _ in with_equivalents(word)
+    ]
     scoring = clauses or [(Occur.Must, Query.all_query())]
     return Query.boolean_query(
         scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
     )
+
+
+# Months as a histogram of yyyymmdd in steps of 100 (yyyymm00); counterparts and kinds as terms.
+_AGGREGATIONS = {
+    "month": {"histogram": {"field": "date", "interval": 100, "min_doc_count": 1}},
+    "country": {"terms": {"field": "country", "size": 1000}},
+    "meeting": {"terms": {"field": "meeting", "size": 100}},
+}
 
 
 class TantivyReader:
@@ -193,25 +226,40 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
-    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         query = to_tantivy(request.parsed, request)
         if query is None:
-            return 0, []
+            return 0, [], FacetCounts({}, {}, {}) if request.facets else None
         searcher = self.searcher
         if request.sort == "date":
             # Newest first; tantivy orders by a fast field without scores, so paragraphs
             # of one day come in index order and report no score.
             result = searcher.search(query, request.depth, count=True, order_by_field="date")
-            if request.deadline is not None and time.monotonic() > request.deadline:
-                raise SearchTimeout(request.budget)
-            return result.count, [(_data(searcher, address), 0.0) for _, address in result.hits]
-        result = searcher.search(query, request.depth, count=True)
-        hits = [(_data(searcher, address), score) for score, address in result.hits]
+            hits = [(_data(searcher, address), 0.0) for _, address in result.hits]
+        else:
+            result = searcher.search(query, request.depth, count=True)
+            hits = [(_data(searcher, address), score) for score, address in result.hits]
+        facets = self._facets(query) if request.facets and result.count else None
+        if request.facets and facets is None:
+            facets = FacetCounts({}, {}, {})
         # A tantivy search cannot be stopped half-way, but it is quick: the budget
         # still bounds what is answered.
         if request.deadline is not None and time.monotonic() > request.deadline:
             raise SearchTimeout(request.budget)
-        return result.count, hits
+        return result.count, hits, facets
+
+    def _facets(self, query: Query) -> FacetCounts:
+        answer = self.searcher.aggregate(query, _AGGREGATIONS)
+        month = {}
+        for bucket in answer["month"]["buckets"]:
+            number = int(bucket["key"]) // 100  # yyyymm
+            if number and bucket["doc_count"]:
+                month[f"{number // 100:04d}-{number % 100:02d}"] = bucket["doc_count"]
+
+        def terms(name: str) -> dict[str, int]:
+            return {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
+
+        return FacetCounts(month, terms("country"), terms("meeting"))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query = to_tantivy(parsed)

@@ -24,6 +24,7 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from indexer.facets import readout_facets
 from indexer.analysis import AnalyzedText, analyze
 from indexer.engine import default_engine
 from indexer.readout import Readout
@@ -123,6 +124,7 @@ def _add(writer, item: Prepared) -> int:
     readout = item.readout
     doc_id = readout.doc_id
     date = readout.date.isoformat() if readout.date else ""
+    countries, kind = readout_facets(readout.title, readout.category)
     for paragraph, text_terms, context_terms in zip(
         readout.paragraphs, item.texts, item.contexts, strict=True
     ):
@@ -145,6 +147,8 @@ def _add(writer, item: Prepared) -> int:
             context_ngram=context,
             title=readout.title,
             category=readout.category,
+            country=" ".join(countries),
+            meeting=kind,
         )
     writer.add_document(
         key=doc_id,
@@ -486,6 +490,7 @@ class _TantivyTarget:
     def _documents(self, item: Prepared) -> list:
         readout = item.readout
         date = readout.date.isoformat() if readout.date else ""
+        facets = readout_facets(readout.title, readout.category)
         documents = []
         for paragraph, text_terms, context_terms in zip(
             readout.paragraphs, item.texts, item.contexts, strict=True
@@ -503,7 +508,9 @@ class _TantivyTarget:
                 "text": paragraph.text,
             }
             documents.append(
-                self.engine.paragraph_document(stored, date, paragraph.position, text_terms, context_terms)
+                self.engine.paragraph_document(
+                    stored, date, paragraph.position, text_terms, context_terms, facets
+                )
             )
         stored = {
             "doc_id": readout.doc_id,

@@ -8,13 +8,14 @@ Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from whoosh import collectors, sorting
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.engine import SearchRequest, SearchTimeout
+from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
 from indexer.query import ParsedQuery, to_whoosh
 from indexer.schema import TieredBM25F
 from indexer.store import check_readable, open_generation
@@ -57,6 +58,26 @@ def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: fl
     return docs
 
 
+_FACETS = {
+    "date": sorting.FieldFacet("date"),
+    "country": sorting.FieldFacet("country"),
+    "meeting": sorting.FieldFacet("meeting"),
+}
+
+
+def _facet_counts(results) -> FacetCounts:
+    month: Counter[str] = Counter()
+    for day, count in results.groups("date").items():
+        if day:
+            month[day[:7]] += count
+    country: Counter[str] = Counter()
+    for names, count in results.groups("country").items():
+        for name in names.split():  # a paragraph counts once under each of its counterparts
+            country[name] += count
+    kinds = {kind: count for kind, count in results.groups("meeting").items() if kind}
+    return FacetCounts(dict(month), dict(country), kinds)
+
+
 class WhooshReader:
     def __init__(self, directory: Path, root: Path) -> None:
         self.searcher = open_generation(directory, root).searcher(weighting=TieredBM25F())
@@ -88,6 +109,10 @@ class WhooshReader:
             )
         if request.doc_id:
             filters.append(q.Term("doc_id", request.doc_id))
+        if request.country:
+            filters.append(q.Term("country", request.country))
+        if request.kind:
+            filters.append(q.Term("meeting", request.kind))
         searcher = self.searcher
         if request.sort == "date":
             # Newest first, then by relevance; the score facet keeps the score
@@ -107,9 +132,12 @@ class WhooshReader:
         for exclusion in exclusions:
             excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
         collector = top
+        if request.facets:
+            # Counted from the columns of every match, in the same pass.
+            collector = collectors.FacetCollector(collector, _FACETS, maptype=sorting.Count)
         if filters or excluded:
             collector = collectors.FilterCollector(
-                top, allow=q.And(filters) if filters else None, restrict=excluded or None
+                collector, allow=q.And(filters) if filters else None, restrict=excluded or None
             )
         searcher.search_with_collector(query, collector)
         results = collector.results()
@@ -117,7 +145,7 @@ class WhooshReader:
             (hit.fields(), float(-hit.score[1] if request.sort == "date" else hit.score or 0.0))
             for hit in results[: request.depth]
         ]
-        return len(results), hits
+        return len(results), hits, _facet_counts(results) if request.facets else None
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query, exclusions = to_whoosh(parsed)

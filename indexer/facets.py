@@ -1,0 +1,159 @@
+"""What a readout is about, for the filters: its counterparts and the kind of meeting.
+
+Both come from the title and the category line, as the Ministry writes them:
+
+- counterparts: the one-character abbreviations and names after 日 in a title
+  (日豪外相電話会談 → 豪州, 日米豪印 → 米国 豪州 インド, 日・カナダ → カナダ,
+  日ASEAN → ASEAN), any other name in the title (…・インド首相の訪日 → インド),
+  and a category line that is a country (アメリカ合衆国 → 米国), each by the name
+  of `equivalents.toml`;
+- kind: one of KINDS, from the words of the title.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indexer.equivalents import load
+
+KINDS = ("首脳会談", "首脳電話会談", "外相会談", "外相電話会談", "表敬", "次官級", "多国間会議", "その他")
+
+# What may follow the counterparts of 日… in a title.
+_MEETING_WORDS = (
+    "首脳",
+    "外相",
+    "外務",
+    "次官",
+    "定期",
+    "戦略",
+    "政務",
+    "調整",
+    "閣僚",
+    "会談",
+    "会議",
+    "協議",
+    "対話",
+    "サミット",
+    "電話",
+    "経済",
+    "外交",
+    "安全保障",
+    "防衛",
+    "共同",
+    "ハイレベル",
+    "関係",
+    "首相",
+    "財務",
+    "2+2",
+)
+_SEPARATORS = "・･ "
+_LEADERS = ("首脳", "総理", "首相", "大統領", "国家主席", "国王", "首長")
+_MINISTERS = ("外相", "外務大臣", "外務長官", "国務長官")
+_MULTILATERAL = ("サミット", "g7", "g8", "g20", "apec", "首脳会議", "外相会議", "閣僚会議", "閣僚会合")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _names() -> list[tuple[str, str]]:
+    """(folded form, name) of every counterpart form, longest first."""
+    names = load().counterparts
+    return sorted(names.items(), key=lambda item: -len(item[0]))
+
+
+def _read_names(text: str, start: int, abbreviations: dict[str, str]) -> tuple[list[str], int]:
+    """Counterparts written one after another from text[start:], and where they end."""
+    found: list[str] = []
+    at = start
+    forms = _names()
+    while at < len(text):
+        if text[at] in _SEPARATORS and found:
+            at += 1
+            continue
+        for form, name in forms:
+            if len(form) > 1 and text.startswith(form, at):
+                found.append(name)
+                at += len(form)
+                break
+        else:
+            name = abbreviations.get(text[at])
+            if name is None:
+                break
+            found.append(name)
+            at += 1
+    return found, at
+
+
+def _inside_latin_word(text: str, at: int, size: int) -> bool:
+    """Whether a Latin form (un, eu) is part of a longer Latin word (unesco)."""
+    if not text[at : at + size].isascii():
+        return False
+    before = text[at - 1] if at else " "
+    after = text[at + size] if at + size < len(text) else " "
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+
+
+def counterparts(title: str, category: str = "") -> tuple[str, ...]:
+    """The countries, regions and organisations a readout's meeting was with, in order."""
+    text = _fold(title)
+    equivalents = load()
+    abbreviations = {_fold(char): name for char, name in equivalents.abbreviations.items()}
+    found: list[str] = []
+    # 日 followed by counterparts and a meeting word: 日豪外相, 日・カナダ首脳, 日ASEAN首脳.
+    for match in re.finditer("日", text):
+        start = match.end()
+        while start < len(text) and text[start] in _SEPARATORS:
+            start += 1
+        names, end = _read_names(text, start, abbreviations)
+        if names and text.startswith(_MEETING_WORDS, end):
+            found.extend(names)
+    # Names written in full anywhere in the title (…・インド首相の訪日).
+    at = 0
+    forms = [(form, name) for form, name in _names() if len(form) > 1]
+    while at < len(text):
+        for form, name in forms:
+            if text.startswith(form, at) and not _inside_latin_word(text, at, len(form)):
+                found.append(name)
+                at += len(form)
+                break
+        else:
+            at += 1
+    # A category line that is a country or organisation: 英国(グレートブリテン…), 欧州連合(EU).
+    line = re.sub(r"[(（].*?[)）]", "", _fold(category)).strip()
+    if line in equivalents.counterparts:
+        found.append(equivalents.counterparts[line])
+    return tuple(dict.fromkeys(found))
+
+
+def meeting_kind(title: str, counterparts_found: tuple[str, ...] = ()) -> str:
+    """One of KINDS for a readout's title."""
+    text = _fold(title)
+    if not text:
+        return "その他"
+    if any(word in text for word in ("政務官", "副大臣")):
+        return "その他"
+    if "表敬" in text:
+        return "表敬"
+    if "電話" in text:
+        if any(word in text for word in _LEADERS):
+            return "首脳電話会談"
+        if any(word in text for word in _MINISTERS):
+            return "外相電話会談"
+        return "その他"
+    if any(word in text for word in ("次官", "戦略対話", "政務協議", "局長")):
+        return "次官級"
+    if any(word in text for word in _MULTILATERAL) or len(counterparts_found) >= 3:
+        return "多国間会議"
+    if any(word in text for word in _LEADERS):
+        return "首脳会談"
+    if any(word in text for word in _MINISTERS):
+        return "外相会談"
+    return "その他"
+
+
+def readout_facets(title: str, category: str) -> tuple[tuple[str, ...], str]:
+    """(counterparts, kind) of a readout."""
+    found = counterparts(title, category)
+    return found, meeting_kind(title, found)
