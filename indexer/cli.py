@@ -16,8 +16,8 @@ import fugashi
 
 from indexer.engine import ENGINES
 from indexer.export import hit_url, results_json
-from indexer.schema import FORMAT_VERSION
 from indexer.facets import KINDS
+from indexer.schema import FORMAT_VERSION
 from indexer.search import Library
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
@@ -202,7 +202,9 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @click.option("--year", type=click.IntRange(1, 9999), default=None, help="Only readouts of this year.")
 @click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind of meeting.")
-@click.option("--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind.")
+@click.option(
+    "--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind."
+)
 def search(
     query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id, year, country, kind, show_facets
 ) -> None:
@@ -234,7 +236,9 @@ def search(
         f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
     )
     for word, forms in results.also_searched:
-        click.echo(f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)")
+        click.echo(
+            f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)"
+        )
     if results.facets is not None:
         for name in ("year", "country", "kind"):
             values = getattr(results.facets, name)

@@ -87,6 +87,12 @@ class Reader(Protocol):
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]: ...
 
+    def doc_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """How many paragraphs there are, and how many hold each word term."""
+
+    def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
+        """The paragraphs of other readouts that best match any of the word terms."""
+
     def readouts(self, limit: int) -> tuple[list[dict], int]: ...
 
     def record(self, doc_id: str) -> dict | None: ...

@@ -15,6 +15,20 @@ def hit_url(hit: Hit, query: str) -> str:
     return f"{path}#{quote(hit.anchor, safe='-')}"
 
 
+def hit_json(hit: Hit, query: str) -> dict:
+    return {
+        "doc_id": hit.doc_id,
+        "title": hit.title,
+        "category": hit.category,
+        "date": hit.date.isoformat() if hit.date else None,
+        "section": hit.section,
+        "headings": list(hit.headings),
+        "url": hit_url(hit, query),
+        "snippet": str(hit.snippet),
+        "score": hit.score,
+    }
+
+
 def results_json(results: Results) -> dict:
     return {
         "query": results.query,
@@ -22,20 +36,7 @@ def results_json(results: Results) -> dict:
         "page": results.page,
         "per_page": results.per_page,
         "also_searched": {word: list(forms) for word, forms in results.also_searched},
-        "hits": [
-            {
-                "doc_id": hit.doc_id,
-                "title": hit.title,
-                "category": hit.category,
-                "date": hit.date.isoformat() if hit.date else None,
-                "section": hit.section,
-                "headings": list(hit.headings),
-                "url": hit_url(hit, results.query),
-                "snippet": str(hit.snippet),
-                "score": hit.score,
-            }
-            for hit in results.hits
-        ],
+        "hits": [hit_json(hit, results.query) for hit in results.hits],
         **({"facets": facets_json(results.facets)} if results.facets is not None else {}),
     }
 

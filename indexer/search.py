@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
+import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
-from indexer.analysis import inflects
+from indexer.analysis import WordToken, inflects, word_tokens
 from indexer.engine import FacetCounts, Reader, SearchRequest, SearchTimeout
 from indexer.facets import KINDS
-from indexer.highlight import Needle, Span, find_spans, mark, snippet
+from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, equivalents, parse_query, with_equivalents, word_terms_for
 from indexer.store import IndexProblem, damaged, engine_of, live_dir, read_meta
@@ -30,6 +33,8 @@ __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 MAX_PER_PAGE = 100
 # Deep pages cost as much as collecting every hit before them: cap the depth.
 MAX_RESULT_WINDOW = 10_000
+# Words of a paragraph that its related paragraphs are found by.
+MAX_RELATED_TERMS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +75,9 @@ def _facets(counts: FacetCounts) -> Facets:
         years[month[:4]] = years.get(month[:4], 0) + count
 
     def most_first(values: dict[str, int]) -> tuple[Facet, ...]:
-        return tuple(Facet(value, count) for value, count in sorted(values.items(), key=lambda v: (-v[1], v[0])))
+        return tuple(
+            Facet(value, count) for value, count in sorted(values.items(), key=lambda v: (-v[1], v[0]))
+        )
 
     kinds = {kind: counts.kind[kind] for kind in KINDS if counts.kind.get(kind)}
     return Facets(
@@ -206,6 +213,21 @@ def also_searched(parsed: ParsedQuery) -> tuple[tuple[str, tuple[str, ...]], ...
     )
 
 
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+
+
+def _is_content_word(token: WordToken) -> bool:
+    """A word worth matching on: two characters or more, not a particle, verb or number."""
+    term = token.term
+    return (
+        len(term) >= 2
+        and not token.droppable
+        and not token.inflected
+        and not _HIRAGANA.fullmatch(term)
+        and any(char.isalpha() for char in term)
+    )
+
+
 def open_reader(directory: Path, root: Path) -> Reader:
     """A reader of the engine that built the index generation in `directory`."""
     if engine_of(directory) == "tantivy":
@@ -309,25 +331,7 @@ class Library:
         )
         total, ranked, counts = self._reader().search(request)
         found = needles(parsed)
-        hits = []
-        for fields, score in ranked[(page - 1) * per_page :]:
-            text_value = fields["text"]
-            hits.append(
-                Hit(
-                    doc_id=fields["doc_id"],
-                    title=fields.get("title", ""),
-                    category=fields.get("category", ""),
-                    date=_date(fields.get("date", "")),
-                    section=fields.get("section", ""),
-                    label=fields.get("label", ""),
-                    headings=tuple(fields.get("headings", ())),
-                    anchor=fields.get("anchor", ""),
-                    position=fields.get("position", 0),
-                    text=text_value,
-                    snippet=snippet(text_value, find_spans(text_value, found)),
-                    score=round(score, 4),
-                )
-            )
+        hits = [self._hit(fields, score, found) for fields, score in ranked[(page - 1) * per_page :]]
         return Results(
             text,
             parsed,
@@ -406,6 +410,63 @@ class Library:
             )
         headings = tuple(ShownHeading(*item) for item in record.get("outline", ()))
         return ReadoutView(self._summary(record), tuple(paragraphs), headings)
+
+    @_reads_index
+    def related(self, doc_id: str, anchor: str, limit: int = 5) -> tuple[ShownParagraph, list[Hit]] | None:
+        """The paragraphs of other readouts most like one paragraph (by its `anchor`), best first.
+
+        More like this: the paragraph's most distinctive content words (by tf-idf),
+        any of which may match; None when the readout or the paragraph is not there.
+        """
+        reader = self._reader()
+        paragraph = next((p for p in reader.paragraphs(doc_id) if p.get("anchor") == anchor), None)
+        if paragraph is None:
+            return None
+        counts = Counter(
+            token.term
+            for token in word_tokens(fold(paragraph["text"][:MAX_HIGHLIGHT_CHARS]))
+            if _is_content_word(token)
+        )
+        paragraphs, frequencies = reader.doc_frequencies(list(counts))
+        weights = {
+            term: count * math.log(1 + paragraphs / frequencies[term])
+            for term, count in counts.items()
+            if 0 < frequencies[term] < paragraphs / 2
+        }
+        terms = sorted(weights, key=lambda term: (-weights[term], term))[:MAX_RELATED_TERMS]
+        shown = ShownParagraph(
+            section=paragraph.get("section", ""),
+            label=paragraph.get("label", ""),
+            headings=tuple(paragraph.get("headings", ())),
+            anchor=anchor,
+            position=paragraph.get("position", 0),
+            text=mark(paragraph["text"], []),
+            matched=False,
+        )
+        if not terms:
+            return shown, []
+        found = [Needle(term, (term,), False) for term in terms]
+        hits = [
+            self._hit(fields, score, found) for fields, score in reader.similar(terms, doc_id, min(limit, 20))
+        ]
+        return shown, hits
+
+    def _hit(self, fields: dict, score: float, found: list[Needle]) -> Hit:
+        text_value = fields["text"]
+        return Hit(
+            doc_id=fields["doc_id"],
+            title=fields.get("title", ""),
+            category=fields.get("category", ""),
+            date=_date(fields.get("date", "")),
+            section=fields.get("section", ""),
+            label=fields.get("label", ""),
+            headings=tuple(fields.get("headings", ())),
+            anchor=fields.get("anchor", ""),
+            position=fields.get("position", 0),
+            text=text_value,
+            snippet=snippet(text_value, find_spans(text_value, found)),
+            score=round(score, 4),
+        )
 
     @_reads_index
     def stats(self) -> Stats:

@@ -275,6 +275,21 @@ class TantivyReader:
             keys.add((document["doc_id"][0], document["position"][0]))
         return keys
 
+    def doc_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        paragraphs = self.searcher.doc_freq("kind", "para")
+        return paragraphs, {term: self.searcher.doc_freq("text", term) for term in terms}
+
+    def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
+        query = Query.boolean_query(
+            [
+                (Occur.Must, Query.boolean_query([(Occur.Should, _term("text", term)) for term in terms])),
+                (Occur.Must, Query.const_score_query(_term("kind", "para"), 0.0)),
+                (Occur.MustNot, _term("doc_id", exclude_doc_id)),
+            ]
+        )
+        result = self.searcher.search(query, limit)
+        return [(_data(self.searcher, address), score) for score, address in result.hits]
+
     def _all(self, query: Query, limit: int | None = None, **options) -> tuple[list[dict], int]:
         count = self.searcher.search(query, 1, count=True).count
         if not count:

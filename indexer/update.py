@@ -24,9 +24,9 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from indexer.facets import readout_facets
 from indexer.analysis import AnalyzedText, analyze
 from indexer.engine import default_engine
+from indexer.facets import readout_facets
 from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (

@@ -160,6 +160,19 @@ class WhooshReader:
             keys.add((fields["doc_id"], fields["position"]))
         return keys
 
+    def doc_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        paragraphs = self.searcher.doc_frequency("kind", "para")
+        return paragraphs, {term: self.searcher.doc_frequency("text", term) for term in terms}
+
+    def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
+        results = self.searcher.search(
+            q.Or([q.Term("text", term) for term in terms]),
+            limit=limit,
+            filter=q.Term("kind", "para"),
+            mask=q.Term("doc_id", exclude_doc_id),
+        )
+        return [(hit.fields(), float(hit.score or 0.0)) for hit in results]
+
     def readouts(self, limit: int) -> tuple[list[dict], int]:
         results = self.searcher.search(q.Term("kind", "readout"), limit=limit, sortedby="date", reverse=True)
         return [hit.fields() for hit in results], len(results)

@@ -46,10 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented key order of the API
     app.url_map.merge_slashes = False  # /docs//x is not a readout: 404, not a redirect
 
-    from webapp import errors, library, security, views
+    from webapp import compression, errors, library, security, views
 
     library.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.blueprint)
     return app

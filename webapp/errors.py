@@ -38,6 +38,8 @@ def error_response(status: int, detail: str, message: str | None = None, headers
 def _http_error(error: HTTPException):
     status = error.code or 500
     detail = error.description if status != 500 else MESSAGES[500]
+    if not wants_json() and detail == type(error).description:
+        detail = ""  # Werkzeug's own English text: the Japanese message says it
     headers = {"Allow": ", ".join(error.valid_methods)} if status == 405 and error.valid_methods else None
     return error_response(status, detail, headers=headers)
 

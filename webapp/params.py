@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from indexer.facets import KINDS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
-_DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
+DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
 
 
 class BadParameter(ValueError):
@@ -32,6 +33,13 @@ class SearchParams:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     doc: str | None = None
+    year: int | None = None
+    country: str | None = None
+    kind: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.date_from, self.date_to, self.year, self.country, self.kind))
 
     def as_args(self, **changes) -> dict[str, str]:
         """URL parameters for these settings (defaults left out), with changes applied."""
@@ -43,6 +51,9 @@ class SearchParams:
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "doc": self.doc or "",
+            "year": self.year or "",
+            "country": self.country or "",
+            "kind": self.kind or "",
         }
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance"}
@@ -88,6 +99,15 @@ def parse_search_params(args: Mapping[str, str]) -> SearchParams:
     if date_from and date_to and date_from > date_to:
         raise BadParameter("from", f"{date_from} is after to={date_to}")
     doc = args.get("doc", "").strip() or None
-    if doc is not None and not _DOC_ID.fullmatch(doc):
+    if doc is not None and not DOC_ID.fullmatch(doc):
         raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
-    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc)
+    year = _integer(args, "year", 0, 1, 9999) or None
+    country = args.get("country", "").strip() or None
+    if country is not None and (len(country) > 100 or not country.isprintable()):
+        raise BadParameter(
+            "country", "must be a counterpart's name as the filters show it (豪州, 米国, ASEAN…)"
+        )
+    kind = args.get("kind", "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise BadParameter("kind", f"must be one of {', '.join(KINDS)}")
+    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind)

@@ -11,7 +11,13 @@ CONTENT_SECURITY_POLICY = (
 
 
 # How long a response may be reused: results change only when the index does.
-_MAX_AGE = {"views.static": 86400, "static": 86400, "views.opensearch": 86400, "views.document": 300}
+_MAX_AGE = {
+    "views.static": 86400,
+    "static": 86400,
+    "views.opensearch": 86400,
+    "views.favicon": 86400,
+    "views.document": 300,
+}
 
 
 def _headers(response: Response) -> Response:

@@ -8,11 +8,12 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.export import hit_url, results_json
+from indexer.export import hit_json, hit_url, results_json
 from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
-from webapp.params import BadParameter, SearchParams, parse_search_params
+from webapp.params import DOC_ID, BadParameter, SearchParams, parse_search_params
+from webapp.timeline import timeline
 
 blueprint = Blueprint("views", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
@@ -23,7 +24,7 @@ def route(rule: str, **options):
     return blueprint.route(rule, methods=["GET"], provide_automatic_options=False, **options)
 
 
-def _run(params: SearchParams) -> Results:
+def _run(params: SearchParams, facets: bool = True) -> Results:
     with search_slot():
         return get_library().search(
             params.q,
@@ -33,6 +34,10 @@ def _run(params: SearchParams) -> Results:
             date_from=params.date_from,
             date_to=params.date_to,
             doc_id=params.doc,
+            year=params.year,
+            country=params.country,
+            kind=params.kind,
+            facets=facets,
             budget=current_app.config["SEARCH_SECONDS"],
         )
 
@@ -76,8 +81,15 @@ def search():
     if params.doc:
         summary = get_library().summary(params.doc)
         doc_title = summary.title if summary else params.doc
+    bars = timeline(results.facets, params) if results is not None and results.facets else None
     return render_template(
-        "search.html", params=params, results=results, pages=pages, hit_url=hit_url, doc_title=doc_title
+        "search.html",
+        params=params,
+        results=results,
+        pages=pages,
+        hit_url=hit_url,
+        doc_title=doc_title,
+        timeline=bars,
     )
 
 
@@ -87,7 +99,8 @@ def api_search():
         params = parse_search_params(request.args)
     except BadParameter as error:
         return error_response(400, str(error))
-    return jsonify(results_json(_run(params)))
+    # ?facets=0 leaves the counts out (for clients that only want hits).
+    return jsonify(results_json(_run(params, facets=request.args.get("facets", "1") != "0")))
 
 
 @route("/search.atom")
@@ -97,7 +110,7 @@ def feed():
     except BadParameter as error:
         return error_response(400, str(error))
     params = dataclasses.replace(params, page=1, per_page=current_app.config["FEED_ENTRIES"], sort="date")
-    results = _run(params) if params.q else None
+    results = _run(params, facets=False) if params.q else None
     ElementTree.register_namespace("", ATOM)
     root = ElementTree.Element(f"{{{ATOM}}}feed")
     site = current_app.config["SITE_NAME"]
@@ -141,6 +154,11 @@ def _name(text: str):
     return element
 
 
+@route("/favicon.ico")
+def favicon():
+    return current_app.send_static_file("favicon.ico")
+
+
 @route("/opensearch.xml")
 def opensearch():
     body = render_template("opensearch.xml", public_url=public_url)
@@ -152,5 +170,56 @@ def document(doc_id: str):
     query = request.args.get("q", "")[:500]
     view = get_library().readout(doc_id, query)
     if view is None:
-        abort(404, description=f"readout {doc_id!r} is not in the index")
+        abort(404, description=f"文書 {doc_id} は索引にありません。")
     return render_template("doc.html", view=view, query=query, params=SearchParams(q=query))
+
+
+RELATED = 5
+
+
+def _related(doc_id: str, anchor: str):
+    """The paragraph and its related paragraphs, or a 400/404 that says what is wrong."""
+    if not doc_id or not DOC_ID.fullmatch(doc_id):
+        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+    if not anchor or len(anchor) > 200:
+        raise BadParameter("section", "must be a paragraph's anchor, as in its link (s2-1, lead_1)")
+    with search_slot():
+        found = get_library().related(doc_id, anchor, RELATED)
+    if found is None:
+        abort(404, description=f"文書 {doc_id} に段落 {anchor} はありません。")
+    return found
+
+
+@route("/api/related")
+def api_related():
+    try:
+        paragraph, hits = _related(
+            request.args.get("doc", "").strip(), request.args.get("section", "").strip()
+        )
+    except BadParameter as error:
+        return error_response(400, str(error))
+    return jsonify(
+        {
+            "doc_id": request.args["doc"].strip(),
+            "section": paragraph.section,
+            "anchor": paragraph.anchor,
+            "related": [hit_json(hit, "") for hit in hits],
+        }
+    )
+
+
+@route("/docs/<doc_id>/related")
+def related(doc_id: str):
+    try:
+        paragraph, hits = _related(doc_id, request.args.get("section", "").strip())
+    except BadParameter as error:
+        return error_response(400, str(error))
+    summary = get_library().summary(doc_id)
+    return render_template(
+        "related.html",
+        summary=summary,
+        paragraph=paragraph,
+        hits=hits,
+        hit_url=hit_url,
+        params=SearchParams(),
+    )
