@@ -33,13 +33,18 @@ class Equivalents:
     abbreviations: dict[str, str]  # one character (豪) → name (豪州)
 
     def of(self, word: str) -> tuple[str, ...]:
-        """The other forms a query word also searches, in the file's order; never a single character."""
+        """The other forms a query word also searches, in the file's order.
+
+        Never a single character, nor a form that holds the word or that it holds.
+        """
         key = _key(word)
         found: list[str] = []
         seen = {key}
         for form in (*self.groups.get(key, ()), *self._respelled(word)):
             form_key = _key(form)
-            if form_key in seen or len(form_key) < 2:
+            # A form holding the word typed (普天間飛行場 for 普天間) finds nothing more;
+            # one inside it (地位協定 for 日米地位協定) finds more than was meant.
+            if form_key in seen or len(form_key) < 2 or key in form_key or form_key in key:
                 continue
             seen.add(form_key)
             found.append(form)
