@@ -170,8 +170,11 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
             alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
     found = [alternative for alternative in alternatives if alternative is not None]
     if not typed:
+        # Per term: a phrase scores once per term, and a long equivalent
+        # (東南アジア諸国連合) must not outscore the one word typed (ASEAN).
         for alternative in found:
-            alternative.boost = EQUIVALENT_WEIGHT
+            size = len(getattr(alternative, "words", None) or [None])
+            alternative.boost = EQUIVALENT_WEIGHT / size
     elif "text" in fields and bigrams and matches_other_forms(word):
         # Its bigrams again, boosted (Whoosh's ConstantScoreQuery ignores a phrase's
         # positions: it takes every paragraph holding the bigrams anywhere).
@@ -182,7 +185,14 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
 
 
 def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list[q.Query]:
-    return [_word_query(form, fields, typed) for form, typed in with_equivalents(word)]
+    """The word's query, and one for its equivalents that scores as the best of them only."""
+    queries = [_word_query(word, fields)]
+    others = [_word_query(other, fields, typed=False) for other in equivalents(word)]
+    if others:
+        # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
+        # sum would climb above the word typed (首相).
+        queries.append(q.DisjunctionMax(others) if len(others) > 1 else others[0])
+    return queries
 
 
 def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:

@@ -24,7 +24,7 @@ import tantivy
 from tantivy import Document, Occur, PreTokenizedString, Query, Token
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, Word, matches_other_forms, query_parts, with_equivalents
+from indexer.query import ParsedQuery, Word, equivalents, matches_other_forms, query_parts, with_equivalents
 from indexer.store import check_compatible, check_trusted
 
 # Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
@@ -126,18 +126,21 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
     terms, bigrams, char = query_parts(word)
     clauses = []
     for field in fields:
-        for name, query in (
-            (field, _sequence(field, terms)),
+        for name, query, size in (
+            (field, _sequence(field, terms), len(terms)),
             (
                 f"{field}_ngram",
                 _sequence(f"{field}_ngram", bigrams)
                 if bigrams
                 # One character: any bigram that starts with it, or a run-final unigram.
                 else Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(char) + ".?"),
+                len(bigrams),
             ),
         ):
             if query is not None:
-                weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT)
+                # Per term for an equivalent: a phrase scores once per term, and a long
+                # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
+                weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT / max(size, 1))
                 clauses.append((Occur.Should, Query.boost_query(query, weight)))
     if typed and "text" in fields and bigrams and matches_other_forms(word):
         typed = Query.const_score_query(_sequence("text_ngram", bigrams), TYPED_FORM_BONUS)
@@ -145,15 +148,22 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
     return Query.boolean_query(clauses)
 
 
+def _any_form(word: Word) -> list[Query]:
+    """The word's query, and one for its equivalents that scores as the best of them only."""
+    queries = [_word_query(word)]
+    others = [_word_query(other, typed=False) for other in equivalents(word)]
+    if others:
+        # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
+        # sum would climb above the word typed (首相).
+        queries.append(Query.disjunction_max_query(others) if len(others) > 1 else others[0])
+    return queries
+
+
 def to_tantivy(parsed: ParsedQuery, request: SearchRequest | None = None) -> Query | None:
     """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
     clauses = []
     for group in parsed.groups:
-        alternatives = [
-            (Occur.Should, _word_query(form, typed=typed))
-            for word in group
-            for form, typed in with_equivalents(word)
-        ]
+        alternatives = [(Occur.Should, query) for word in group for query in _any_form(word)]
         clauses.append(
             (Occur.Must, alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives))
         )
