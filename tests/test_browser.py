@@ -13,6 +13,8 @@ import pytest
 from conftest import READOUTS, free_port
 
 CHROMIUM = shutil.which("chromium")
+# axe-core from the npm registry: `npm ci --prefix tests/axe` (.ci/run does it).
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMEDRIVER = shutil.which("chromedriver")
 
 if not (CHROMIUM and CHROMEDRIVER):
@@ -119,6 +121,7 @@ def test_pagination_link_works_in_the_browser(server, browser):
     [
         ("home", "/", 1100),
         ("results", "/search?q=日米同盟", 1100),
+        ("facets", "/search?q=会談", 1100),
         ("document", "/docs/000_17ebd0fd11b21086?q=普天間#s1-2-イ", 1100),
         ("results-phone", "/search?q=北朝鮮 ミサイル", 390),
     ],
@@ -131,3 +134,75 @@ def test_screenshots(server, browser, tmp_path, name, path, width):
     out.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(out / f"{name}.png"))
     browser.set_window_size(1100, 1400)
+
+
+def test_clicking_a_year_bar_filters_to_that_year(server, browser):
+    browser.get(server + "/search?q=会談")
+    bar = browser.find_element(By.CSS_SELECTOR, 'figure.timeline a.bar[aria-label^="2019年"]')
+    count = int(bar.get_attribute("aria-label").split("：")[1].rstrip("件"))
+    bar.click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("year=2019"))
+    assert int(browser.find_element(By.CSS_SELECTOR, ".total").text) == count
+    dates = [time.get_attribute("datetime") for time in browser.find_elements(By.CSS_SELECTOR, "li.hit time")]
+    assert dates
+    assert all(date.startswith("2019") for date in dates)
+
+
+def test_clicking_a_country_filter_lands_on_its_results(server, browser):
+    browser.get(server + "/search?q=会談")
+    link = browser.find_element(By.XPATH, "//nav[@class='facets']//a[text()='豪州']")
+    count = int(link.find_element(By.XPATH, "following-sibling::span").text)
+    link.click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("country="))
+    assert int(browser.find_element(By.CSS_SELECTOR, ".total").text) == count
+    titles = {title.text for title in browser.find_elements(By.CSS_SELECTOR, "li.hit a.title")}
+    assert titles == {"日豪外相会談（概要）"}
+
+
+def test_skip_link_reaches_the_first_result_in_two_tabs(server, browser):
+    browser.get(server + "/search?q=会談")
+    browser.find_element(By.ID, "q").click()
+    actions = browser.switch_to.active_element
+    actions.send_keys(Keys.TAB)  # the search button
+    browser.switch_to.active_element.send_keys(Keys.TAB)  # the skip link
+    skip = browser.switch_to.active_element
+    assert skip.text == "検索結果へ移動"
+    skip.send_keys(Keys.ENTER)
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("class") == "title"
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI needs axe-core at {AXE}: .ci/run installs it with npm")
+        pytest.skip(f"axe-core is not installed: run npm ci --prefix {AXE.parents[2]}")
+    return AXE.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=会談",
+        "/search?q=会談&year=2019",
+        "/search?q=会談&country=豪州",
+        "/search?q=安保理",
+        "/search?q=見つからない語彙ｘｙｚ",
+        "/search?q=会談&page=abc",
+        "/docs/000_17ebd0fd11b21086?q=普天間",
+        "/docs/000_17ebd0fd11b21086/related?section=s1-2-イ",
+        "/no/such/page",
+    ],
+)
+def test_page_has_no_accessibility_violations(server, browser, axe_source, path):
+    browser.set_window_size(1100, 1400)
+    browser.get(server + path)
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));"
+    )
+    assert result == []
