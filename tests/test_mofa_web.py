@@ -249,3 +249,31 @@ def test_page_reads_the_same_however_the_browser_spaced_it(name, variant):
         original.category,
     )
     assert [p.section for p in changed.paragraphs] == [p.section for p in original.paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "countries", "kind"),
+    [
+        ("mofa-page3_002473", ["豪州"], "外相会談"),
+        ("mofa-page4_001175", ["英国"], "首脳電話会談"),
+        ("mofa-page4_001557", ["カナダ"], "首脳会談"),
+        ("mofa-page1_000601", ["EU"], "首脳会談"),
+        ("mofa-asean_09-jasean_gk", ["ASEAN"], "多国間会議"),
+        ("mofa-china_p_06-gaiyo", ["中国"], "外相電話会談"),
+        ("mofa-0810_gai", ["インド"], "首脳会談"),
+        ("mofa-press6_000612", ["中国"], "次官級"),
+        ("mofa-pressit_000001_01415", ["米国", "韓国"], "その他"),
+        (
+            "mofa-page1_001107",
+            ["ドイツ"],
+            "その他",
+        ),  # no title in the copy: the category line names the country
+    ],
+)
+def test_page_is_filed_under_its_counterpart_and_kind(mofa_index, doc_id, countries, kind):
+    directory, _ = mofa_index
+    data = search_json(directory, "の", extra=("--doc", doc_id, "--limit", "1"))
+    assert data["total"] > 0
+    assert sorted(value["value"] for value in data["facets"]["country"]) == sorted(countries)
+    assert [value["value"] for value in data["facets"]["kind"]] == [kind]
+    assert all(value["count"] == data["total"] for value in data["facets"]["country"])

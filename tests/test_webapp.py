@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
@@ -253,3 +254,40 @@ def test_home_lists_at_most_the_configured_number_of_readouts(index_dir):
     close_library(app)
     assert len(re.findall(r'<time datetime="\d{4}-\d{2}-\d{2}">', page)) == 2
     assert "4 件のうち新しい 2 件" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/search?q=会談", "/api/search?q=会談", "/search.atom?q=会談", f"/docs/{SEED_ID}", "/nowhere"],
+)
+def test_responses_are_gzipped_for_clients_that_accept_it(client, path):
+    response = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    plain = client.get(path)
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(response.data) == plain.data
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/docs/unknown"])
+def test_not_found_page_speaks_japanese(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert "お探しのページは見つかりませんでした。" in html
+    assert "The requested URL" not in html
+
+
+def test_bad_parameter_page_has_a_heading_and_marks_its_english_detail(client):
+    html = client.get("/search?q=会談&page=abc").get_data(as_text=True)
+    assert "<h1>パラメータが正しくありません</h1>" in html
+    assert '<span lang="en">page: must be a whole number' in html
+
+
+def test_hit_titles_are_headings(client):
+    html = client.get("/search?q=会談").get_data(as_text=True)
+    assert html.count('<h2 class="meta">') == html.count('<li class="hit">') > 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+from pathlib import Path
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
@@ -154,9 +156,14 @@ def _name(text: str):
     return element
 
 
+@functools.cache
+def _favicon() -> bytes:
+    return (Path(__file__).parent / "static" / "favicon.ico").read_bytes()
+
+
 @route("/favicon.ico")
 def favicon():
-    return current_app.send_static_file("favicon.ico")
+    return Response(_favicon(), mimetype="image/x-icon")
 
 
 @route("/opensearch.xml")
