@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
+from indexer.facets import split_key
 from indexer.query import ParsedQuery
 
 ENGINES = ("whoosh", "tantivy")
@@ -71,6 +73,22 @@ class FacetCounts:
     country: dict[str, int]
     kind: dict[str, int]
 
+    @classmethod
+    def from_keys(cls, counts: dict[str, int]) -> FacetCounts:
+        """From paragraphs counted per `indexer.facets.facet_key`."""
+        month: Counter[str] = Counter()
+        country: Counter[str] = Counter()
+        kind: Counter[str] = Counter()
+        for key, count in counts.items():
+            key_month, key_countries, key_kind = split_key(key)
+            if key_month:
+                month[key_month] += count
+            for name in key_countries:  # a paragraph counts once under each of its counterparts
+                country[name] += count
+            if key_kind:
+                kind[key_kind] += count
+        return cls(dict(month), dict(country), dict(kind))
+
 
 class Reader(Protocol):
     """One engine's view of one committed index generation."""
@@ -83,7 +101,7 @@ class Reader(Protocol):
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         """The total number of matching paragraphs, the first `depth` of them with scores, and
-        the counts per value when the request asks for facets."""
+        their counts per value when the request asks for facets."""
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]: ...
 

@@ -28,7 +28,7 @@ class Equivalents:
     version: int
     sources: tuple[str, ...]
     groups: dict[str, tuple[str, ...]]  # folded form → every form of its group, as written
-    variants: tuple[tuple[str, str, bool], ...]  # (old or rare, usual, only that way)
+    variants: tuple[tuple[str, str], ...]  # (old or rare spelling, the usual one)
     counterparts: dict[str, str]  # folded form or one-character abbreviation → name
     abbreviations: dict[str, str]  # one character (豪) → name (豪州)
 
@@ -53,15 +53,10 @@ class Equivalents:
     def _respelled(self, word: str) -> list[str]:
         forms = []
         applied: list[str] = []
-        # Longest first: ヴェトナム is respelled by ヴェ/ベ, not also by ヴ/ブ.
-        pairs = [
-            pair
-            for left, right, one_way in self.variants
-            for pair in (((left, right),) if one_way else ((left, right), (right, left)))
-        ]
-        for old, new in sorted(pairs, key=lambda pair: -len(pair[0])):
+        # Longest first: ヴェトナム is respelled by ヴェ → ベ, not also by ヴ → ブ.
+        for old, usual in sorted(self.variants, key=lambda pair: -len(pair[0])):
             if old in word and not any(old in longer for longer in applied):
-                forms.append(word.replace(old, new))
+                forms.append(word.replace(old, usual))
                 applied.append(old)
         return forms
 
@@ -89,7 +84,7 @@ def load(path: Path = DATA) -> Equivalents:
         _add_group(groups, forms)
     for entry in data.get("term", ()):
         _add_group(groups, tuple(entry["forms"]))
-    variants = tuple((*entry["pair"], entry.get("one_way", False)) for entry in data.get("variant", ()))
+    variants = tuple((entry["pair"][0], entry["pair"][1]) for entry in data.get("variant", ()))
     return Equivalents(
         version=data["version"],
         sources=tuple(data["sources"]),

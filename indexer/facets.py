@@ -157,3 +157,17 @@ def readout_facets(title: str, category: str) -> tuple[tuple[str, ...], str]:
     """(counterparts, kind) of a readout."""
     found = counterparts(title, category)
     return found, meeting_kind(title, found)
+
+
+def facet_key(date: str, countries: tuple[str, ...], kind: str) -> str:
+    """What a paragraph is counted under, as one value: its month, counterparts and kind.
+
+    Engines count paragraphs per key (one column read per match); the keys are
+    few, so splitting them afterwards costs nothing.
+    """
+    return f"{date[:7]}\t{' '.join(countries)}\t{kind}"
+
+
+def split_key(key: str) -> tuple[str, list[str], str]:
+    month, countries, kind = key.split("\t")
+    return month, countries.split(), kind

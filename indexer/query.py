@@ -163,6 +163,8 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
     alternatives: list[q.Query | None] = []
     for field in fields:
         alternatives.append(_sequence(field, terms))
+        if not typed:
+            continue  # an equivalent matches as words only: its characters cost more than they find
         if bigrams:
             alternatives.append(_sequence(f"{field}_ngram", bigrams))
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import array
 import functools
 
-from whoosh import fields, scoring
+from whoosh import columns, fields, scoring
 
 from indexer.analysis import BigramTokenizer, WordTokenizer
 
@@ -59,9 +59,10 @@ def make_schema() -> fields.Schema:
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
         # The filters (`indexer.facets`): counterparts, space-separated, and the
-        # kind of meeting; columns too, for counting the results per value.
-        country=fields.KEYWORD(sortable=True),
-        meeting=fields.ID(sortable=True),
+        # kind of meeting; and one column to count the results per value.
+        country=fields.KEYWORD,
+        meeting=fields.ID,
+        facets=fields.COLUMN(columns.VarBytesColumn()),
         title=fields.STORED,
         category=fields.STORED,
         issuer=fields.STORED,

@@ -24,7 +24,8 @@ import tantivy
 from tantivy import Document, Occur, PreTokenizedString, Query, Token
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, Word, equivalents, matches_other_forms, query_parts, with_equivalents
+from indexer.facets import facet_key
+from indexer.query import ParsedQuery, Word, equivalents, matches_other_forms, query_parts
 from indexer.store import check_compatible, check_trusted
 
 # Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
@@ -45,9 +46,10 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
     builder.add_integer_field("position", indexed=False, fast=True, stored=True)
-    # The filters (`indexer.facets`), fast for counting the results per value.
-    builder.add_text_field("country", tokenizer_name="raw", index_option="basic", fast=True)
-    builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic", fast=True)
+    # The filters (`indexer.facets`), and one fast value to count the results per value.
+    builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", index_option="position")
     builder.add_bytes_field("data", stored=True, indexed=False)
@@ -81,6 +83,7 @@ def paragraph_document(
     for country in countries:
         document.add_text("country", country)
     document.add_text("meeting", kind)
+    document.add_text("facets", facet_key(date, countries, kind))
     document.add_integer("date", _date_number(date))
     document.add_integer("position", position)
     (words, bigrams), (context_words, context_bigrams) = text_terms, context_terms
@@ -124,34 +127,34 @@ def _sequence(field: str, terms: list[str]) -> Query | None:
 
 def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> Query:
     terms, bigrams, char = query_parts(word)
-    clauses = []
+    parts: list[tuple[str, Query | None, int]] = []
     for field in fields:
-        for name, query, size in (
-            (field, _sequence(field, terms), len(terms)),
-            (
-                f"{field}_ngram",
-                _sequence(f"{field}_ngram", bigrams)
-                if bigrams
-                # One character: any bigram that starts with it, or a run-final unigram.
-                else Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(char) + ".?"),
-                len(bigrams),
-            ),
-        ):
-            if query is not None:
-                # Per term for an equivalent: a phrase scores once per term, and a long
-                # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
-                weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT / max(size, 1))
-                clauses.append((Occur.Should, Query.boost_query(query, weight)))
+        parts.append((field, _sequence(field, terms), len(terms)))
+        if not typed:
+            continue  # an equivalent matches as words only: its characters cost more than they find
+        ngram = f"{field}_ngram"
+        if bigrams:
+            parts.append((ngram, _sequence(ngram, bigrams), len(bigrams)))
+        else:
+            # One character: any bigram that starts with it, or a run-final unigram.
+            parts.append((ngram, Query.regex_query(SCHEMA, ngram, re.escape(char) + ".?"), 1))
+    clauses = []
+    for name, query, size in parts:
+        if query is not None:
+            # Per term for an equivalent: a phrase scores once per term, and a long
+            # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
+            weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT / max(size, 1))
+            clauses.append((Occur.Should, Query.boost_query(query, weight)))
     if typed and "text" in fields and bigrams and matches_other_forms(word):
-        typed = Query.const_score_query(_sequence("text_ngram", bigrams), TYPED_FORM_BONUS)
-        clauses.append((Occur.Should, typed))
+        bonus = Query.const_score_query(_sequence("text_ngram", bigrams), TYPED_FORM_BONUS)
+        clauses.append((Occur.Should, bonus))
     return Query.boolean_query(clauses)
 
 
-def _any_form(word: Word) -> list[Query]:
+def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list[Query]:
     """The word's query, and one for its equivalents that scores as the best of them only."""
-    queries = [_word_query(word)]
-    others = [_word_query(other, typed=False) for other in equivalents(word)]
+    queries = [_word_query(word, fields)]
+    others = [_word_query(other, fields, typed=False) for other in equivalents(word)]
     if others:
         # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
         # sum would climb above the word typed (首相).
@@ -192,23 +195,15 @@ def to_tantivy(parsed: ParsedQuery, request: SearchRequest | None = None) -> Que
         if request.kind:
             filters.append((Occur.Must, _term("meeting", request.kind)))
     # Exclusion looks at the paragraph's own text only.
-    excluded = [
-        (Occur.MustNot, _word_query(form, ("text",)))
-        for word in parsed.excluded
-        for form, _ in with_equivalents(word)
-    ]
+    excluded = [(Occur.MustNot, query) for word in parsed.excluded for query in _any_form(word, ("text",))]
     scoring = clauses or [(Occur.Must, Query.all_query())]
     return Query.boolean_query(
         scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
     )
 
 
-# Months as a histogram of yyyymmdd in steps of 100 (yyyymm00); counterparts and kinds as terms.
-_AGGREGATIONS = {
-    "month": {"histogram": {"field": "date", "interval": 100, "min_doc_count": 1}},
-    "country": {"terms": {"field": "country", "size": 1000}},
-    "meeting": {"terms": {"field": "meeting", "size": 100}},
-}
+# Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
+_AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 
 
 class TantivyReader:
@@ -249,27 +244,21 @@ class TantivyReader:
         else:
             result = searcher.search(query, request.depth, count=True)
             hits = [(_data(searcher, address), score) for score, address in result.hits]
-        facets = self._facets(query) if request.facets and result.count else None
-        if request.facets and facets is None:
-            facets = FacetCounts({}, {}, {})
         # A tantivy search cannot be stopped half-way, but it is quick: the budget
         # still bounds what is answered.
         if request.deadline is not None and time.monotonic() > request.deadline:
             raise SearchTimeout(request.budget)
-        return result.count, hits, facets
+        if not request.facets:
+            return result.count, hits, None
+        # The counts are a second pass over the matches (tantivy's aggregation).
+        return result.count, hits, self._facets(searcher, query) if result.count else FacetCounts({}, {}, {})
 
-    def _facets(self, query: Query) -> FacetCounts:
-        answer = self.searcher.aggregate(query, _AGGREGATIONS)
-        month = {}
-        for bucket in answer["month"]["buckets"]:
-            number = int(bucket["key"]) // 100  # yyyymm
-            if number and bucket["doc_count"]:
-                month[f"{number // 100:04d}-{number % 100:02d}"] = bucket["doc_count"]
-
-        def terms(name: str) -> dict[str, int]:
-            return {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
-
-        return FacetCounts(month, terms("country"), terms("meeting"))
+    @staticmethod
+    def _facets(searcher: tantivy.Searcher, query: Query) -> FacetCounts:
+        answer = searcher.aggregate(query, _AGGREGATIONS)
+        return FacetCounts.from_keys(
+            {bucket["key"]: bucket["doc_count"] for bucket in answer["facets"]["buckets"]}
+        )
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query = to_tantivy(parsed)

@@ -26,7 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
 from indexer.engine import default_engine
-from indexer.facets import readout_facets
+from indexer.facets import facet_key, readout_facets
 from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
@@ -149,6 +149,7 @@ def _add(writer, item: Prepared) -> int:
             category=readout.category,
             country=" ".join(countries),
             meeting=kind,
+            facets=facet_key(date, countries, kind).encode("utf-8"),
         )
     writer.add_document(
         key=doc_id,

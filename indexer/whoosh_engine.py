@@ -8,7 +8,6 @@ Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
 
 from whoosh import collectors, sorting
@@ -58,24 +57,13 @@ def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: fl
     return docs
 
 
-_FACETS = {
-    "date": sorting.FieldFacet("date"),
-    "country": sorting.FieldFacet("country"),
-    "meeting": sorting.FieldFacet("meeting"),
-}
+_FACETS = {"facets": sorting.FieldFacet("facets")}
 
 
 def _facet_counts(results) -> FacetCounts:
-    month: Counter[str] = Counter()
-    for day, count in results.groups("date").items():
-        if day:
-            month[day[:7]] += count
-    country: Counter[str] = Counter()
-    for names, count in results.groups("country").items():
-        for name in names.split():  # a paragraph counts once under each of its counterparts
-            country[name] += count
-    kinds = {kind: count for kind, count in results.groups("meeting").items() if kind}
-    return FacetCounts(dict(month), dict(country), kinds)
+    return FacetCounts.from_keys(
+        {key.decode("utf-8"): n for key, n in results.groups("facets").items() if key}
+    )
 
 
 class WhooshReader:
@@ -91,7 +79,7 @@ class WhooshReader:
     def close(self) -> None:
         self.searcher.close()
 
-    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]]]:
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         parsed = request.parsed
         query, exclusions = to_whoosh(parsed)
         if query is q.NullQuery:

@@ -64,7 +64,26 @@ def sampled_queries(count: int = 300) -> list[str]:
     return queries
 
 
-QUERIES = sampled_queries()
+# Words with equivalents, alone, excluded and filtered, on top of the sampled ones.
+EQUIVALENT_QUERIES = [
+    "安保理",
+    "北朝鮮 -朝鮮民主主義人民共和国",
+    "会談 -米国",
+    "豪州 OR 英国",
+    "ASEAN",
+    "首相",
+]
+QUERIES = sampled_queries() + EQUIVALENT_QUERIES
+
+
+@pytest.mark.parametrize("query", EQUIVALENT_QUERIES)
+@pytest.mark.parametrize("filters", [{"country": "米国"}, {"kind": "首脳会談"}, {"year": 2019}])
+def test_both_engines_filter_and_count_alike(libraries, query, filters):
+    whoosh, tantivy = (
+        libraries[name].search(query, per_page=100, facets=True, **filters) for name in ("whoosh", "tantivy")
+    )
+    assert whoosh.total == tantivy.total
+    assert whoosh.facets == tantivy.facets
 
 
 @pytest.mark.parametrize("query", QUERIES)
