@@ -165,7 +165,8 @@ def _reads_index(method):
     """Read with one retry on a fresh reader; a failure that persists is damage, said plainly.
 
     A commit can replace the files an open reader holds while it reads, so the
-    first failure is retried once on a new reader. Engines report a damaged file
+    first failure is retried once on a new reader of this thread; the readers of
+    other threads are left alone. Engines report a damaged file
     as anything from struct.error to a bare Exception.
     """
 
@@ -176,13 +177,13 @@ def _reads_index(method):
         except (IndexProblem, SearchTimeout):
             raise
         except Exception:
-            self.close()
+            self._drop_reader()
         try:
             return method(self, *args, **kwargs)
         except (IndexProblem, SearchTimeout, *_PROGRAMMING_ERRORS):
             raise
         except Exception as error:
-            self.close()  # the next request opens the index afresh
+            self._drop_reader()  # the next request opens the index afresh
             raise damaged(self.root, error) from error
 
     return reading
@@ -254,9 +255,7 @@ class Library:
         cached = getattr(local, "reader", None)
         if cached is not None and local.directory == directory and cached.up_to_date():
             return cached
-        if cached is not None:
-            cached.close()
-            local.reader = None
+        local.reader = None  # _register closes it
         local.reader = open_reader(directory, self.root)
         local.directory = directory
         self._register(local.reader)
@@ -268,10 +267,27 @@ class Library:
         Readers hold open files; a thread that ends cannot close its own.
         """
         alive = {thread.ident for thread in threading.enumerate()}
+        ident = threading.get_ident()
         with self._lock:
-            for ident in [ident for ident in self._open if ident not in alive]:
-                self._open.pop(ident).close()
-            self._open[threading.get_ident()] = reader
+            for dead in [dead for dead in self._open if dead not in alive]:
+                self._open.pop(dead).close()
+            # This thread's stale reader, or that of an ended thread whose ident
+            # this one was given.
+            previous = self._open.get(ident)
+            if previous is not None and previous is not reader:
+                previous.close()
+            self._open[ident] = reader
+
+    def _drop_reader(self) -> None:
+        """Close this thread's reader only: other threads may be reading with theirs."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            return
+        self._local.reader = None
+        with self._lock:
+            if self._open.get(threading.get_ident()) is reader:
+                del self._open[threading.get_ident()]
+        reader.close()
 
     def __enter__(self) -> Library:
         return self
