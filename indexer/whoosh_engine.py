@@ -7,7 +7,9 @@ Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from whoosh import collectors, sorting
@@ -57,13 +59,61 @@ def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: fl
     return docs
 
 
-_FACETS = {"facets": sorting.FieldFacet("facets")}
+_SEGMENT_KEYS: dict[str, tuple[bytes, ...]] = {}
+_SEGMENT_KEYS_LOCK = threading.Lock()
 
 
-def _facet_counts(results) -> FacetCounts:
-    return FacetCounts.from_keys(
-        {key.decode("utf-8"): n for key, n in results.groups("facets").items() if key}
-    )
+def _segment_keys(reader) -> tuple[bytes, ...]:
+    """Every paragraph's count key in one segment, read from its column once per process.
+
+    Segments never change, so the tuple serves every search until the segment is
+    merged away; the keys are few, so it holds references to few objects.
+    """
+    segment_id = reader.segment().segment_id()
+    keys = _SEGMENT_KEYS.get(segment_id)
+    if keys is None:
+        interned: dict[bytes, bytes] = {}
+        keys = tuple(interned.setdefault(key, key) for key in reader.column_reader("facets"))
+        with _SEGMENT_KEYS_LOCK:
+            if len(_SEGMENT_KEYS) >= 64:  # segments merged away long ago
+                _SEGMENT_KEYS.pop(next(iter(_SEGMENT_KEYS)))
+            _SEGMENT_KEYS[segment_id] = keys
+    return keys
+
+
+class _FacetCounter(collectors.WrappingCollector):
+    """Counts the matches per count key (`indexer.facets.facet_key`) while its child ranks them.
+
+    Whoosh's FacetCollector reads the column once per match in Python; this one
+    notes the document numbers and looks them up in the segment's keys at C speed.
+    """
+
+    def __init__(self, child) -> None:
+        super().__init__(child)
+        self.counts: Counter[bytes] = Counter()
+        self._keys: tuple[bytes, ...] = ()
+        self._docs: list[int] = []
+
+    def set_subsearcher(self, subsearcher, offset) -> None:
+        self._flush()
+        super().set_subsearcher(subsearcher, offset)
+        self._keys = _segment_keys(subsearcher.reader())
+
+    def collect(self, sub_docnum):
+        self._docs.append(sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def _flush(self) -> None:
+        if self._docs:
+            self.counts.update(map(self._keys.__getitem__, self._docs))
+            self._docs = []
+
+    def finish(self) -> None:
+        self._flush()
+        super().finish()
+
+    def facet_counts(self) -> FacetCounts:
+        return FacetCounts.from_keys({key.decode("utf-8"): n for key, n in self.counts.items() if key})
 
 
 class WhooshReader:
@@ -119,10 +169,8 @@ class WhooshReader:
         excluded: set[int] = set()
         for exclusion in exclusions:
             excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
-        collector = top
-        if request.facets:
-            # Counted from the columns of every match, in the same pass.
-            collector = collectors.FacetCollector(collector, _FACETS, maptype=sorting.Count)
+        counter = _FacetCounter(top) if request.facets else None
+        collector = top if counter is None else counter
         if filters or excluded:
             collector = collectors.FilterCollector(
                 collector, allow=q.And(filters) if filters else None, restrict=excluded or None
@@ -133,7 +181,7 @@ class WhooshReader:
             (hit.fields(), float(-hit.score[1] if request.sort == "date" else hit.score or 0.0))
             for hit in results[: request.depth]
         ]
-        return len(results), hits, _facet_counts(results) if request.facets else None
+        return len(results), hits, counter.facet_counts() if counter is not None else None
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query, exclusions = to_whoosh(parsed)
