@@ -12,6 +12,7 @@ Both come from the title and the category line, as the Ministry writes them:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,10 +58,17 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _names() -> list[tuple[str, str]]:
+@functools.cache
+def _names() -> tuple[tuple[str, str], ...]:
     """(folded form, name) of every counterpart form, longest first."""
     names = load().counterparts
-    return sorted(names.items(), key=lambda item: -len(item[0]))
+    return tuple(sorted(names.items(), key=lambda item: -len(item[0])))
+
+
+@functools.cache
+def _abbreviations() -> dict[str, str]:
+    """Folded one-character abbreviation (豪) → name (豪州)."""
+    return {_fold(char): name for char, name in load().abbreviations.items()}
 
 
 def _read_names(text: str, start: int, abbreviations: dict[str, str]) -> tuple[list[str], int]:
@@ -99,7 +107,7 @@ def counterparts(title: str, category: str = "") -> tuple[str, ...]:
     """The countries, regions and organisations a readout's meeting was with, in order."""
     text = _fold(title)
     equivalents = load()
-    abbreviations = {_fold(char): name for char, name in equivalents.abbreviations.items()}
+    abbreviations = _abbreviations()
     found: list[str] = []
     # 日 followed by counterparts and a meeting word: 日豪外相, 日・カナダ首脳, 日ASEAN首脳.
     for match in re.finditer("日", text):
