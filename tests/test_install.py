@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 
 import pytest
 from conftest import ROOT, SEED_ID
 from test_serve import get, start_server, stop_server
 
 PUHTENMA = urllib.parse.quote("普天間")
+ANPORI = urllib.parse.quote("安保理")
 ROUTES = [
     "/",
     f"/search?q={PUHTENMA}",
@@ -20,6 +22,9 @@ ROUTES = [
     "/opensearch.xml",
     f"/docs/{SEED_ID}?q={PUHTENMA}",
     "/static/style.css",
+    f"/docs/{SEED_ID}/related?section=lead",
+    f"/api/related?doc={SEED_ID}&section=lead",
+    f"/search?q={ANPORI}",  # the equivalents file ships in the wheel
 ]
 
 
@@ -60,6 +65,11 @@ def installed_server(installed):
 def test_installed_wheel_serves_every_route(installed_server, route):
     status, _ = get(installed_server + route)
     assert status == 200
+
+
+def test_installed_wheel_serves_its_favicon(installed_server):
+    with urllib.request.urlopen(installed_server + "/favicon.ico", timeout=10) as response:
+        assert response.read()[:4] == b"\x00\x00\x01\x00"  # an ICO file from the package data
 
 
 def test_installed_wheel_indexes_its_bundled_seed_on_first_start(installed_server):
