@@ -13,8 +13,10 @@ Each word becomes an OR of four ways to match, on the ranking tiers of
 `indexer.schema`: its words in the paragraph, its characters in the paragraph
 (bigrams), its words in the headings, its characters in the headings. A word
 whose terms also match other forms (認識する finds 認識した) adds a bonus for the
-paragraphs whose words match and that hold the form typed, so that these come
-first within the words tier.
+paragraphs that hold the form typed, so that these come first. An unquoted word
+also searches its equivalents (`indexer.equivalents`: 安保理 finds
+国連安全保障理事会) as words in the paragraph and its headings, weighted below
+the form typed.
 """
 
 from __future__ import annotations
@@ -151,11 +153,6 @@ def equivalents(word: Word) -> tuple[Word, ...]:
 @functools.lru_cache(maxsize=4096)
 def _equivalent_forms(text: str) -> tuple[str, ...]:
     return load_equivalents().of(text)
-
-
-def with_equivalents(word: Word) -> list[tuple[Word, bool]]:
-    """The word as typed, then its equivalents: (word, typed) pairs."""
-    return [(word, True), *((other, False) for other in equivalents(word))]
 
 
 def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> q.Query:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from indexer.analysis import WordToken, inflects, word_tokens
+from indexer.analysis import WordToken, word_tokens
 from indexer.engine import FacetCounts, Reader, SearchRequest, SearchTimeout
 from indexer.facets import KINDS
 from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
-from indexer.query import ParsedQuery, equivalents, parse_query, with_equivalents, word_terms_for
+from indexer.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
 from indexer.store import IndexProblem, damaged, engine_of, live_dir, read_meta
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
@@ -196,12 +196,10 @@ def _date(value: str) -> datetime.date | None:
 def needles(parsed: ParsedQuery) -> list[Needle]:
     found = []
     for word in parsed.positive_words:
-        for form, _ in with_equivalents(word):
-            folded = "".join(fold(form.text).split())
-            terms = tuple(word_terms_for(form))
-            # Terms that spell the word exactly and match no other form: substrings find them all.
-            by_terms = inflects(form.text) or "".join(terms) != folded
-            found.append(Needle(folded, terms, by_terms))
+        for form in (word, *equivalents(word)):
+            terms, _, folded = query_parts(form)
+            # Terms that match no other form than the one typed: substrings find them all.
+            found.append(Needle(folded, tuple(terms), matches_other_forms(form)))
     return found
 
 
