@@ -13,7 +13,7 @@ from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
-DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
+_DOC_ID = re.compile(r"[A-Za-z0-9._~-]{1,200}")
 
 
 class BadParameter(ValueError):
@@ -86,6 +86,13 @@ def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
         raise BadParameter(name, f"must be a date written YYYY-MM-DD, not {raw[:20]!r}") from None
 
 
+def check_doc_id(doc: str) -> str:
+    """A readout's id as URLs carry it, or BadParameter naming `doc`."""
+    if not _DOC_ID.fullmatch(doc):
+        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+    return doc
+
+
 def parse_search_params(args: Mapping[str, str]) -> SearchParams:
     q = args.get("q", "")
     if len(q) > MAX_QUERY_CHARS:
@@ -99,8 +106,8 @@ def parse_search_params(args: Mapping[str, str]) -> SearchParams:
     if date_from and date_to and date_from > date_to:
         raise BadParameter("from", f"{date_from} is after to={date_to}")
     doc = args.get("doc", "").strip() or None
-    if doc is not None and not DOC_ID.fullmatch(doc):
-        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+    if doc is not None:
+        check_doc_id(doc)
     year = _integer(args, "year", 0, 1, 9999) or None
     country = args.get("country", "").strip() or None
     if country is not None and (len(country) > 100 or not country.isprintable()):

@@ -14,7 +14,7 @@ from indexer.export import hit_json, hit_url, results_json
 from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
-from webapp.params import DOC_ID, BadParameter, SearchParams, parse_search_params
+from webapp.params import BadParameter, SearchParams, check_doc_id, parse_search_params
 from webapp.timeline import timeline
 
 blueprint = Blueprint("views", __name__)
@@ -186,8 +186,7 @@ RELATED = 5
 
 def _related(doc_id: str, anchor: str):
     """The paragraph and its related paragraphs, or a 400/404 that says what is wrong."""
-    if not doc_id or not DOC_ID.fullmatch(doc_id):
-        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+    check_doc_id(doc_id)
     if not anchor or len(anchor) > 200:
         raise BadParameter("section", "must be a paragraph's anchor, as in its link (s2-1, lead_1)")
     with search_slot():
