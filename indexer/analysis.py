@@ -42,15 +42,6 @@ _local = threading.local()
 _MECABRC = Path(__file__).with_name("mecabrc")
 
 
-def _tagger() -> fugashi.Tagger:
-    # A Tagger cannot be pickled (Whoosh pickles the schema with its analyzer)
-    # and is not safe to share between threads: one per thread, made on demand.
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        tagger = _local.tagger = fugashi.Tagger()
-    return tagger
-
-
 @dataclass(frozen=True, slots=True)
 class WordToken:
     """One word of folded text: its index term and its span in that text."""
@@ -66,30 +57,23 @@ def word_tokens(folded: str) -> list[WordToken]:
     """Segment folded text into words, with offsets into that text."""
     tokens: list[WordToken] = []
     offset = 0
-    # Copy what is needed out of each node at once: fugashi nodes go stale
-    # after the next parse (polm/fugashi#98).
-    for node in _tagger()(folded):
-        offset += len(node.white_space)
-        surface = node.surface
-        start = offset
-        offset += len(surface)
-        feature = node.feature
-        pos1 = feature.pos1
+    for surface, pos1, base in _words(folded):
+        # Only white space lies between two words: the next one starts where its surface does.
+        start = folded.find(surface, offset)
+        offset = start + len(surface)
         if pos1 in _SKIPPED or not surface.strip():
             continue
-        term = surface
-        if pos1 in _INFLECTED:
-            base = feature.orthBase
-            if base and base != "*":
-                term = fold(base)
+        inflected = pos1 in _INFLECTED
+        term = fold(base) if inflected and base and base != "*" else surface
         droppable = pos1 == "助詞" or (pos1 == "助動詞" and term in _DROPPABLE_AUXILIARIES)
-        tokens.append(WordToken(term, start, offset, droppable, pos1 in _INFLECTED))
+        tokens.append(WordToken(term, start, offset, droppable, inflected))
     return tokens
 
 
 def _term_tagger() -> fugashi.GenericTagger:
     # MeCab formats the output itself (indexer/mecabrc), which is several times
-    # faster than reading fugashi's node objects; used where offsets are not needed.
+    # faster than reading fugashi's node objects. A tagger is not safe to share
+    # between threads (nor can it be pickled): one per thread, made on demand.
     tagger = getattr(_local, "term_tagger", None)
     if tagger is None:
         tagger = _local.term_tagger = fugashi.GenericTagger(
@@ -98,14 +82,21 @@ def _term_tagger() -> fugashi.GenericTagger:
     return tagger
 
 
-def word_terms(text: str) -> list[str]:
-    """Index terms of the words in (unfolded) text, in order: as word_tokens, faster."""
-    terms: list[str] = []
-    for line in _term_tagger().parse(fold(text)).split("\n"):
+def _words(folded: str) -> list[tuple[str, str, str]]:
+    """(surface, part of speech, written base form) of each word, as MeCab formats them itself."""
+    words = []
+    for line in _term_tagger().parse(folded).split("\n"):
         surface, _, rest = line.partition("\t")
-        if not rest:
-            continue  # EOS
-        pos1, _, base = rest.partition("\t")
+        if rest:  # not EOS
+            pos1, _, base = rest.partition("\t")
+            words.append((surface, pos1, base))
+    return words
+
+
+def word_terms(text: str) -> list[str]:
+    """Index terms of the words in (unfolded) text, in order: the terms of word_tokens, faster."""
+    terms: list[str] = []
+    for surface, pos1, base in _words(fold(text)):
         if pos1 in _SKIPPED or not surface.strip():
             continue
         if pos1 in _INFLECTED and base and base != "*":
