@@ -9,6 +9,7 @@ everything outside <mark> is escaped.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -20,9 +21,14 @@ from indexer.normalize import fold_with_offsets
 SNIPPET_MAX = 200
 MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
-_CUTS = "。、"
-# What markupsafe.escape replaces, as one translation: a single pass in C per piece.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+_CUT = re.compile("[。、]")
+def _escape(text: str) -> str:
+    """What markupsafe.escape does, without a Markup object per piece (most pieces need nothing)."""
+    if not ("&" in text or "<" in text or ">" in text or "'" in text or '"' in text):
+        return text
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,25 +123,28 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> Markup:
     """text[start:end], escaped, with the spans inside it wrapped in <mark>."""
-    end = len(text) if end is None else end
+    return Markup(_marked(text, spans, start, len(text) if end is None else end))
+
+
+def _marked(text: str, spans: list[Span], start: int, end: int) -> str:
     out: list[str] = []
     cursor = start
     for span in spans:
         s, e = max(span.start, start), min(span.end, end)
         if s >= e:
             continue
-        out.append(text[cursor:s].translate(_ESCAPES))
-        out.append(f"<mark>{text[s:e].translate(_ESCAPES)}</mark>")
+        out.append(_escape(text[cursor:s]))
+        out.append(f"<mark>{_escape(text[s:e])}</mark>")
         cursor = e
-    out.append(text[cursor:end].translate(_ESCAPES))
-    return Markup("".join(out))
+    out.append(_escape(text[cursor:end]))
+    return "".join(out)
 
 
 def _window(text: str, spans: list[Span]) -> tuple[int, int]:
     """The best passage of about SNIPPET_MIN..SNIPPET_MAX characters."""
     if len(text) <= SNIPPET_MAX:
         return 0, len(text)
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch in _CUTS and i + 1 < len(text)]
+    starts = [0] + [cut.end() for cut in _CUT.finditer(text, 0, len(text) - 1)]
 
     span_starts = [span.start for span in spans]
 
@@ -156,7 +165,7 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
     limit = min(len(text), best + SNIPPET_MAX)
     if limit == len(text):
         return best, limit
-    cuts = [i + 1 for i in range(best + SNIPPET_MIN, limit) if text[i] in _CUTS]
+    cuts = [cut.end() for cut in _CUT.finditer(text, best + SNIPPET_MIN, limit)]
     end = cuts[-1] if cuts else limit
     # Never cut through a marked word.
     for span in spans:
@@ -167,7 +176,6 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
 
 def snippet(text: str, spans: list[Span]) -> Markup:
     start, end = _window(text, spans)
-    body = mark(text, spans, start, end)
-    prefix = Markup("…") if start > 0 else Markup("")
-    suffix = Markup("…") if end < len(text) else Markup("")
-    return prefix + body + suffix
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return Markup(prefix + _marked(text, spans, start, end) + suffix)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -18,8 +19,8 @@ class Folded:
     """Normalized text plus, for each of its characters, the original span."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalized text back onto the original text."""
@@ -51,19 +52,14 @@ def fold_with_offsets(text: str) -> Folded:
     a time (cached: a paragraph repeats its characters), which keeps the mapping exact.
     """
     lowered = text.lower()
-    if len(lowered) == len(text) and (
-        text.isascii()
-        or (unicodedata.is_normalized("NFKC", text) and not any(map(unicodedata.combining, text)))
-    ):
-        # Fast path: nothing to normalize or combine, and lower-casing kept every length.
-        span = range(len(text))
-        return Folded(lowered, tuple(span), tuple(range(1, len(text) + 1)))
+    if len(lowered) == len(text) and (text.isascii() or unicodedata.is_normalized("NFKC", text)):
+        # Fast path: nothing to normalize, and lower-casing kept every length.
+        return Folded(lowered, range(len(text)), range(1, len(text) + 1))
     if not any(map(_joins_previous, text)):
         folded = "".join(map(_fold_char, text))
         if len(folded) == len(text):
             # Each character folded to one (ＴＰＰ → tpp, ，→ ,): the offsets stay put.
-            span = range(len(text))
-            return Folded(folded, tuple(span), tuple(range(1, len(text) + 1)))
+            return Folded(folded, range(len(text)), range(1, len(text) + 1))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
