@@ -26,7 +26,7 @@ from indexer.facets import KINDS
 from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
-from indexer.store import IndexProblem, damaged, engine_of, live_dir, read_meta
+from indexer.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
@@ -249,13 +249,15 @@ class Library:
 
     def _reader(self) -> Reader:
         local = self._local
-        directory = live_dir(self.root)
         cached = getattr(local, "reader", None)
-        if cached is not None and local.directory == directory and cached.up_to_date():
+        name = current_name(self.root)
+        if cached is not None and local.name == name and cached.up_to_date():
             return cached
+        directory = live_dir(self.root)
         local.reader = None  # _register closes it
         local.reader = open_reader(directory, self.root)
         local.directory = directory
+        local.name = name
         self._register(local.reader)
         return local.reader
 

@@ -118,6 +118,15 @@ def current_dir(root: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
+def current_name(root: Path) -> str | None:
+    """Where the `current` link points, as written: one system call, for a reader to see
+    whether the index it holds is still the current one."""
+    try:
+        return os.readlink(root / "current")
+    except OSError:
+        return None
+
+
 def read_meta(directory: Path) -> dict:
     try:
         return json.loads((directory / META_FILE).read_text("utf-8"))
