@@ -10,7 +10,7 @@ everything outside <mark> is escaped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -157,7 +157,12 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
         verbatim = sum(span.verbatim for span in inside)
         return len({span.needle for span in inside}), verbatim, len(inside)
 
-    best = max(starts, key=lambda start: (coverage(start), -start))
+    # Only a window that starts at most SNIPPET_MIN before a span can hold it; of
+    # those that hold none, the first (0) is the one taken.
+    candidates = {0}
+    for span in spans:
+        candidates.update(starts[bisect_left(starts, span.end - SNIPPET_MIN) : bisect_right(starts, span.start)])
+    best = max(candidates, key=lambda start: (coverage(start), -start))
     if best > len(text) - SNIPPET_MIN:
         # Near the end: take the last full window that starts after a cut.
         fitting = [s for s in starts if s <= len(text) - SNIPPET_MIN] or [0]

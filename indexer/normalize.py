@@ -37,6 +37,22 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).lower()
 
 
+_JOINS = "\uffff"  # a noncharacter: stands for a character that joins the one before
+
+
+class _FoldTable(dict):
+    """Code point → its folded form, for str.translate: each character folded on its own, once;
+    _JOINS for a character that folds only together with the one before it."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = self[code] = _JOINS if _joins_previous(char) else _fold_char(char)
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 @functools.lru_cache(maxsize=65536)
 def _joins_previous(char: str) -> bool:
     """Whether NFKC must see char with the one before it (ｶ + ﾞ becomes ガ)."""
@@ -55,11 +71,11 @@ def fold_with_offsets(text: str) -> Folded:
     if len(lowered) == len(text) and (text.isascii() or unicodedata.is_normalized("NFKC", text)):
         # Fast path: nothing to normalize, and lower-casing kept every length.
         return Folded(lowered, range(len(text)), range(1, len(text) + 1))
-    if not any(map(_joins_previous, text)):
-        folded = "".join(map(_fold_char, text))
-        if len(folded) == len(text):
-            # Each character folded to one (ＴＰＰ → tpp, ，→ ,): the offsets stay put.
-            return Folded(folded, range(len(text)), range(1, len(text) + 1))
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) == len(text) and _JOINS not in folded:
+        # Each character folded to one (ＴＰＰ → tpp, ，→ ,), none with its neighbour:
+        # the offsets stay put.
+        return Folded(folded, range(len(text)), range(1, len(text) + 1))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
