@@ -66,6 +66,17 @@ def _names() -> tuple[tuple[str, str], ...]:
 
 
 @functools.cache
+def _by_first_character() -> tuple[dict[str, list[tuple[str, str]]], re.Pattern]:
+    """The forms of two characters or more by their first character, longest first,
+    and a pattern that finds where one may start: a title is read only there."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for form, name in _names():
+        if len(form) > 1:
+            table.setdefault(form[0], []).append((form, name))
+    return table, re.compile("[" + "".join(re.escape(char) for char in table) + "]")
+
+
+@functools.cache
 def _abbreviations() -> dict[str, str]:
     """Folded one-character abbreviation (豪) → name (豪州)."""
     return {_fold(char): name for char, name in load().abbreviations.items()}
@@ -75,13 +86,13 @@ def _read_names(text: str, start: int, abbreviations: dict[str, str]) -> tuple[l
     """Counterparts written one after another from text[start:], and where they end."""
     found: list[str] = []
     at = start
-    forms = _names()
+    table, _ = _by_first_character()
     while at < len(text):
         if text[at] in _SEPARATORS and found:
             at += 1
             continue
-        for form, name in forms:
-            if len(form) > 1 and text.startswith(form, at):
+        for form, name in table.get(text[at], ()):
+            if text.startswith(form, at):
                 found.append(name)
                 at += len(form)
                 break
@@ -118,10 +129,11 @@ def counterparts(title: str, category: str = "") -> tuple[str, ...]:
         if names and text.startswith(_MEETING_WORDS, end):
             found.extend(names)
     # Names written in full anywhere in the title (…・インド首相の訪日).
+    table, starts = _by_first_character()
     at = 0
-    forms = [(form, name) for form, name in _names() if len(form) > 1]
-    while at < len(text):
-        for form, name in forms:
+    while match := starts.search(text, at):
+        at = match.start()
+        for form, name in table[text[at]]:
             if text.startswith(form, at) and not _inside_latin_word(text, at, len(form)):
                 found.append(name)
                 at += len(form)
