@@ -19,6 +19,8 @@ is segmented 日/米豪/印), and a single character is found by a prefix query.
 from __future__ import annotations
 
 import functools
+import operator
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,19 +126,39 @@ def query_word_terms(word: str) -> list[str]:
     return [token.term for token in tokens]
 
 
+# In the bigram text, a white space character (or a NUL) takes its position as this
+# token, which no query asks for: positions stay the character offsets, so a phrase of
+# bigrams pinned to offsets cannot match across a space.
+GAP = "\x00"
+_SPACE = re.compile(r"[\s\x00]")
+
+
+def bigram_text(folded: str) -> str:
+    """The bigram terms of folded text, one per character, separated by spaces.
+
+    Each character gives the bigram it starts; the last character of a run of
+    non-space text gives itself; a space gives GAP. Built a run at a time with
+    C-level string operations, for an engine to split on spaces.
+    """
+    parts: list[str] = []
+    for number, run in enumerate(_SPACE.split(folded)):
+        if number:
+            parts.append(GAP)
+        if len(run) > 1:
+            parts.append(" ".join(map(operator.add, run, run[1:])))
+        if run:
+            parts.append(run[-1])
+    return " ".join(parts)
+
+
+def positioned_bigrams(bigrams: str) -> list[tuple[int, str]]:
+    """(position, term) pairs of a bigram text, gaps left out."""
+    return [(position, term) for position, term in enumerate(bigrams.split(" ")) if term != GAP] if bigrams else []
+
+
 def bigram_terms(folded: str) -> list[tuple[int, str]]:
     """(position, term) pairs of the character bigrams of folded text."""
-    terms: list[tuple[int, str]] = []
-    run_start = None
-    for i, char in enumerate(folded + " "):
-        if char.isspace():
-            if run_start is not None:
-                terms.extend((j, folded[j : j + 2]) for j in range(run_start, i - 1))
-                terms.append((i - 1, folded[i - 1]))
-                run_start = None
-        elif run_start is None:
-            run_start = i
-    return terms
+    return positioned_bigrams(bigram_text(folded))
 
 
 def query_bigrams(word: str) -> list[str]:
@@ -155,13 +177,13 @@ class AnalyzedText(str):
 
     __slots__ = ("bigrams", "words")
     words: list[str]
-    bigrams: list[tuple[int, str]]
+    bigrams: str  # bigram_text
 
 
 def analyze(text: str) -> AnalyzedText:
     analyzed = AnalyzedText(text)
     analyzed.words = word_terms(text)
-    analyzed.bigrams = bigram_terms(fold(text))
+    analyzed.bigrams = bigram_text(fold(text))
     return analyzed
 
 
@@ -204,6 +226,4 @@ class WordTokenizer(_TermTokenizer):
 class BigramTokenizer(_TermTokenizer):
     def positioned_terms(self, value: str) -> list[tuple[int, str]]:
         bigrams = getattr(value, "bigrams", None)
-        if bigrams is None:
-            bigrams = bigram_terms(fold(value))
-        return bigrams
+        return bigram_terms(fold(value)) if bigrams is None else positioned_bigrams(bigrams)

@@ -17,7 +17,7 @@ import fugashi
 from indexer.engine import ENGINES
 from indexer.export import hit_url, results_json
 from indexer.facets import KINDS
-from indexer.schema import FORMAT_VERSION
+from indexer.schema import FORMAT_VERSIONS
 from indexer.search import Library
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
@@ -285,7 +285,7 @@ def info(index_dir: Path | None) -> None:
         click.echo(f"  paragraphs: {stats.paragraphs}")
     except IndexProblem as error:
         click.echo(f"  {error}")
-    click.echo(f"index format: {FORMAT_VERSION}")
+    click.echo(f"index format: {', '.join(f'{engine} {version}' for engine, version in FORMAT_VERSIONS.items())}")
     click.echo(f"readouts:     {_version('readouts')}")
     click.echo(f"whoosh:       {', '.join(whoosh_distributions()) or 'not installed'}")
     click.echo(f"fugashi:      {_version('fugashi')}")

@@ -15,9 +15,10 @@ from whoosh import columns, fields, scoring
 
 from indexer.analysis import BigramTokenizer, WordTokenizer
 
-# Bump whenever the schema or the analysis changes what is stored or indexed:
-# an index built with another version must be rebuilt.
-FORMAT_VERSION = 4
+# The index format of each engine. Bump an engine's whenever its schema or the
+# analysis changes what it stores or indexes: an index built with another version
+# must be rebuilt.
+FORMAT_VERSIONS = {"whoosh": 4, "tantivy": 5}
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its

@@ -33,7 +33,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer.schema import FORMAT_VERSION, make_schema
+from indexer.schema import FORMAT_VERSIONS, make_schema
 
 META_FILE = "readouts-index.json"
 ENV_VAR = "READOUTS_INDEX_DIR"
@@ -153,7 +153,7 @@ def analyzer_versions() -> dict[str, str]:
 def check_compatible(directory: Path, root: Path) -> None:
     meta = read_meta(directory)
     found = (meta.get("format"), meta.get("analyzer"))
-    expected = (FORMAT_VERSION, analyzer_versions())
+    expected = (FORMAT_VERSIONS.get(meta.get("engine", "whoosh")), analyzer_versions())
     if found != expected:
         raise IndexIncompatible(
             f"the index at {root} was built by an incompatible version of readouts "
@@ -200,7 +200,7 @@ def create_generation(root: Path, engine: str = "whoosh") -> Path:
     else:
         whoosh_index.create_in(str(directory), make_schema())
     meta = {
-        "format": FORMAT_VERSION,
+        "format": FORMAT_VERSIONS[engine],
         "analyzer": analyzer_versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "engine": engine,

@@ -1,7 +1,7 @@
 """The tantivy engine: the same analysis, query language and ranking tiers, compiled.
 
-tantivy receives our fugashi words and character bigrams as pre-tokenized text
-with their positions, so both engines index the very same terms. A record per
+tantivy receives our fugashi words and character bigrams as text of terms
+joined by spaces, one per position, so both engines index the very same terms. A record per
 paragraph and one per readout, as in Whoosh; what the pages show is stored as
 one JSON blob per record (`data`). Ranking tiers are boosts far apart: whole
 words in the paragraph, then its bigrams, then words of its headings, then their
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import tantivy
-from tantivy import Document, Occur, PreTokenizedString, Query, Token
+from tantivy import Document, Occur, Query
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
 from indexer.facets import facet_key
@@ -50,8 +50,10 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
+    # Our terms, joined by spaces (`indexer.analysis`): tantivy splits them itself,
+    # each term at the next position.
     for name in TEXT_FIELDS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="position")
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
 
@@ -65,12 +67,6 @@ def create_tantivy_index(directory: Path) -> None:
 
 def _date_number(value: str) -> int:
     return int(value.replace("-", "")) if value else 0
-
-
-def _tokens(terms) -> PreTokenizedString:
-    """(position, term) pairs, or terms in order, as tantivy tokens."""
-    pairs = terms if terms and isinstance(terms[0], tuple) else list(enumerate(terms))
-    return PreTokenizedString("", [Token(term, position, 0, 0) for position, term in pairs])
 
 
 def paragraph_document(
@@ -88,13 +84,13 @@ def paragraph_document(
     document.add_integer("position", position)
     (words, bigrams), (context_words, context_bigrams) = text_terms, context_terms
     for name, terms in (
-        ("text", words),
+        ("text", " ".join(words)),
         ("text_ngram", bigrams),
-        ("context", context_words),
+        ("context", " ".join(context_words)),
         ("context_ngram", context_bigrams),
     ):
         if terms:
-            document.add_pre_tokenized_text(name, _tokens(terms))
+            document.add_text(name, terms)
     document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
     return document
 

@@ -84,8 +84,9 @@ class Prepared:
 
     source: Source
     readout: Readout
-    texts: tuple[tuple[list[str], list[tuple[int, str]]], ...]
-    contexts: tuple[tuple[list[str], list[tuple[int, str]]], ...]
+    # (words, bigram text) of each paragraph and of its headings (`indexer.analysis`).
+    texts: tuple[tuple[list[str], str], ...]
+    contexts: tuple[tuple[list[str], str], ...]
 
 
 def context_text(headings: tuple[str, ...]) -> str:
@@ -114,7 +115,7 @@ def prepare(source: Source) -> Prepared | SourceError:
     return Prepared(source, readout, tuple(texts), tuple(contexts))
 
 
-def _analyzed(text: str, terms: tuple[list[str], list[tuple[int, str]]]) -> AnalyzedText:
+def _analyzed(text: str, terms: tuple[list[str], str]) -> AnalyzedText:
     value = AnalyzedText(text)
     value.words, value.bigrams = terms
     return value
