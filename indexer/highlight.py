@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -42,8 +43,7 @@ class Needle:
     by_terms: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):  # a tuple: a snippet makes many, and a frozen dataclass costs 3× to make
     start: int
     end: int
     needle: int  # which query word it belongs to

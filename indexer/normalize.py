@@ -9,7 +9,9 @@ of original characters it was made from.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from itertools import chain, repeat
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +54,34 @@ class _FoldTable(dict):
 
 _FOLD_TABLE = _FoldTable()
 
+# Where most of a readout's characters come from: ASCII, CJK punctuation, kana and
+# ideographs. Those of them that fold to themselves, alone, are skipped by one regular
+# expression; only the others are looked up (fullwidth ＴＰＰ, （）, the ideographic space).
+_COMMON_RANGES = ((0x00, 0x7F), (0x2010, 0x2027), (0x3001, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+
+
+@functools.cache
+def _unsettled() -> re.Pattern:
+    """A pattern for any character that may fold to something else (checked one by one, once)."""
+    settled = [
+        code
+        for first, last in _COMMON_RANGES
+        for code in range(first, last + 1)
+        if _fold_char(chr(code)) == chr(code) and not _joins_previous(chr(code))
+    ]
+    ranges = []
+    for code in settled:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[^{body}]")
+
+
+def _fold_match(match: re.Match) -> str:
+    return _FOLD_TABLE[ord(match.group())]
+
 
 @functools.lru_cache(maxsize=65536)
 def _joins_previous(char: str) -> bool:
@@ -71,11 +101,21 @@ def fold_with_offsets(text: str) -> Folded:
     if len(lowered) == len(text) and (text.isascii() or unicodedata.is_normalized("NFKC", text)):
         # Fast path: nothing to normalize, and lower-casing kept every length.
         return Folded(lowered, range(len(text)), range(1, len(text) + 1))
-    folded = text.translate(_FOLD_TABLE)
-    if len(folded) == len(text) and _JOINS not in folded:
-        # Each character folded to one (ＴＰＰ → tpp, ，→ ,), none with its neighbour:
-        # the offsets stay put.
-        return Folded(folded, range(len(text)), range(1, len(text) + 1))
+    folded = _unsettled().sub(_fold_match, text)
+    if _JOINS not in folded:
+        size = len(text)
+        if len(folded) == size:
+            # Each character folded to one (ＴＰＰ → tpp, ，→ ,), none with its neighbour:
+            # the offsets stay put.
+            return Folded(folded, range(size), range(1, size + 1))
+        # Some fold to several (… → ...): each folded character keeps its own, repeated
+        # by C iterators rather than a loop in Python.
+        lengths = list(map(len, map(_FOLD_TABLE.__getitem__, map(ord, text))))
+        return Folded(
+            folded,
+            tuple(chain.from_iterable(map(repeat, range(size), lengths))),
+            tuple(chain.from_iterable(map(repeat, range(1, size + 1), lengths))),
+        )
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
