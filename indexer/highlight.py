@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, repeat
+from operator import add
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -59,18 +61,25 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     if not needles or not text:
         return []
     folded = fold_with_offsets(text[:MAX_HIGHLIGHT_CHARS])
+    haystack = folded.text
+    same_offsets = not folded.groups  # nothing folded to more or fewer characters
     spans: list[Span] = []
     for number, needle in enumerate(needles):
-        if not needle.folded:
+        word = needle.folded
+        if not word:
             continue
-        start = folded.text.find(needle.folded)
+        start = haystack.find(word)
         while start >= 0:
-            end = start + len(needle.folded)
-            spans.append(Span(*folded.original_span(start, end), number, verbatim=True))
-            start = folded.text.find(needle.folded, end)
+            end = start + len(word)
+            if same_offsets:
+                spans.append(Span(start, end, number, True))
+            else:
+                spans.append(Span(*folded.original_span(start, end), number, True))
+            start = haystack.find(word, end)
     by_terms = [(number, needle) for number, needle in enumerate(needles) if needle.by_terms and needle.terms]
     if not by_terms:
-        return _merge(spans)
+        # One word's substring matches are in order and apart already.
+        return _merge(spans) if len(needles) > 1 else spans
     # MeCab runs only on the sentences that can hold a match: a word that starts
     # with a kanji keeps it in every form (行く, 行った), so a sentence without it
     # has nothing to find; a word that starts with kana may change it (する, した).
@@ -108,9 +117,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _order(span: Span) -> tuple[int, int]:
+    return span.start, -span.end
+
+
 def _merge(spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+    for span in sorted(spans, key=_order):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             merged[-1] = Span(
@@ -140,38 +153,65 @@ def _marked(text: str, spans: list[Span], start: int, end: int) -> str:
     return "".join(out)
 
 
+def _coverages(starts: list[int], spans: list[Span]) -> list[tuple[int, int, int]]:
+    """For each passage start (ascending): how many query words, forms typed and matches
+    lie wholly within its first SNIPPET_MIN characters.
+
+    Spans are sorted and apart, so the spans inside are a run that only moves
+    forward as the start does: two pointers, not a search per start.
+    """
+    found: list[tuple[int, int, int]] = []
+    needles: dict[int, int] = {}
+    verbatim = matches = first = last = 0
+    for start in starts:
+        while first < len(spans) and spans[first].start < start:
+            if first < last:  # leaves the passage
+                span = spans[first]
+                needles[span.needle] -= 1
+                if not needles[span.needle]:
+                    del needles[span.needle]
+                verbatim -= span.verbatim
+                matches -= 1
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last].end <= start + SNIPPET_MIN:
+            span = spans[last]
+            needles[span.needle] = needles.get(span.needle, 0) + 1
+            verbatim += span.verbatim
+            matches += 1
+            last += 1
+        found.append((len(needles), verbatim, matches))
+    return found
+
+
 def _window(text: str, spans: list[Span]) -> tuple[int, int]:
-    """The best passage of about SNIPPET_MIN..SNIPPET_MAX characters."""
-    if len(text) <= SNIPPET_MAX:
-        return 0, len(text)
-    starts = [0] + [cut.end() for cut in _CUT.finditer(text, 0, len(text) - 1)]
-
-    span_starts = [span.start for span in spans]
-
-    def coverage(start: int) -> tuple[int, int, int]:
-        # Spans are sorted and do not overlap: bisect to the few in the window.
-        # Most query words first, then the forms typed, then most matches.
-        first = bisect_left(span_starts, start)
-        last = bisect_left(span_starts, start + SNIPPET_MIN)
-        inside = [span for span in spans[first:last] if span.end <= start + SNIPPET_MIN]
-        verbatim = sum(span.verbatim for span in inside)
-        return len({span.needle for span in inside}), verbatim, len(inside)
-
-    # Only a window that starts at most SNIPPET_MIN before a span can hold it; of
+    """The best passage of about SNIPPET_MIN..SNIPPET_MAX characters: most query words,
+    then the forms typed, then most matches, then the earliest."""
+    size = len(text)
+    if size <= SNIPPET_MAX:
+        return 0, size
+    # Where a passage may start: the beginning, and after each 。 or 、 but the last character.
+    starts = [0, *accumulate(map(add, map(len, _CUT.split(text)[:-1]), repeat(1)))]
+    if starts[-1] == size:
+        starts.pop()
+    # Only a passage that starts at most SNIPPET_MIN before a span can hold it; of
     # those that hold none, the first (0) is the one taken.
     candidates = {0}
     for span in spans:
         candidates.update(starts[bisect_left(starts, span.end - SNIPPET_MIN) : bisect_right(starts, span.start)])
-    best = max(candidates, key=lambda start: (coverage(start), -start))
-    if best > len(text) - SNIPPET_MIN:
-        # Near the end: take the last full window that starts after a cut.
-        fitting = [s for s in starts if s <= len(text) - SNIPPET_MIN] or [0]
-        best = max(fitting, key=lambda start: (coverage(start), start))
-    limit = min(len(text), best + SNIPPET_MAX)
-    if limit == len(text):
+    ordered = sorted(candidates)
+    best = max(zip(_coverages(ordered, spans), ordered), key=lambda item: (item[0], -item[1]))[1]
+    if best > size - SNIPPET_MIN:
+        # Near the end: the last full passage that starts after a cut, by the same
+        # measure but the latest first; of those that hold nothing, the last one.
+        fitting = [start for start in ordered if start <= size - SNIPPET_MIN]
+        fitting = sorted({*fitting, max((start for start in starts if start <= size - SNIPPET_MIN), default=0)})
+        best = max(zip(_coverages(fitting, spans), fitting))[1]
+    limit = min(size, best + SNIPPET_MAX)
+    if limit == size:
         return best, limit
-    cuts = [cut.end() for cut in _CUT.finditer(text, best + SNIPPET_MIN, limit)]
-    end = cuts[-1] if cuts else limit
+    cut = max(text.rfind("。", best + SNIPPET_MIN, limit), text.rfind("、", best + SNIPPET_MIN, limit))
+    end = cut + 1 if cut >= 0 else limit
     # Never cut through a marked word.
     for span in spans:
         if span.start < end < span.end:

@@ -11,22 +11,40 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from itertools import chain, repeat
-from collections.abc import Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
 
 
-@dataclass(frozen=True, slots=True)
 class Folded:
-    """Normalized text plus, for each of its characters, the original span."""
+    """Normalized text that can map its spans back onto the original text.
 
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
+    `groups` holds, in order, each run of original characters whose normalized
+    form is not one character for one ((folded start, folded end, original
+    start, original end): ㈱ → (株), ｶﾞ → ガ); between them, offsets only shift.
+    """
+
+    __slots__ = ("_firsts", "groups", "text")
+
+    def __init__(self, text: str, groups: tuple[tuple[int, int, int, int], ...] = ()) -> None:
+        self.text = text
+        self.groups = groups
+        self._firsts = [group[0] for group in groups]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalized text back onto the original text."""
-        return self.starts[start], self.ends[end - 1]
+        if not self.groups:
+            return start, end
+        return self._original(start)[0], self._original(end - 1)[1]
+
+    def _original(self, at: int) -> tuple[int, int]:
+        """The original characters that normalized character `at` came from."""
+        index = bisect_right(self._firsts, at) - 1
+        if index < 0:
+            return at, at + 1
+        folded_start, folded_end, original_start, original_end = self.groups[index]
+        if at < folded_end:
+            return original_start, original_end
+        at += original_end - folded_end
+        return at, at + 1
 
 
 def fold(text: str) -> str:
@@ -79,10 +97,6 @@ def _unsettled() -> re.Pattern:
     return re.compile(f"[^{body}]")
 
 
-def _fold_match(match: re.Match) -> str:
-    return _FOLD_TABLE[ord(match.group())]
-
-
 @functools.lru_cache(maxsize=65536)
 def _joins_previous(char: str) -> bool:
     """Whether NFKC must see char with the one before it (ｶ + ﾞ becomes ガ)."""
@@ -91,34 +105,50 @@ def _joins_previous(char: str) -> bool:
 
 
 def fold_with_offsets(text: str) -> Folded:
-    """Fold text, mapping each folded character to the original characters it came from.
+    """Fold text, remembering where each folded character came from.
 
     A base character and the characters after it whose normalized form begins
-    with a combining mark are folded together; everything else one character at
-    a time (cached: a paragraph repeats its characters), which keeps the mapping exact.
+    with a combining mark are folded together; every other character on its own,
+    which keeps the mapping exact. Characters that fold to themselves are skipped
+    by one regular expression; the others are replaced kind by kind.
     """
-    lowered = text.lower()
-    if len(lowered) == len(text) and (text.isascii() or unicodedata.is_normalized("NFKC", text)):
-        # Fast path: nothing to normalize, and lower-casing kept every length.
-        return Folded(lowered, range(len(text)), range(1, len(text) + 1))
-    folded = _unsettled().sub(_fold_match, text)
-    if _JOINS not in folded:
-        size = len(text)
-        if len(folded) == size:
-            # Each character folded to one (ＴＰＰ → tpp, ，→ ,), none with its neighbour:
-            # the offsets stay put.
-            return Folded(folded, range(size), range(1, size + 1))
-        # Some fold to several (… → ...): each folded character keeps its own, repeated
-        # by C iterators rather than a loop in Python.
-        lengths = list(map(len, map(_FOLD_TABLE.__getitem__, map(ord, text))))
-        return Folded(
-            folded,
-            tuple(chain.from_iterable(map(repeat, range(size), lengths))),
-            tuple(chain.from_iterable(map(repeat, range(1, size + 1), lengths))),
-        )
+    unsettled = set(_unsettled().findall(text))
+    if not unsettled:
+        return Folded(text)
+    forms = {char: _FOLD_TABLE[ord(char)] for char in unsettled}
+    outputs = "".join(forms.values())
+    if _JOINS in outputs or any(forms.get(char, char) != char for char in outputs):
+        return _fold_by_groups(text)  # characters that join (ｶﾞ), or forms that fold again
+    folded = text
+    for char, form in forms.items():
+        folded = folded.replace(char, form)
+    if "Σ" in unsettled and len(whole := fold(text)) == len(folded):
+        folded = whole  # lower case depends on the neighbours here only: ΣΑΣ → σας
+    longer = sorted(
+        (at, len(forms[char]))
+        for char in unsettled
+        if len(forms[char]) != 1
+        for at in _positions(text, char)
+    )
+    groups = []
+    shift = 0  # folded offset minus original offset
+    for at, size in longer:
+        groups.append((at + shift, at + shift + size, at, at + 1))
+        shift += size - 1
+    return Folded(folded, tuple(groups))
+
+
+def _positions(text: str, char: str):
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
+
+
+def _fold_by_groups(text: str) -> Folded:
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    groups: list[tuple[int, int, int, int]] = []
+    folded_size = 0
     size = len(text)
     i = 0
     while i < size:
@@ -126,8 +156,9 @@ def fold_with_offsets(text: str) -> Folded:
         while end < size and _joins_previous(text[end]):
             end += 1
         piece = _fold_char(text[i]) if end == i + 1 else fold(text[i:end])
+        if len(piece) != 1 or end != i + 1:
+            groups.append((folded_size, folded_size + len(piece), i, end))
         parts.append(piece)
-        starts.extend([i] * len(piece))
-        ends.extend([end] * len(piece))
+        folded_size += len(piece)
         i = end
-    return Folded("".join(parts), tuple(starts), tuple(ends))
+    return Folded("".join(parts), tuple(groups))
