@@ -15,6 +15,7 @@ import json
 import lzma
 import os
 import re
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -216,30 +217,82 @@ def missing_paths(paths: list[Path]) -> list[str]:
     return problems
 
 
-def find_sources(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Source | SourceError]:
+# A file written this recently may still change within its timestamp's resolution
+# without its stamp changing: it is read again next time rather than trusted.
+SETTLED_NS = 2_000_000_000
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """What changes whenever a file is written: size, modification and change times, inode."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def find_sources(
+    paths: list[Path],
+    known: Mapping[str, str] | None = None,
+    stamps: Mapping[str, dict] | None = None,
+    read: dict[str, dict] | None = None,
+) -> Iterator[Source | SourceError]:
     """Every readout under the given files and folders (folders recursively).
 
     `known` maps content hashes already in the index to their document ids, so
-    that unchanged bulk records are recognized without being parsed.
+    that unchanged bulk records are recognized without being parsed. `stamps`
+    (from `read` of an earlier run) skips reading a file whose stamp has not
+    changed and whose readouts are all indexed as they were; `read` collects the
+    stamp and readouts of each file read whole and without a failure.
     """
     known = known or {}
+    stamps = stamps or {}
     for root in paths:
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
             continue
         for path in _files(root):
-            name = path.name.lower()
-            if name.endswith(JSONL_SUFFIXES):
-                yield from _jsonl_sources(path, known)
-            elif name.endswith(FILE_SUFFIXES):
-                try:
-                    yield _file_source(path)
-                except SourceError as error:
-                    yield error
-            else:
-                yield SourceError(
-                    str(path), "not a readout file: use .txt, .html, .htm or .pdf, or .jsonl for bulk import"
-                )
+            key = str(path)
+            stamp = _stamp(path)
+            earlier = stamps.get(key)
+            if (
+                earlier is not None
+                and stamp is not None
+                and earlier["stamp"] == stamp
+                and all(known.get(content_hash) == doc_id for doc_id, content_hash, _ in earlier["readouts"])
+            ):
+                # Unchanged since it was indexed: its readouts, without reading it.
+                for doc_id, content_hash, origin in earlier["readouts"]:
+                    yield Source(doc_id, origin, content_hash, ("record", "", "", ""))
+                if read is not None:
+                    read[key] = earlier
+                continue
+            readouts = []
+            failed = False
+            for found in _file_sources(path, known):
+                if isinstance(found, SourceError):
+                    failed = True
+                else:
+                    readouts.append((found.doc_id, found.content_hash, found.origin))
+                yield found
+            settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and _stamp(path) == stamp
+            if read is not None and settled and not failed:
+                read[key] = {"stamp": stamp, "readouts": readouts}
+
+
+def _file_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | SourceError]:
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        yield from _jsonl_sources(path, known)
+    elif name.endswith(FILE_SUFFIXES):
+        try:
+            yield _file_source(path)
+        except SourceError as error:
+            yield error
+    else:
+        yield SourceError(
+            str(path), "not a readout file: use .txt, .html, .htm or .pdf, or .jsonl for bulk import"
+        )
 
 
 def parse_source(source: Source) -> Readout:

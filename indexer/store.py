@@ -5,7 +5,8 @@ Layout of an index directory:
     current  -> index-<stamp>/    symlink to the index that is searched
     previous -> index-<stamp>/    the one before a rebuild, kept for open readers
     write.lock                    held by the one `readouts index` that may write
-    index-<stamp>/                Whoosh files plus readouts-index.json
+    index-<stamp>/                the engine's files, readouts-index.json (format,
+                                  engine) and readouts-sources.json (the files read)
 
 Whoosh commits are atomic (a new table of contents is renamed into place), so
 incremental updates write into the current index. A rebuild writes a new
@@ -36,6 +37,8 @@ from whoosh.index import Index
 from indexer.schema import FORMAT_VERSIONS, make_schema
 
 META_FILE = "readouts-index.json"
+# The files the last run read, with their stamps: an unchanged file is not read again.
+STAMPS_FILE = "readouts-sources.json"
 ENV_VAR = "READOUTS_INDEX_DIR"
 
 
@@ -132,6 +135,32 @@ def read_meta(directory: Path) -> dict:
         return json.loads((directory / META_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def read_stamps(directory: Path) -> dict[str, dict]:
+    """The files the last run read whole, with their stamps and readouts (`indexer.sources`)."""
+    try:
+        stamps = json.loads((directory / STAMPS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stamps, dict):
+        return {}
+    # Anything not as written is left out: the file is then read again.
+    return {
+        path: entry
+        for path, entry in stamps.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("stamp"), list)
+        and isinstance(entry.get("readouts"), list)
+        and all(
+            isinstance(readout, list) and len(readout) == 3 and all(isinstance(part, str) for part in readout)
+            for readout in entry["readouts"]
+        )
+    }
+
+
+def write_stamps(directory: Path, stamps: dict[str, dict]) -> None:
+    _write_atomically(directory / STAMPS_FILE, json.dumps(stamps, ensure_ascii=False))
 
 
 def engine_of(directory: Path) -> str:

@@ -40,7 +40,9 @@ from indexer.store import (
     engine_of,
     open_generation,
     publish,
+    read_stamps,
     remove_stale_generations,
+    write_stamps,
     writer_lock,
 )
 
@@ -351,6 +353,8 @@ def _plan(
     existing: dict[str, str],
     summary: Summary,
     origins_of: Callable[[list[str]], dict[str, str]],
+    stamps: dict[str, dict],
+    read: dict[str, dict],
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
@@ -362,7 +366,7 @@ def _plan(
     broken_bulk: set[str] = set()
     found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-    for found in find_sources(list(paths), known):
+    for found in find_sources(list(paths), known, stamps, read):
         if isinstance(found, SourceError):
             summary.failures.append(found)
             if found.doc_id is not None:
@@ -597,7 +601,10 @@ def update_index(
             except Exception as error:  # engines report damaged files with any exception
                 raise damaged(root, error) from error
 
-        todo, vanished = _plan(paths, existing, summary, target.origins)
+        read: dict[str, dict] = {}
+        todo, vanished = _plan(
+            paths, existing, summary, target.origins, {} if fresh else read_stamps(directory), read
+        )
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)
@@ -629,6 +636,9 @@ def update_index(
                 tick()
             if delete:
                 target.commit(delete, [])
+            # Only now that everything is committed; a readout that failed to be
+            # written is not in the index, so its file is read again next time.
+            write_stamps(directory, read)
         finally:
             if pool is not None:
                 pool.terminate()

@@ -374,3 +374,40 @@ def test_another_engine_on_an_existing_index_asks_for_a_rebuild(folder, tmp_path
     assert rebuilt.exit_code == 0, rebuilt.output
     assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [(SEED_ID, "1.(2)(イ)")]
     assert other in run("info", "--index-dir", tmp_path / "ix").output.lower()
+
+
+def _age(path, seconds: int = 3600) -> None:
+    """Date a file back, as a file that has not been touched for a while."""
+    then = time.time_ns() - seconds * 1_000_000_000
+    os.utime(path, ns=(then, then))
+
+
+def test_a_new_readout_beside_an_unchanged_bulk_file_is_added(tmp_path, engine):
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 20)
+    _age(bulk)
+    folder = tmp_path / "new"
+    folder.mkdir()
+    run("index", bulk, folder, "--index-dir", tmp_path / "ix")
+    shutil.copy(SEED, folder)
+    result = run("index", bulk, folder, "--index-dir", tmp_path / "ix")
+    assert "added 1, updated 0, removed 0, unchanged 20" in result.output
+    assert search_json(tmp_path / "ix", "記録7の第2段落")["total"] == 1
+    assert search_json(tmp_path / "ix", "普天間")["total"] == 20 * 4 + 1
+
+
+def test_a_bulk_file_edited_without_a_new_size_or_time_is_read_again(tmp_path, engine):
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 20)
+    _age(bulk)
+    run("index", bulk, "--index-dir", tmp_path / "ix")
+    before = bulk.stat()
+    # Same length in characters and bytes, and the old modification time put back
+    # (as `cp -p` or rsync would): only the change time tells.
+    old, new = (json.dumps(f"記録7の第2段落。{words}")[1:-1] for words in ("日米同盟", "辺野古沖"))
+    text = bulk.read_text("utf-8")
+    assert text.count(old) == 1
+    bulk.write_text(text.replace(old, new), "utf-8")
+    os.utime(bulk, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert bulk.stat().st_size == before.st_size
+    result = run("index", bulk, "--index-dir", tmp_path / "ix")
+    assert "updated 1" in result.output
+    assert search_json(tmp_path / "ix", "辺野古")["total"] == 1
