@@ -6,7 +6,7 @@ Layout of an index directory:
     previous -> index-<stamp>/    the one before a rebuild, kept for open readers
     write.lock                    held by the one `readouts index` that may write
     index-<stamp>/                the engine's files, readouts-index.json (format,
-                                  engine) and readouts-sources.json (the files read)
+                                  engine) and readouts-sources.json (`Remembered`)
 
 Whoosh commits are atomic (a new table of contents is renamed into place), so
 incremental updates write into the current index. A rebuild writes a new
@@ -29,6 +29,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -37,8 +38,8 @@ from whoosh.index import Index
 from indexer.schema import FORMAT_VERSIONS, make_schema
 
 META_FILE = "readouts-index.json"
-# The files the last run read, with their stamps: an unchanged file is not read again.
-STAMPS_FILE = "readouts-sources.json"
+# What the last run wrote and the files it read: an unchanged file is not read again.
+REMEMBERED_FILE = "readouts-sources.json"
 ENV_VAR = "READOUTS_INDEX_DIR"
 
 
@@ -137,18 +138,35 @@ def read_meta(directory: Path) -> dict:
         return {}
 
 
-def read_stamps(directory: Path) -> dict[str, dict]:
-    """The files the last run read whole, with their stamps and readouts (`indexer.sources`)."""
+@dataclass
+class Remembered:
+    """What a run of `readouts index` leaves for the next one (readouts-sources.json).
+
+    `readouts` (doc_id → content hash) holds for the index's commit `generation`
+    only: after any other commit the index itself is read. `files` are the files
+    read whole, each with its stamp and readouts (`indexer.sources.find_sources`).
+    """
+
+    generation: object = None
+    readouts: dict[str, str] | None = None
+    files: dict[str, dict] = field(default_factory=dict)
+
+
+def read_remembered(directory: Path) -> Remembered:
     try:
-        stamps = json.loads((directory / STAMPS_FILE).read_text("utf-8"))
+        saved = json.loads((directory / REMEMBERED_FILE).read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(stamps, dict):
-        return {}
-    # Anything not as written is left out: the file is then read again.
-    return {
+        return Remembered()
+    if not isinstance(saved, dict):
+        return Remembered()
+    readouts = saved.get("readouts")
+    if not (isinstance(readouts, dict) and all(isinstance(value, str) for value in readouts.values())):
+        readouts = None
+    files = saved.get("files") if isinstance(saved.get("files"), dict) else {}
+    # Anything not as written is left out: that file is then read again.
+    files = {
         path: entry
-        for path, entry in stamps.items()
+        for path, entry in files.items()
         if isinstance(entry, dict)
         and isinstance(entry.get("stamp"), list)
         and isinstance(entry.get("readouts"), list)
@@ -157,10 +175,17 @@ def read_stamps(directory: Path) -> dict[str, dict]:
             for readout in entry["readouts"]
         )
     }
+    return Remembered(saved.get("generation"), readouts, files)
 
 
-def write_stamps(directory: Path, stamps: dict[str, dict]) -> None:
-    _write_atomically(directory / STAMPS_FILE, json.dumps(stamps, ensure_ascii=False))
+def write_remembered(directory: Path, remembered: Remembered) -> None:
+    _write_atomically(
+        directory / REMEMBERED_FILE,
+        json.dumps(
+            {"generation": remembered.generation, "readouts": remembered.readouts, "files": remembered.files},
+            ensure_ascii=False,
+        ),
+    )
 
 
 def engine_of(directory: Path) -> str:

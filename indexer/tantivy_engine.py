@@ -50,8 +50,6 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
-    # A readout's id and content hash, one fast value: the writer reads them all at once.
-    builder.add_text_field("content", tokenizer_name="raw", index_option="basic", fast=True)
     # Our terms, joined by spaces (`indexer.analysis`): tantivy splits them itself,
     # each term at the next position.
     for name in TEXT_FIELDS:
@@ -101,7 +99,6 @@ def readout_document(stored: dict, date: str) -> Document:
     document = Document()
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
-    document.add_text("content", f"{stored['doc_id']}\t{stored['content_hash']}")
     document.add_integer("date", _date_number(date))
     document.add_integer("position", -1)
     document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
@@ -109,7 +106,8 @@ def readout_document(stored: dict, date: str) -> Document:
 
 
 def _data(searcher: tantivy.Searcher, address) -> dict:
-    return json.loads(bytes(searcher.doc(address)["data"][0]))
+    # Decoded first: json.loads on bytes guesses their encoding each time.
+    return json.loads(bytes(searcher.doc(address)["data"][0]).decode("utf-8"))
 
 
 def _term(field: str, value: str) -> Query:
@@ -345,15 +343,9 @@ class TantivyReader:
         return paragraphs
 
     def content_hashes(self) -> dict[str, str]:
-        """doc_id → content hash of every readout, for the writer: one aggregation over a
-        fast field rather than every readout's stored record."""
-        readouts = self.searcher.search(_term("kind", "readout"), 1, count=True).count
-        if not readouts:
-            return {}
-        answer = self.searcher.aggregate(
-            _term("kind", "readout"), {"content": {"terms": {"field": "content", "size": readouts}}}
-        )
-        return dict(bucket["key"].split("\t") for bucket in answer["content"]["buckets"])
+        """doc_id → content hash of every readout, for the writer."""
+        records, _ = self._all(_term("kind", "readout"))
+        return {record["doc_id"]: record["content_hash"] for record in records}
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}

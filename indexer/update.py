@@ -11,6 +11,7 @@ reported and skipped, and its previous version, if any, stays searchable.
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing
 import os
 import signal
@@ -40,9 +41,10 @@ from indexer.store import (
     engine_of,
     open_generation,
     publish,
-    read_stamps,
+    Remembered,
+    read_remembered,
     remove_stale_generations,
-    write_stamps,
+    write_remembered,
     writer_lock,
 )
 
@@ -409,6 +411,15 @@ class _WhooshTarget:
     def existing(self) -> dict[str, str]:
         return indexed_readouts(self.ix)
 
+    def generation(self) -> int:
+        return self.ix.latest_generation()
+
+    def readout_count(self) -> int:
+        """How many readouts the index holds, reading their postings (a damaged index raises)."""
+        with self.ix.searcher() as searcher:
+            check_readable(searcher)
+            return sum(1 for _ in searcher.docs_for_query(Term("kind", "readout")))
+
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return _origins(self.ix, doc_ids)
 
@@ -452,13 +463,17 @@ class _TantivyTarget:
         self.engine = tantivy_engine
         self.directory = directory
         self.reader = tantivy_engine.TantivyReader(directory, root)  # checks format and trust
-        self.indexed: set[str] = set()
         self.writer = None
 
     def existing(self) -> dict[str, str]:
-        found = self.reader.content_hashes()
-        self.indexed = set(found)
-        return found
+        return self.reader.content_hashes()
+
+    def generation(self) -> int:
+        """Which commit the index is at: tantivy counts every operation."""
+        return json.loads((self.directory / "meta.json").read_text("utf-8"))["opstamp"]
+
+    def readout_count(self) -> int:
+        return self.reader.counts()[0]
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return self.reader.origins(doc_ids)
@@ -485,8 +500,7 @@ class _TantivyTarget:
                 result.failures.append(item)
                 continue
             doc_id = item.readout.doc_id
-            if doc_id in self.indexed:
-                self.writer.delete([doc_id])
+            self.writer.delete([doc_id])  # its older version, if any
             self.writer.add(self._documents(item))
             result.paragraphs += len(item.readout.paragraphs)
             result.written.append(doc_id)
@@ -542,7 +556,6 @@ class _TantivyTarget:
         writer.delete([doc_id for doc_id in delete if doc_id not in written])
         writer.commit()
         writer.close()
-        self.indexed = (self.indexed | written) - set(delete) | written
 
     def close(self) -> None:
         """Drop an uncommitted round (after an error), releasing tantivy's writer lock."""
@@ -595,16 +608,22 @@ def update_index(
             chosen = engine_of(directory)
         target = _TantivyTarget(directory, root) if chosen == "tantivy" else _WhooshTarget(directory, root)
         existing: dict[str, str] = {}
+        remembered = Remembered() if fresh else read_remembered(directory)
         if not fresh:
             try:
-                existing = target.existing()
+                # What the last run wrote, if nothing was committed since; else from the index.
+                same = (
+                    remembered.readouts is not None
+                    and remembered.generation == target.generation()
+                    and len(remembered.readouts) == target.readout_count()
+                )
+                existing = remembered.readouts if same else target.existing()
             except Exception as error:  # engines report damaged files with any exception
                 raise damaged(root, error) from error
 
         read: dict[str, dict] = {}
-        todo, vanished = _plan(
-            paths, existing, summary, target.origins, {} if fresh else read_stamps(directory), read
-        )
+        todo, vanished = _plan(paths, existing, summary, target.origins, remembered.files, read)
+        indexed = dict(existing)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
         progress = multiprocessing.get_context("fork").Value("q", 0)
@@ -626,6 +645,10 @@ def update_index(
                 written = [doc_id for result in results for doc_id in result.written]
                 delete += [doc_id for doc_id in written if doc_id in existing]
                 target.commit(delete, results)
+                for doc_id in delete:
+                    indexed.pop(doc_id, None)
+                hashes = {source.doc_id: source.content_hash for source in sources}
+                indexed.update((doc_id, hashes[doc_id]) for doc_id in written)
                 delete = []
                 for result in results:
                     summary.failures.extend(result.failures)
@@ -636,9 +659,14 @@ def update_index(
                 tick()
             if delete:
                 target.commit(delete, [])
-            # Only now that everything is committed; a readout that failed to be
-            # written is not in the index, so its file is read again next time.
-            write_stamps(directory, read)
+                for doc_id in delete:
+                    indexed.pop(doc_id, None)
+            # Only now that everything is committed, with the commit it describes; a
+            # readout that failed to be written is not in the index, so its file is
+            # read again next time.
+            now = Remembered(target.generation(), indexed, read)
+            if now != remembered:
+                write_remembered(directory, now)
         finally:
             if pool is not None:
                 pool.terminate()
