@@ -86,7 +86,9 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     hints = {needle.folded[0] for _, needle in by_terms}
     if not all(_is_kanji(hint) for hint in hints):
         hints = set()
-    for start, end in _sentences(folded.text):
+    # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
+    stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
+    for start, end in _pieces(folded.text, stops):
         sentence = folded.text[start:end]
         if hints and not any(hint in sentence for hint in hints):
             continue
@@ -105,13 +107,13 @@ def _is_kanji(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, the 。 included."""
+def _pieces(text: str, stops: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece of text that ends with one of `stops` (included), or the text's end."""
     bounds = []
     start = 0
-    while (stop := text.find("。", start)) >= 0:
-        bounds.append((start, stop + 1))
-        start = stop + 1
+    for match in re.finditer(f"[{stops}]", text):
+        bounds.append((start, match.end()))
+        start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
     return bounds

@@ -18,8 +18,9 @@ import re
 import time
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from operator import eq
 from pathlib import Path
+from typing import NamedTuple
 
 from indexer.documents import DocumentError, html_to_text, pdf_to_text
 from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
@@ -50,8 +51,7 @@ class SourceError(Exception):
         self.bulk_file = bulk_file
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):  # a tuple: an unchanged bulk file gives one per readout at every run
     doc_id: str
     origin: str  # a path, or path:line for a JSON Lines record
     content_hash: str
@@ -254,30 +254,42 @@ def find_sources(
         for path in _files(root):
             key = str(path)
             stamp = _stamp(path)
-            earlier = stamps.get(key)
-            if (
-                earlier is not None
-                and stamp is not None
-                and earlier["stamp"] == stamp
-                and all(known.get(content_hash) == doc_id for doc_id, content_hash, _ in earlier["readouts"])
-            ):
-                # Unchanged since it was indexed: its readouts, without reading it.
-                for doc_id, content_hash, origin in earlier["readouts"]:
-                    yield Source(doc_id, origin, content_hash, ("record", "", "", ""))
+            unchanged = _unchanged(key, stamps.get(key), stamp, known)
+            if unchanged is not None:
+                yield from unchanged
                 if read is not None:
-                    read[key] = earlier
+                    read[key] = stamps[key]
                 continue
-            readouts = []
+            ids, hashes, lines = [], [], []
             failed = False
             for found in _file_sources(path, known):
                 if isinstance(found, SourceError):
                     failed = True
                 else:
-                    readouts.append((found.doc_id, found.content_hash, found.origin))
+                    ids.append(found.doc_id)
+                    hashes.append(found.content_hash)
+                    lines.append(int(found.origin.rpartition(":")[2]) if found.origin != key else 0)
                 yield found
             settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and _stamp(path) == stamp
             if read is not None and settled and not failed:
-                read[key] = {"stamp": stamp, "readouts": readouts}
+                read[key] = {"stamp": stamp, "ids": ids, "hashes": hashes, "lines": lines}
+
+
+def _unchanged(path: str, earlier, stamp: list[int] | None, known: Mapping[str, str]) -> list[Source] | None:
+    """The readouts of a file as an earlier run read them, if the file has not changed since
+    and they are all in the index as they were; else None (it is read again)."""
+    if not isinstance(earlier, dict) or stamp is None or earlier.get("stamp") != stamp:
+        return None
+    try:
+        ids, hashes, lines = earlier["ids"], earlier["hashes"], earlier["lines"]
+        if not (len(ids) == len(hashes) == len(lines)) or not all(map(eq, map(known.get, hashes), ids)):
+            return None
+        return [
+            Source(doc_id, f"{path}:{line}" if line else path, content_hash, ("record", "", "", ""))
+            for doc_id, content_hash, line in zip(ids, hashes, lines)
+        ]
+    except (KeyError, TypeError):  # not as written: read the file
+        return None
 
 
 def _file_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | SourceError]:

@@ -144,7 +144,8 @@ class Remembered:
 
     `readouts` (doc_id → content hash) holds for the index's commit `generation`
     only: after any other commit the index itself is read. `files` are the files
-    read whole, each with its stamp and readouts (`indexer.sources.find_sources`).
+    read whole, each with its stamp and the ids, content hashes and line numbers
+    of its readouts (`indexer.sources.find_sources`).
     """
 
     generation: object = None
@@ -162,19 +163,8 @@ def read_remembered(directory: Path) -> Remembered:
     readouts = saved.get("readouts")
     if not (isinstance(readouts, dict) and all(isinstance(value, str) for value in readouts.values())):
         readouts = None
+    # A file whose entry is not as written is read again (`indexer.sources`).
     files = saved.get("files") if isinstance(saved.get("files"), dict) else {}
-    # Anything not as written is left out: that file is then read again.
-    files = {
-        path: entry
-        for path, entry in files.items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("stamp"), list)
-        and isinstance(entry.get("readouts"), list)
-        and all(
-            isinstance(readout, list) and len(readout) == 3 and all(isinstance(part, str) for part in readout)
-            for readout in entry["readouts"]
-        )
-    }
     return Remembered(saved.get("generation"), readouts, files)
 
 
