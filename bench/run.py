@@ -487,7 +487,7 @@ def report(size: str, chars: int, count: int, rows: dict, truth: dict, service: 
             "",
             f"`readouts index` run again with nothing changed: {figures['unchanged_rerun_s']:.2f} s. "
             f"One new readout added to the full index: found {figures['new_readout_found_s']:.2f} s after "
-            "`readouts index` was started (it hashes every readout to find what changed).",
+            "`readouts index` was started (files unchanged since its last run are not read again).",
         ]
     for mine in [engine for engine in OURS if engine in rows]:
         misses = [q for q in truth if rows[mine]["per_query"][q] < 1.0]
