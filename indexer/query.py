@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from whoosh import matching
 from whoosh import query as q
 
 from indexer.analysis import inflects, query_bigrams, query_word_terms, word_terms
@@ -121,6 +122,34 @@ def _sequence(fieldname: str, terms: list[str]) -> q.Query | None:
     return q.Phrase(fieldname, terms)
 
 
+class _GappedPhrase(q.SpanNear2):
+    """Two spans a fixed distance apart (bigrams pinned to their offsets); boosted like a Phrase."""
+
+    def matcher(self, searcher, context=None):
+        found = super().matcher(searcher, context)
+        boost = getattr(self, "boost", 1.0)  # span queries have none of their own
+        return matching.WrappingMatcher(found, boost=boost) if boost != 1.0 else found
+
+
+def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
+    """A word's bigrams as a phrase, every other one left out where its neighbours cover it.
+
+    Bigram i covers characters i and i + 1: the first, every second and the last,
+    each pinned to its offset, match exactly where all of them would, with half
+    the position checks (Whoosh's span matching is pure Python).
+    """
+    if len(bigrams) < 3:
+        return _sequence(fieldname, bigrams)
+    keep = list(range(0, len(bigrams), 2))
+    if keep[-1] != len(bigrams) - 1:
+        keep.append(len(bigrams) - 1)
+    phrase: q.Query = q.Term(fieldname, bigrams[0])
+    for before, at in zip(keep, keep[1:]):
+        gap = at - before
+        phrase = _GappedPhrase([phrase, q.Term(fieldname, bigrams[at])], slop=gap, mindist=gap)
+    return phrase
+
+
 def word_terms_for(word: Word) -> list[str]:
     return list(_word_terms(word.text, word.exact))
 
@@ -163,7 +192,7 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
         if not typed:
             continue  # an equivalent matches as words only: its characters cost more than they find
         if bigrams:
-            alternatives.append(_sequence(f"{field}_ngram", bigrams))
+            alternatives.append(_bigram_phrase(f"{field}_ngram", bigrams))
         else:
             # One character: any bigram that starts with it, or a run-final unigram.
             alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
@@ -177,7 +206,7 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
     elif "text" in fields and bigrams and matches_other_forms(word):
         # Its bigrams again, boosted (Whoosh's ConstantScoreQuery ignores a phrase's
         # positions: it takes every paragraph holding the bigrams anywhere).
-        bonus = _sequence("text_ngram", bigrams)
+        bonus = _bigram_phrase("text_ngram", bigrams)
         bonus.boost = TYPED_FORM_BONUS / TIERS["text_ngram"]
         found.append(bonus)
     return q.Or(found)
