@@ -80,17 +80,18 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     if not by_terms:
         # One word's substring matches are in order and apart already.
         return _merge(spans) if len(needles) > 1 else spans
-    # MeCab runs only on the sentences that can hold a match: a word that starts
-    # with a kanji keeps it in every form (行く, 行った), so a sentence without it
-    # has nothing to find; a word that starts with kana may change it (する, した).
-    hints = {needle.folded[0] for _, needle in by_terms}
-    if not all(_is_kanji(hint) for hint in hints):
-        hints = set()
+    # MeCab runs only on the sentences that can hold a match: inflection changes
+    # the kana of a word, never its kanji (行く, 行った; 差し控える, 差し控えます), so a
+    # sentence without every kanji of a word's terms has nothing to find. A word
+    # with no kanji (する, した) may be anywhere.
+    kanji = [frozenset(filter(_is_kanji, "".join(needle.terms))) for _, needle in by_terms]
+    if not all(kanji):
+        kanji = []
     # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
     stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
     for start, end in _pieces(folded.text, stops):
         sentence = folded.text[start:end]
-        if hints and not any(hint in sentence for hint in hints):
+        if kanji and not any(all(char in sentence for char in chars) for chars in kanji):
             continue
         tokens = word_tokens(sentence)
         terms = [token.term for token in tokens]
