@@ -153,7 +153,11 @@ def bigram_text(folded: str) -> str:
 
 def positioned_bigrams(bigrams: str) -> list[tuple[int, str]]:
     """(position, term) pairs of a bigram text, gaps left out."""
-    return [(position, term) for position, term in enumerate(bigrams.split(" ")) if term != GAP] if bigrams else []
+    return (
+        [(position, term) for position, term in enumerate(bigrams.split(" ")) if term != GAP]
+        if bigrams
+        else []
+    )
 
 
 def bigram_terms(folded: str) -> list[tuple[int, str]]:

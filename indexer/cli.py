@@ -285,7 +285,9 @@ def info(index_dir: Path | None) -> None:
         click.echo(f"  paragraphs: {stats.paragraphs}")
     except IndexProblem as error:
         click.echo(f"  {error}")
-    click.echo(f"index format: {', '.join(f'{engine} {version}' for engine, version in FORMAT_VERSIONS.items())}")
+    click.echo(
+        f"index format: {', '.join(f'{engine} {version}' for engine, version in FORMAT_VERSIONS.items())}"
+    )
     click.echo(f"readouts:     {_version('readouts')}")
     click.echo(f"whoosh:       {', '.join(whoosh_distributions()) or 'not installed'}")
     click.echo(f"fugashi:      {_version('fugashi')}")

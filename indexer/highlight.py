@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -25,12 +25,18 @@ SNIPPET_MAX = 200
 MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
 _CUT = re.compile("[。、]")
+
+
 def _escape(text: str) -> str:
     """What markupsafe.escape does, without a Markup object per piece (most pieces need nothing)."""
     if not ("&" in text or "<" in text or ">" in text or "'" in text or '"' in text):
         return text
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
     )
 
 
@@ -201,15 +207,19 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
     # those that hold none, the first (0) is the one taken.
     candidates = {0}
     for span in spans:
-        candidates.update(starts[bisect_left(starts, span.end - SNIPPET_MIN) : bisect_right(starts, span.start)])
+        candidates.update(
+            starts[bisect_left(starts, span.end - SNIPPET_MIN) : bisect_right(starts, span.start)]
+        )
     ordered = sorted(candidates)
-    best = max(zip(_coverages(ordered, spans), ordered), key=lambda item: (item[0], -item[1]))[1]
+    best = max(zip(_coverages(ordered, spans), ordered, strict=True), key=lambda item: (item[0], -item[1]))[1]
     if best > size - SNIPPET_MIN:
         # Near the end: the last full passage that starts after a cut, by the same
         # measure but the latest first; of those that hold nothing, the last one.
         fitting = [start for start in ordered if start <= size - SNIPPET_MIN]
-        fitting = sorted({*fitting, max((start for start in starts if start <= size - SNIPPET_MIN), default=0)})
-        best = max(zip(_coverages(fitting, spans), fitting))[1]
+        fitting = sorted(
+            {*fitting, max((start for start in starts if start <= size - SNIPPET_MIN), default=0)}
+        )
+        best = max(zip(_coverages(fitting, spans), fitting, strict=True))[1]
     limit = min(size, best + SNIPPET_MAX)
     if limit == size:
         return best, limit

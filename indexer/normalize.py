@@ -40,7 +40,7 @@ class Folded:
         index = bisect_right(self._firsts, at) - 1
         if index < 0:
             return at, at + 1
-        folded_start, folded_end, original_start, original_end = self.groups[index]
+        _, folded_end, original_start, original_end = self.groups[index]
         if at < folded_end:
             return original_start, original_end
         at += original_end - folded_end
@@ -93,7 +93,9 @@ def _unsettled() -> re.Pattern:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
     return re.compile(f"[^{body}]")
 
 
@@ -125,10 +127,7 @@ def fold_with_offsets(text: str) -> Folded:
     if "Σ" in unsettled and len(whole := fold(text)) == len(folded):
         folded = whole  # lower case depends on the neighbours here only: ΣΑΣ → σας
     longer = sorted(
-        (at, len(forms[char]))
-        for char in unsettled
-        if len(forms[char]) != 1
-        for at in _positions(text, char)
+        (at, len(forms[char])) for char in unsettled if len(forms[char]) != 1 for at in _positions(text, char)
     )
     groups = []
     shift = 0  # folded offset minus original offset

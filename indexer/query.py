@@ -25,6 +25,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 from whoosh import matching
 from whoosh import query as q
@@ -144,7 +145,7 @@ def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
     if keep[-1] != len(bigrams) - 1:
         keep.append(len(bigrams) - 1)
     phrase: q.Query = q.Term(fieldname, bigrams[0])
-    for before, at in zip(keep, keep[1:]):
+    for before, at in pairwise(keep):
         gap = at - before
         phrase = _GappedPhrase([phrase, q.Term(fieldname, bigrams[at])], slop=gap, mindist=gap)
     return phrase

@@ -286,7 +286,7 @@ def _unchanged(path: str, earlier, stamp: list[int] | None, known: Mapping[str, 
             return None
         return [
             Source(doc_id, f"{path}:{line}" if line else path, content_hash, ("record", "", "", ""))
-            for doc_id, content_hash, line in zip(ids, hashes, lines)
+            for doc_id, content_hash, line in zip(ids, hashes, lines, strict=True)
         ]
     except (KeyError, TypeError):  # not as written: read the file
         return None

@@ -175,7 +175,9 @@ def _word_query(
     return Query.boolean_query(clauses)
 
 
-def _any_form(searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context")) -> list[Query]:
+def _any_form(
+    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context")
+) -> list[Query]:
     """The word's query, and one for its equivalents that scores as the best of them only."""
     queries = [_word_query(searcher, word, fields)]
     others = [_word_query(searcher, other, fields, typed=False) for other in equivalents(word)]

@@ -32,6 +32,7 @@ from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
     IndexProblem,
+    Remembered,
     check_compatible,
     check_engine,
     check_readable,
@@ -41,7 +42,6 @@ from indexer.store import (
     engine_of,
     open_generation,
     publish,
-    Remembered,
     read_remembered,
     remove_stale_generations,
     write_remembered,
