@@ -260,7 +260,7 @@ def test_random_kills_over_many_runs_never_leave_a_half_readout(folder, tmp_path
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)
     # Enough work that most kills land while the indexer runs, however fast the machine is.
-    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 1200)
+    bulk = bulk_jsonl(tmp_path / "bulk.jsonl", 2000)
     rng = random.Random(20261126)
     env = {**os.environ, "READOUTS_COMMIT_EVERY": "40"}
     kills = 0
@@ -277,7 +277,7 @@ def test_random_kills_over_many_runs_never_leave_a_half_readout(folder, tmp_path
             workers,
         ]
         process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 1.0))
+        time.sleep(rng.uniform(0.05, 0.6))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
@@ -291,7 +291,7 @@ def test_random_kills_over_many_runs_never_leave_a_half_readout(folder, tmp_path
     assert kills >= 6
     finished = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0
-    assert info_counts(index_dir) == (1201, 27 + 4800)
+    assert info_counts(index_dir) == (2001, 27 + 4 * 2000)
 
 
 @pytest.fixture
