@@ -1,8 +1,8 @@
 """The tantivy engine: the same analysis, query language and ranking tiers, compiled.
 
-tantivy receives our fugashi words and character bigrams as text of terms
-joined by spaces, one per position, so both engines index the very same terms. A record per
-paragraph and one per readout, as in Whoosh; what the pages show is stored as
+tantivy receives our fugashi words and character bigrams as text of terms joined
+by spaces, one per position, so both engines index the very same terms. A record
+per paragraph and one per readout, as in Whoosh; what the pages show is stored as
 one JSON blob per record (`data`). Ranking tiers are boosts far apart: whole
 words in the paragraph, then its bigrams, then words of its headings, then their
 bigrams. A commit is atomic (tantivy replaces `meta.json`), so a kill at any
@@ -129,7 +129,7 @@ def _covering_phrase(searcher: tantivy.Searcher, field: str, bigrams: list[str])
     offsets, first and last kept and never two neighbours left out, still matches
     exactly the paragraphs holding the word. Of those phrases, the one whose terms
     are rarest (least postings to read), plus the rarest bigram of all, which
-    leads the intersection: a third to a half of the work for a long word.
+    leads the intersection.
     """
     if len(bigrams) < 3:
         return _sequence(field, bigrams)
