@@ -61,7 +61,8 @@ def word_tokens(folded: str) -> list[WordToken]:
     offset = 0
     for surface, pos1, base in _words(folded):
         # Only white space lies between two words: the next one starts where its surface does.
-        start = folded.find(surface, offset)
+        found = folded.find(surface, offset)
+        start = found if found >= 0 else offset
         offset = start + len(surface)
         if pos1 in _SKIPPED or not surface.strip():
             continue
