@@ -22,8 +22,8 @@ import functools
 import operator
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import fugashi
 import unidic_lite
@@ -44,8 +44,7 @@ _local = threading.local()
 _MECABRC = Path(__file__).with_name("mecabrc")
 
 
-@dataclass(frozen=True, slots=True)
-class WordToken:
+class WordToken(NamedTuple):  # a tuple: highlighting makes one per word of each sentence it reads
     """One word of folded text: its index term and its span in that text."""
 
     term: str

@@ -95,10 +95,11 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
         kanji = []
     # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
     stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
-    for start, end in _pieces(folded.text, stops):
+    pieces = _pieces(folded.text, stops)
+    if kanji:
+        pieces = _around(folded.text, pieces, kanji, by_terms)
+    for start, end in pieces:
         sentence = folded.text[start:end]
-        if kanji and not any(all(char in sentence for char in chars) for chars in kanji):
-            continue
         tokens = word_tokens(sentence)
         terms = [token.term for token in tokens]
         for number, needle in by_terms:
@@ -108,6 +109,40 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
                     first, last = tokens[i], tokens[i + size - 1]
                     spans.append(Span(*folded.original_span(start + first.start, start + last.end), number))
     return _merge(spans)
+
+
+# Characters of context MeCab sees on either side of a possible match in a long sentence.
+_CONTEXT = 16
+
+
+def _around(
+    text: str, pieces: list[tuple[int, int]], kanji: list[frozenset[str]], by_terms: list[tuple[int, Needle]]
+) -> list[tuple[int, int]]:
+    """The parts of the pieces that can hold a match: pieces holding every kanji of a word,
+    and of a long one only the stretch around each place its first kanji occurs."""
+    anchors = [(next(filter(_is_kanji, "".join(needle.terms))), len(needle.folded)) for _, needle in by_terms]
+    found: list[tuple[int, int]] = []
+    for start, end in pieces:
+        piece = text[start:end]
+        holding = [anchor for anchor, chars in zip(anchors, kanji, strict=True) if all(c in piece for c in chars)]
+        if not holding:
+            continue
+        if end - start <= 4 * _CONTEXT:
+            found.append((start, end))
+            continue
+        windows = []
+        for char, size in holding:
+            at = text.find(char, start, end)
+            while at >= 0:
+                windows.append((max(start, at - size - _CONTEXT), min(end, at + size + _CONTEXT)))
+                at = text.find(char, at + 1, end)
+        windows.sort()
+        for window in windows:
+            if found and found[-1][1] >= window[0] and found[-1][0] >= start:
+                found[-1] = (found[-1][0], max(found[-1][1], window[1]))
+            else:
+                found.append(window)
+    return found
 
 
 def _is_kanji(char: str) -> bool:
