@@ -124,7 +124,9 @@ def _around(
     found: list[tuple[int, int]] = []
     for start, end in pieces:
         piece = text[start:end]
-        holding = [anchor for anchor, chars in zip(anchors, kanji, strict=True) if all(c in piece for c in chars)]
+        holding = [
+            anchor for anchor, chars in zip(anchors, kanji, strict=True) if all(c in piece for c in chars)
+        ]
         if not holding:
             continue
         if end - start <= 4 * _CONTEXT:
