@@ -132,18 +132,33 @@ class _GappedPhrase(q.SpanNear2):
         return matching.WrappingMatcher(found, boost=boost) if boost != 1.0 else found
 
 
-def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
-    """A word's bigrams as a phrase, every other one left out where its neighbours cover it.
+def covering_offsets(frequency: list[int]) -> list[int]:
+    """Which of a word's bigrams to search, pinned to their offsets, given how common each is.
 
-    Bigram i covers characters i and i + 1: the first, every second and the last,
-    each pinned to its offset, match exactly where all of them would, with half
-    the position checks (Whoosh's span matching is pure Python).
+    Bigram i covers characters i and i + 1, so a phrase that keeps the first and
+    the last and never leaves out two neighbours matches exactly the paragraphs
+    holding the word. Of those, the one whose bigrams are least common in all
+    (least postings to read), plus the least common of all, which leads the
+    intersection; with no frequencies to go by (all equal), every other bigram.
     """
+    if len(frequency) < 3:
+        return list(range(len(frequency)))
+    # cost[i], chosen[i]: the cheapest cover of characters 0..i + 1 that keeps bigram i.
+    cost = [frequency[0], frequency[0] + frequency[1]]
+    chosen = [[0], [0, 1]]
+    for i in range(2, len(frequency)):
+        before = i - 1 if cost[i - 1] <= cost[i - 2] else i - 2
+        cost.append(cost[before] + frequency[i])
+        chosen.append([*chosen[before], i])
+    return sorted(set(chosen[-1]) | {min(range(len(frequency)), key=frequency.__getitem__)})
+
+
+def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
+    """A word's bigrams as a phrase of every other one (`covering_offsets`; Whoosh's span
+    matching is pure Python, so half the position checks count)."""
     if len(bigrams) < 3:
         return _sequence(fieldname, bigrams)
-    keep = list(range(0, len(bigrams), 2))
-    if keep[-1] != len(bigrams) - 1:
-        keep.append(len(bigrams) - 1)
+    keep = covering_offsets([1] * len(bigrams))
     phrase: q.Query = q.Term(fieldname, bigrams[0])
     for before, at in pairwise(keep):
         gap = at - before

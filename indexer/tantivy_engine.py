@@ -25,7 +25,7 @@ from tantivy import Document, Occur, Query
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
 from indexer.facets import facet_key
-from indexer.query import ParsedQuery, Word, equivalents, matches_other_forms, query_parts
+from indexer.query import ParsedQuery, Word, covering_offsets, equivalents, matches_other_forms, query_parts
 from indexer.store import check_compatible, check_trusted
 
 # Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
@@ -123,26 +123,11 @@ def _sequence(field: str, terms: list[str]) -> Query | None:
 
 
 def _covering_phrase(searcher: tantivy.Searcher, field: str, bigrams: list[str]) -> Query:
-    """The bigrams of a word as a phrase, leaving out those the others already cover.
-
-    Bigram i covers characters i and i + 1, so a phrase of bigrams pinned to their
-    offsets, first and last kept and never two neighbours left out, still matches
-    exactly the paragraphs holding the word. Of those phrases, the one whose terms
-    are rarest (least postings to read), plus the rarest bigram of all, which
-    leads the intersection.
-    """
+    """The bigrams of a word as a phrase of the rarest ones that cover it (`covering_offsets`)."""
     if len(bigrams) < 3:
         return _sequence(field, bigrams)
-    frequency = [searcher.doc_freq(field, bigram) for bigram in bigrams]
-    # cost[i], chosen[i]: the cheapest cover of characters 0..i + 1 that keeps bigram i.
-    cost = [frequency[0], frequency[0] + frequency[1]]
-    chosen = [[0], [0, 1]]
-    for i in range(2, len(bigrams)):
-        before = i - 1 if cost[i - 1] <= cost[i - 2] else i - 2
-        cost.append(cost[before] + frequency[i])
-        chosen.append([*chosen[before], i])
-    keep = set(chosen[-1]) | {min(range(len(bigrams)), key=frequency.__getitem__)}
-    return Query.phrase_query(SCHEMA, field, [(i, bigrams[i]) for i in sorted(keep)])
+    keep = covering_offsets([searcher.doc_freq(field, bigram) for bigram in bigrams])
+    return Query.phrase_query(SCHEMA, field, [(i, bigrams[i]) for i in keep])
 
 
 def _word_query(
