@@ -60,17 +60,10 @@ def _fold_char(char: str) -> str:
 _JOINS = "\uffff"  # a noncharacter: stands for a character that joins the one before
 
 
-class _FoldTable(dict):
-    """Code point → its folded form, for str.translate: each character folded on its own, once;
-    _JOINS for a character that folds only together with the one before it."""
+def _form(char: str) -> str:
+    """A character folded on its own, or _JOINS if it folds only with the one before it."""
+    return _JOINS if _joins_previous(char) else _fold_char(char)
 
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = self[code] = _JOINS if _joins_previous(char) else _fold_char(char)
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
 
 # Where most of a readout's characters come from: ASCII, CJK punctuation, kana and
 # ideographs. Those of them that fold to themselves, alone, are skipped by one regular
@@ -117,7 +110,7 @@ def fold_with_offsets(text: str) -> Folded:
     unsettled = set(_unsettled().findall(text))
     if not unsettled:
         return Folded(text)
-    forms = {char: _FOLD_TABLE[ord(char)] for char in unsettled}
+    forms = {char: _form(char) for char in unsettled}
     outputs = "".join(forms.values())
     if _JOINS in outputs or any(forms.get(char, char) != char for char in outputs):
         return _fold_by_groups(text)  # characters that join (ｶﾞ), or forms that fold again
