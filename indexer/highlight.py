@@ -86,19 +86,9 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     if not by_terms:
         # One word's substring matches are in order and apart already.
         return _merge(spans) if len(needles) > 1 else spans
-    # MeCab runs only on the sentences that can hold a match: inflection changes
-    # the kana of a word, never its kanji (行く, 行った; 差し控える, 差し控えます), so a
-    # sentence without every kanji of a word's terms has nothing to find. A word
-    # with no kanji (する, した) may be anywhere.
-    kanji = [frozenset(filter(_is_kanji, "".join(needle.terms))) for _, needle in by_terms]
-    if not all(kanji):
-        kanji = []
     # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
     stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
-    pieces = _pieces(folded.text, stops)
-    if kanji:
-        pieces = _around(folded.text, pieces, kanji, by_terms)
-    for start, end in pieces:
+    for start, end in _around(folded.text, _pieces(folded.text, stops), by_terms):
         sentence = folded.text[start:end]
         tokens = word_tokens(sentence)
         terms = [token.term for token in tokens]
@@ -116,16 +106,25 @@ _CONTEXT = 16
 
 
 def _around(
-    text: str, pieces: list[tuple[int, int]], kanji: list[frozenset[str]], by_terms: list[tuple[int, Needle]]
+    text: str, pieces: list[tuple[int, int]], by_terms: list[tuple[int, Needle]]
 ) -> list[tuple[int, int]]:
-    """The parts of the pieces that can hold a match: pieces holding every kanji of a word,
-    and of a long one only the stretch around each place its first kanji occurs."""
-    anchors = [(next(filter(_is_kanji, "".join(needle.terms))), len(needle.folded)) for _, needle in by_terms]
+    """The parts of the pieces that can hold a match, for MeCab to read.
+
+    Inflection changes the kana of a word, never its kanji (行く, 行った; 差し控える,
+    差し控えます): a piece without every kanji of a word's terms has nothing to find,
+    and of a long one only the stretch around each place that word's first kanji
+    occurs can. A word with no kanji (する, した) may be anywhere: every piece whole.
+    """
+    kanji = [[char for char in "".join(needle.terms) if _is_kanji(char)] for _, needle in by_terms]
+    if not all(kanji):
+        return pieces
     found: list[tuple[int, int]] = []
     for start, end in pieces:
         piece = text[start:end]
         holding = [
-            anchor for anchor, chars in zip(anchors, kanji, strict=True) if all(c in piece for c in chars)
+            (chars[0], len(needle.folded))
+            for chars, (_, needle) in zip(kanji, by_terms, strict=True)
+            if all(char in piece for char in chars)
         ]
         if not holding:
             continue
