@@ -357,6 +357,11 @@ def _write_error(directory: Path, error: Exception) -> OSError:
     return OSError(errno.EIO, f"tantivy could not write ({error})")
 
 
+def commit_generation(directory: Path) -> int:
+    """Which commit the index in `directory` is at: tantivy counts every operation."""
+    return json.loads((directory / "meta.json").read_text("utf-8"))["opstamp"]
+
+
 class TantivyWriter:
     """Deletes and additions of one round, committed at once."""
 

@@ -11,7 +11,6 @@ reported and skipped, and its previous version, if any, stays searchable.
 from __future__ import annotations
 
 import ctypes
-import json
 import multiprocessing
 import os
 import signal
@@ -469,8 +468,7 @@ class _TantivyTarget:
         return self.reader.content_hashes()
 
     def generation(self) -> int:
-        """Which commit the index is at: tantivy counts every operation."""
-        return json.loads((self.directory / "meta.json").read_text("utf-8"))["opstamp"]
+        return self.engine.commit_generation(self.directory)
 
     def readout_count(self) -> int:
         return self.reader.counts()[0]
