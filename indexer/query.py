@@ -132,22 +132,24 @@ class _GappedPhrase(q.SpanNear2):
         return matching.WrappingMatcher(found, boost=boost) if boost != 1.0 else found
 
 
-def covering_offsets(frequency: list[int]) -> list[int]:
-    """Which of a word's bigrams to search, pinned to their offsets, given how common each is.
+def covering_offsets(frequency: list[int], width: int = 2) -> list[int]:
+    """Which of a word's n-grams (bigrams, `width` 2, or trigrams) to search, pinned to
+    their offsets, given how common each is.
 
     Bigram i covers characters i and i + 1, so a phrase that keeps the first and
-    the last and never leaves out two neighbours matches exactly the paragraphs
-    holding the word. Of those, the one whose bigrams are least common in all
-    (least postings to read), plus the least common of all, which leads the
-    intersection; with no frequencies to go by (all equal), every other bigram.
+    the last and never leaves out two neighbours (trigrams: three) matches exactly
+    the paragraphs holding the word. Of those, the one whose n-grams are least
+    common in all (least postings to read), plus the least common of all, which
+    leads the intersection; with no frequencies to go by (all equal), every other
+    bigram.
     """
     if len(frequency) < 3:
         return list(range(len(frequency)))
-    # cost[i], chosen[i]: the cheapest cover of characters 0..i + 1 that keeps bigram i.
-    cost = [frequency[0], frequency[0] + frequency[1]]
-    chosen = [[0], [0, 1]]
-    for i in range(2, len(frequency)):
-        before = i - 1 if cost[i - 1] <= cost[i - 2] else i - 2
+    # cost[i], chosen[i]: the cheapest cover of characters 0..i + width - 1 that keeps gram i.
+    cost = [frequency[0]]
+    chosen = [[0]]
+    for i in range(1, len(frequency)):
+        before = min(range(i - 1, max(i - width, 0) - 1, -1), key=cost.__getitem__)  # ties: the nearest
         cost.append(cost[before] + frequency[i])
         chosen.append([*chosen[before], i])
     return sorted(set(chosen[-1]) | {min(range(len(frequency)), key=frequency.__getitem__)})

@@ -18,7 +18,7 @@ from indexer.analysis import BigramTokenizer, WordTokenizer
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
 # must be rebuilt.
-FORMAT_VERSIONS = {"whoosh": 4, "tantivy": 5}
+FORMAT_VERSIONS = {"whoosh": 4, "tantivy": 6}
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its

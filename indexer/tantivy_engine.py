@@ -1,11 +1,13 @@
 """The tantivy engine: the same analysis, query language and ranking tiers, compiled.
 
 tantivy receives our fugashi words and character bigrams as text of terms joined
-by spaces, one per position, so both engines index the very same terms. A record
-per paragraph and one per readout, as in Whoosh; what the pages show is stored as
-one JSON blob per record (`data`). Ranking tiers are boosts far apart: whole
-words in the paragraph, then its bigrams, then words of its headings, then their
-bigrams. A commit is atomic (tantivy replaces `meta.json`), so a kill at any
+by spaces, one per position, so both engines index the very same terms; and the
+character trigrams too, with which a word of three characters or more is one
+term or a short phrase of rare ones rather than a phrase of common bigrams (the
+same paragraphs, several times faster). A record per paragraph and one per
+readout, as in Whoosh; what the pages show is stored as one JSON blob per record
+(`data`). Ranking tiers are boosts far apart: whole words in the paragraph, then
+its characters, then words of its headings, then their characters. A commit is atomic (tantivy replaces `meta.json`), so a kill at any
 moment leaves the last commit searchable.
 """
 
@@ -28,7 +30,8 @@ from indexer.facets import facet_key
 from indexer.query import ParsedQuery, Word, covering_offsets, equivalents, matches_other_forms, query_parts
 from indexer.store import check_compatible, check_trusted
 
-# Ranking tiers as boosts; BM25 stays below about 50, so the tiers never mix.
+# Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
+# below about 50, so the tiers never mix.
 BOOSTS = {"text": 1e9, "text_ngram": 1e6, "context": 1e3, "context_ngram": 1.0}
 # Paragraphs that hold the form typed of a word that can match other forms
 # (認識する itself, not only 認識した) come first: above any BM25 spread.
@@ -36,7 +39,6 @@ TYPED_FORM_BONUS = 1e11
 # An equivalent of a query word (国連安全保障理事会 for 安保理): each tier of its
 # own below the same tier of the form typed.
 EQUIVALENT_WEIGHT = 1e-2
-TEXT_FIELDS = tuple(BOOSTS)
 WRITER_HEAP = 512_000_000
 
 
@@ -51,9 +53,13 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
     # Our terms, joined by spaces (`indexer.analysis`): tantivy splits them itself,
-    # each term at the next position.
-    for name in TEXT_FIELDS:
+    # each term at the next position. A word of three characters or more is found in
+    # the trigrams, as a phrase; a shorter one by its bigram, or any bigram it starts,
+    # which needs no positions.
+    for name in ("text", "context"):
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field(f"{name}_ngram", tokenizer_name="whitespace", index_option="freq")
+        builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
 
@@ -82,15 +88,14 @@ def paragraph_document(
     document.add_text("facets", facet_key(date, countries, kind))
     document.add_integer("date", _date_number(date))
     document.add_integer("position", position)
-    (words, bigrams), (context_words, context_bigrams) = text_terms, context_terms
-    for name, terms in (
-        ("text", " ".join(words)),
-        ("text_ngram", bigrams),
-        ("context", " ".join(context_words)),
-        ("context_ngram", context_bigrams),
-    ):
-        if terms:
-            document.add_text(name, terms)
+    for field, (words, bigrams, trigrams) in (("text", text_terms), ("context", context_terms)):
+        for name, terms in (
+            (field, " ".join(words)),
+            (f"{field}_ngram", bigrams),
+            (f"{field}_trigram", trigrams),
+        ):
+            if terms:
+                document.add_text(name, terms)
     document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
     return document
 
@@ -114,48 +119,54 @@ def _term(field: str, value: str) -> Query:
     return Query.term_query(SCHEMA, field, value)
 
 
-def _sequence(field: str, terms: list[str]) -> Query | None:
-    if not terms:
+def _sequence(searcher: tantivy.Searcher, field: str, terms: list[str]) -> Query | None:
+    """The terms as a phrase, or None when one of them is in no record: a clause that
+    cannot match still costs a scorer per segment."""
+    if not terms or not all(searcher.doc_freq(field, term) for term in terms):
         return None
     if len(terms) == 1:
         return _term(field, terms[0])
     return Query.phrase_query(SCHEMA, field, terms)
 
 
-def _covering_phrase(searcher: tantivy.Searcher, field: str, bigrams: list[str]) -> Query:
-    """The bigrams of a word as a phrase of the rarest ones that cover it (`covering_offsets`)."""
-    if len(bigrams) < 3:
-        return _sequence(field, bigrams)
-    keep = covering_offsets([searcher.doc_freq(field, bigram) for bigram in bigrams])
-    return Query.phrase_query(SCHEMA, field, [(i, bigrams[i]) for i in keep])
+def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | None:
+    """The paragraphs holding a word's characters in `field` (its text or its headings)."""
+    if len(folded) < 2:
+        # Any bigram that starts with it, or a run-final unigram.
+        return Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(folded) + ".?")
+    if len(folded) == 2:
+        return _sequence(searcher, f"{field}_ngram", [folded])
+    # The trigrams that cover the word, the rarest (`covering_offsets`), pinned to their offsets.
+    trigrams = [folded[i : i + 3] for i in range(len(folded) - 2)]
+    frequencies = [searcher.doc_freq(f"{field}_trigram", trigram) for trigram in trigrams]
+    if not all(frequencies):
+        return None
+    if len(trigrams) < 3:
+        return _sequence(searcher, f"{field}_trigram", trigrams)
+    keep = covering_offsets(frequencies, width=3)
+    return Query.phrase_query(SCHEMA, f"{field}_trigram", [(i, trigrams[i]) for i in keep])
 
 
 def _word_query(
     searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True
 ) -> Query:
-    terms, bigrams, char = query_parts(word)
-    parts: list[tuple[str, Query | None, int]] = []
-    ngrams: dict[str, Query] = {}
-    for field in fields:
-        parts.append((field, _sequence(field, terms), len(terms)))
-        if not typed:
-            continue  # an equivalent matches as words only: its characters cost more than they find
-        ngram = f"{field}_ngram"
-        if bigrams:
-            ngrams[ngram] = _covering_phrase(searcher, ngram, bigrams)
-            parts.append((ngram, ngrams[ngram], len(bigrams)))
-        else:
-            # One character: any bigram that starts with it, or a run-final unigram.
-            parts.append((ngram, Query.regex_query(SCHEMA, ngram, re.escape(char) + ".?"), 1))
+    terms, _, folded = query_parts(word)
     clauses = []
-    for name, query, size in parts:
-        if query is not None:
+    characters: dict[str, Query | None] = {}
+    for field in fields:
+        words = _sequence(searcher, field, terms)
+        if words is not None:
             # Per term for an equivalent: a phrase scores once per term, and a long
             # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
-            weight = BOOSTS[name] * (1.0 if typed else EQUIVALENT_WEIGHT / max(size, 1))
-            clauses.append((Occur.Should, Query.boost_query(query, weight)))
-    if typed and "text" in fields and bigrams and matches_other_forms(word):
-        bonus = Query.const_score_query(ngrams["text_ngram"], TYPED_FORM_BONUS)
+            weight = BOOSTS[field] * (1.0 if typed else EQUIVALENT_WEIGHT / len(terms))
+            clauses.append((Occur.Should, Query.boost_query(words, weight)))
+        if not typed:
+            continue  # an equivalent matches as words only: its characters cost more than they find
+        characters[field] = _characters(searcher, field, folded)
+        if characters[field] is not None:
+            clauses.append((Occur.Should, Query.boost_query(characters[field], BOOSTS[f"{field}_ngram"])))
+    if characters.get("text") is not None and matches_other_forms(word):
+        bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
         clauses.append((Occur.Should, bonus))
     return Query.boolean_query(clauses)
 

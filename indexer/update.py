@@ -87,9 +87,10 @@ class Prepared:
 
     source: Source
     readout: Readout
-    # (words, bigram text) of each paragraph and of its headings (`indexer.analysis`).
-    texts: tuple[tuple[list[str], str], ...]
-    contexts: tuple[tuple[list[str], str], ...]
+    # (words, bigram text, trigram text) of each paragraph and of its headings
+    # (`indexer.analysis`); the trigram text only for an engine that asks for it.
+    texts: tuple[tuple[list[str], str, str], ...]
+    contexts: tuple[tuple[list[str], str, str], ...]
 
 
 def context_text(headings: tuple[str, ...]) -> str:
@@ -97,7 +98,7 @@ def context_text(headings: tuple[str, ...]) -> str:
     return " ".join(headings)
 
 
-def prepare(source: Source) -> Prepared | SourceError:
+def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
     try:
         readout = parse_source(source)
     except SourceError as error:
@@ -107,20 +108,21 @@ def prepare(source: Source) -> Prepared | SourceError:
         contexts = []
         by_headings: dict[tuple[str, ...], AnalyzedText] = {}
         for paragraph in readout.paragraphs:
-            analyzed = analyze(paragraph.text)
-            texts.append((analyzed.words, analyzed.bigrams))
+            analyzed = analyze(paragraph.text, trigrams)
+            texts.append((analyzed.words, analyzed.bigrams, analyzed.trigrams))
             context = by_headings.get(paragraph.headings)
             if context is None:
-                context = by_headings[paragraph.headings] = analyze(context_text(paragraph.headings))
-            contexts.append((context.words, context.bigrams))
+                context = analyze(context_text(paragraph.headings), trigrams)
+                by_headings[paragraph.headings] = context
+            contexts.append((context.words, context.bigrams, context.trigrams))
     except Exception as error:
         return SourceError(source.origin, f"cannot be analyzed ({error})")
     return Prepared(source, readout, tuple(texts), tuple(contexts))
 
 
-def _analyzed(text: str, terms: tuple[list[str], str]) -> AnalyzedText:
+def _analyzed(text: str, terms: tuple[list[str], str, str]) -> AnalyzedText:
     value = AnalyzedText(text)
-    value.words, value.bigrams = terms
+    value.words, value.bigrams, value.trigrams = terms
     return value
 
 
@@ -435,8 +437,8 @@ class _WhooshTarget:
         pass  # each shard writer cancels itself on an error
 
 
-def _prepare_in_worker(source: Source) -> Prepared | SourceError:
-    item = prepare(source)
+def _prepare_for_tantivy(source: Source) -> Prepared | SourceError:
+    item = prepare(source, trigrams=True)
     if _worker_progress is not None:
         with _worker_progress.get_lock():
             _worker_progress.value += 1
@@ -482,11 +484,11 @@ class _TantivyTarget:
     def _prepared(self, sources, pool, progress):
         if pool is None:
             for source in sources:
-                yield prepare(source)
+                yield prepare(source, trigrams=True)
                 with progress.get_lock():
                     progress.value += 1
         else:
-            yield from pool.imap_unordered(_prepare_in_worker, sources, chunksize=16)
+            yield from pool.imap_unordered(_prepare_for_tantivy, sources, chunksize=16)
 
     def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
         result = ShardResult(None, [], [], 0)
