@@ -22,6 +22,7 @@ import shutil
 import time
 from pathlib import Path
 
+import orjson
 import tantivy
 from tantivy import Document, Occur, Query
 
@@ -96,7 +97,7 @@ def paragraph_document(
         ):
             if terms:
                 document.add_text(name, terms)
-    document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
+    document.add_bytes("data", orjson.dumps(stored))
     return document
 
 
@@ -106,13 +107,12 @@ def readout_document(stored: dict, date: str) -> Document:
     document.add_text("doc_id", stored["doc_id"])
     document.add_integer("date", _date_number(date))
     document.add_integer("position", -1)
-    document.add_bytes("data", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
+    document.add_bytes("data", orjson.dumps(stored))
     return document
 
 
 def _data(searcher: tantivy.Searcher, address) -> dict:
-    # Decoded first: json.loads on bytes guesses their encoding each time.
-    return json.loads(bytes(searcher.doc(address)["data"][0]).decode("utf-8"))
+    return orjson.loads(searcher.doc(address)["data"][0])
 
 
 def _term(field: str, value: str) -> Query:
