@@ -25,6 +25,7 @@ SNIPPET_MAX = 200
 MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
 _CUT = re.compile("[。、]")
+_SPECIAL = re.compile("[&<>'\"]")  # what _escape replaces
 
 
 def _escape(text: str) -> str:
@@ -185,16 +186,20 @@ def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -
 
 
 def _marked(text: str, spans: list[Span], start: int, end: int) -> str:
+    # Most paragraphs hold nothing to escape: one scan says so, and the pieces are kept as they are.
+    escape = _escape if _SPECIAL.search(text, start, end) else str
     out: list[str] = []
     cursor = start
-    for span in spans:
-        s, e = max(span.start, start), min(span.end, end)
+    for s, e, _, _ in spans:
+        if s < start:
+            s = start
+        if e > end:
+            e = end
         if s >= e:
             continue
-        out.append(_escape(text[cursor:s]))
-        out.append(f"<mark>{_escape(text[s:e])}</mark>")
+        out += (escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>")
         cursor = e
-    out.append(_escape(text[cursor:end]))
+    out.append(escape(text[cursor:end]))
     return "".join(out)
 
 
