@@ -11,7 +11,9 @@ Engines, all fed the same paragraphs (as readouts parses them) and the same quer
 - tantivy-fugashi: the tantivy package on the same fugashi terms.
 
 Each build and each query run happens in a child process of its own, so that
-its peak memory is its own. Recall is measured against substring ground truth:
+its peak memory is its own. Queries are timed in rounds after every build: each
+round times every engine once, one after the other, so that a slow spell of a
+shared machine falls on all of them alike rather than on whichever ran then. Recall is measured against substring ground truth:
 a paragraph is relevant when every query word (folded: NFKC, lower case) occurs
 in its folded text. The report, with the machine description and ratios to each
 peer, goes to bench/results/.
@@ -52,7 +54,7 @@ FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委�
 SIZES = {"quick": 400, "fa": None, "full": None}
 ENGINES = ("readouts-whoosh", "readouts-tantivy", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
 OURS = ("readouts-whoosh", "readouts-tantivy")
-REPEATS = 3
+ROUNDS = 3
 RUN = f"{int(time.time()) % 100_000:05d}"  # makes the new readouts' words unique to this run
 
 
@@ -164,7 +166,9 @@ def _fugashi_phrases(query: str) -> list[str]:
     return [" ".join(query_word_terms(word)) for word in query_words(query)]
 
 
-def query_engine(engine: str, work: Path) -> dict:
+def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
+    """One round of timed searches (after a warm-up pass); the first round also
+    collects every match, for recall."""
     queries = load_queries()
     keys: list[tuple[str, int]] = []  # row → (doc_id, position), loaded after the timing
 
@@ -227,11 +231,10 @@ def query_engine(engine: str, work: Path) -> dict:
         for q in queries:  # warm-up: caches and lazily opened files
             run(q)
         latencies = []
-        for _ in range(REPEATS):
-            for q in queries:
-                started = time.perf_counter()
-                run(q)
-                latencies.append((time.perf_counter() - started) * 1000)
+        for q in queries:
+            started = time.perf_counter()
+            run(q)
+            latencies.append((time.perf_counter() - started) * 1000)
         return latencies
 
     answer = {"latencies_ms": timed(top10)}
@@ -239,6 +242,8 @@ def query_engine(engine: str, work: Path) -> dict:
         # The same searches with the counts per year, counterpart and kind, as the
         # results page and the API ask for them.
         answer["facets_latencies_ms"] = timed(lambda q: library.search(q, per_page=10, facets=True))
+    if round_number != "0":
+        return answer
     # The paragraphs are loaded only now: millions of live objects would slow every
     # garbage collection of the searches timed above, in whichever engine allocates more.
     keys.extend((d, p) for d, p, _ in json.loads((work / "paragraphs.json").read_text("utf-8")))
@@ -252,21 +257,21 @@ def disk_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def in_child(function: str, engine: str, work: Path) -> tuple[dict, int | None]:
+def in_child(function: str, engine: str, work: Path, *args: str) -> tuple[dict, int | None]:
     """Run build_engine or query_engine in a child; returns its result and peak RSS (KB).
 
     The result is kept in the work directory: with --work, a run that was
     interrupted reuses the steps it had finished.
     """
-    out = work / f"{engine}.{function}.json"
+    out = work / ".".join([engine, function, *args, "json"])
     if out.exists():
         saved = json.loads(out.read_text("utf-8"))
         return saved, saved.get("peak_kb")
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.run import *; "
-        f"json.dump({function}(sys.argv[2], Path(sys.argv[3])), open(sys.argv[4], 'w'))"
+        f"json.dump({function}(sys.argv[3], Path(sys.argv[4]), *sys.argv[5:]), open(sys.argv[2], 'w'))"
     )
-    process = subprocess.Popen([sys.executable, "-c", code, str(ROOT), engine, str(work), str(out)])
+    process = subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(out), engine, str(work), *args])
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -429,6 +434,10 @@ def report(size: str, chars: int, count: int, rows: dict, truth: dict, service: 
         "",
         f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}.",
         "",
+        f"Every engine built first; then the queries timed in {ROUNDS} rounds, each round every engine "
+        "in turn (a child process each, a warm-up pass, then every query once), so that a slow spell "
+        "of the machine falls on all engines alike.",
+        "",
         "| engine | build s | chars/s | disk MB | peak build MB | query p50 ms | p95 ms | p99 ms | recall | queries at 100% |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -534,13 +543,27 @@ def main() -> None:
         truth = ground_truth(paragraphs, queries)
         print(f"{len(records):,} records, {len(paragraphs):,} paragraphs, {chars:,} characters", flush=True)
 
-        rows = {}
+        builds = {}
         for engine in engines:
             print(f"{engine}: building", flush=True)
-            built, peak = in_child("build_engine", engine, work)
+            builds[engine] = in_child("build_engine", engine, work)
+            print(f"{engine}: {builds[engine][0]['seconds']:.1f} s", flush=True)
+        rounds: dict[str, list[dict]] = {engine: [] for engine in engines}
+        for number in range(ROUNDS):
+            for engine in engines:
+                print(f"{engine}: querying, round {number + 1} of {ROUNDS}", flush=True)
+                rounds[engine].append(in_child("query_engine", engine, work, str(number))[0])
+        rows = {}
+        for engine in engines:
+            built, peak = builds[engine]
             store = work / engine if engine in (*OURS, "tantivy-fugashi") else work / f"{engine}.sqlite"
-            print(f"{engine}: {built['seconds']:.1f} s; querying", flush=True)
-            queried, _ = in_child("query_engine", engine, work)
+            queried = {
+                "matches": rounds[engine][0]["matches"],
+                **{
+                    key: [value for answer in rounds[engine] for value in answer.get(key, [])]
+                    for key in ("latencies_ms", "facets_latencies_ms")
+                },
+            }
             per_query = {}
             hit = total = 0
             for q in queries:
