@@ -7,8 +7,9 @@ term or a short phrase of rare ones rather than a phrase of common bigrams (the
 same paragraphs, several times faster). A record per paragraph and one per
 readout, as in Whoosh; what the pages show is stored as one JSON blob per record
 (`data`). Ranking tiers are boosts far apart: whole words in the paragraph, then
-its characters, then words of its headings, then their characters. A commit is atomic (tantivy replaces `meta.json`), so a kill at any
-moment leaves the last commit searchable.
+its characters, then words of its headings, then their characters. A commit is
+atomic (tantivy replaces `meta.json`), so a kill at any moment leaves the last
+commit searchable.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def _word_query(
         characters[field] = _characters(searcher, field, folded)
         if characters[field] is not None:
             clauses.append((Occur.Should, Query.boost_query(characters[field], BOOSTS[f"{field}_ngram"])))
-    if characters.get("text") is not None and matches_other_forms(word):
+    if len(folded) > 1 and characters.get("text") is not None and matches_other_forms(word):
         bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
         clauses.append((Occur.Should, bonus))
     return Query.boolean_query(clauses)
