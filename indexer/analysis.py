@@ -129,9 +129,10 @@ def query_word_terms(word: str) -> list[str]:
     return [token.term for token in tokens]
 
 
-# In the bigram text, a white space character (or a NUL) takes its position as this
-# token, which no query asks for: positions stay the character offsets, so a phrase of
-# bigrams pinned to offsets cannot match across a space.
+# In the bigram and trigram text, a white space character (or a NUL) takes its position
+# as this token, which no query asks for, as do the last two characters of a run in the
+# trigram text: positions stay the character offsets, so a phrase of n-grams pinned to
+# offsets cannot match across a space.
 GAP = "\x00"
 _SPACE = re.compile(r"[\s\x00]")
 _SPACE_CODE = array("I", [ord(" ")])  # code points as 4-byte unsigned integers
@@ -154,39 +155,35 @@ def _grams(run: str, width: int) -> str:
     return grams.tobytes().decode(_CODEC)[:-1]
 
 
-def bigram_text(folded: str) -> str:
-    """The bigram terms of folded text, one per character, separated by spaces.
-
-    Each character gives the bigram it starts; the last character of a run of
-    non-space text gives itself; a space gives GAP.
-    """
+def _gram_text(folded: str, width: int, run_end) -> str:
+    """The n-grams of folded text, one per character, separated by spaces: each
+    character gives the n-gram it starts, the last width - 1 of a run of non-space
+    text give `run_end(run)`, a space gives GAP."""
     parts: list[str] = []
     for number, run in enumerate(_SPACE.split(folded)):
         if number:
             parts.append(GAP)
-        if len(run) > 1:
-            parts.append(_grams(run, 2))
-        if run:
-            parts.append(run[-1])
+        if len(run) >= width:
+            parts.append(_grams(run, width))
+        parts.extend(run_end(run))
     return " ".join(parts)
 
 
+def bigram_text(folded: str) -> str:
+    """The bigram terms of folded text: the bigram each character starts, and the
+    last character of a run on its own."""
+    return _gram_text(folded, 2, lambda run: run[-1:])
+
+
 def trigram_text(folded: str) -> str:
-    """The trigram terms of folded text, one per character as in bigram_text: each
-    character gives the trigram it starts, or GAP where its run ends before one.
+    """The trigram terms of folded text, one per character as in bigram_text: the
+    trigram each character starts, or GAP where its run ends before one.
 
     For an engine that searches a word of three characters or more as a phrase
     of trigrams (one term for three characters) and a shorter one by its bigram
     or bigram prefix alone, without positions.
     """
-    parts: list[str] = []
-    for number, run in enumerate(_SPACE.split(folded)):
-        if number:
-            parts.append(GAP)
-        if len(run) > 2:
-            parts.append(_grams(run, 3))
-        parts.extend(GAP * min(len(run), 2))
-    return " ".join(parts)
+    return _gram_text(folded, 3, lambda run: GAP * min(len(run), 2))
 
 
 def positioned_bigrams(bigrams: str) -> list[tuple[int, str]]:
