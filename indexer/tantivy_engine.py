@@ -142,8 +142,8 @@ def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | 
     frequencies = [searcher.doc_freq(f"{field}_trigram", trigram) for trigram in trigrams]
     if not all(frequencies):
         return None
-    if len(trigrams) < 3:
-        return _sequence(searcher, f"{field}_trigram", trigrams)
+    if len(trigrams) == 1:
+        return _term(f"{field}_trigram", trigrams[0])
     keep = covering_offsets(frequencies, width=3)
     return Query.phrase_query(SCHEMA, f"{field}_trigram", [(i, trigrams[i]) for i in keep])
 
