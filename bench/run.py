@@ -13,9 +13,9 @@ Engines, all fed the same paragraphs (as readouts parses them) and the same quer
 Each build and each query run happens in a child process of its own, so that
 its peak memory is its own. Queries are timed in rounds after every build: each
 round times every engine once, one after the other, so that a slow spell of a
-shared machine falls on all of them alike rather than on whichever ran then. Recall is measured against substring ground truth:
-a paragraph is relevant when every query word (folded: NFKC, lower case) occurs
-in its folded text. The report, with the machine description and ratios to each
+shared machine falls on all of them alike rather than on whichever ran then.
+Recall is measured against substring ground truth: a paragraph is relevant when
+every query word (folded: NFKC, lower case) occurs in its folded text. The report, with the machine description and ratios to each
 peer, goes to bench/results/.
 """
 
