@@ -230,6 +230,37 @@ def to_tantivy(
     )
 
 
+def _plain_word(parsed: ParsedQuery) -> Word | None:
+    """The query's word when it is one word alone that matches only as written (no other
+    forms, no equivalents, nothing excluded)."""
+    if parsed.excluded or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
+        return None
+    word = parsed.groups[0][0]
+    return None if equivalents(word) or matches_other_forms(word) else word
+
+
+def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
+    """How many records hold a plain word of one term and two or three characters, read
+    from the term dictionary (None for any other word).
+
+    Such a word is its own characters, so the records holding it as a word hold its
+    bigram or trigram too: its matches are the records holding that one term in their
+    text or headings.
+    """
+    terms, _, folded = query_parts(word)
+    if len(terms) != 1 or len(folded) not in (2, 3):
+        return None
+    field = "ngram" if len(folded) == 2 else "trigram"
+    text = searcher.doc_freq(f"text_{field}", folded)
+    context = searcher.doc_freq(f"context_{field}", folded)
+    if not (text and context):
+        return text + context
+    both = Query.boolean_query(
+        [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
+    )
+    return text + context - searcher.search(both, 1, count=True).count
+
+
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 
@@ -242,6 +273,9 @@ class TantivyReader:
         self.index = tantivy.Index.open(str(directory))
         self.stamp = self._stamp()
         self.searcher = self.index.searcher()
+        # A term's document frequency counts deleted records too, until a merge drops them.
+        kinds = self.searcher.doc_freq("kind", "para") + self.searcher.doc_freq("kind", "readout")
+        self.exact_frequencies = kinds == self.searcher.num_docs
 
     def _stamp(self) -> tuple[int, int]:
         info = (self.directory / "meta.json").stat()
@@ -268,18 +302,50 @@ class TantivyReader:
             # Newest first; tantivy orders by a fast field without scores, so paragraphs
             # of one day come in index order and report no score.
             result = searcher.search(query, request.depth, count=True, order_by_field="date")
-            hits = [(_data(searcher, address), 0.0) for _, address in result.hits]
+            total, ranked = result.count, [(0.0, address) for _, address in result.hits]
         else:
-            result = searcher.search(query, request.depth, count=True)
-            hits = [(_data(searcher, address), score) for score, address in result.hits]
+            total, ranked = self._one_word(searcher, request, query) or self._ranked(
+                searcher, query, request.depth
+            )
+        hits = [(_data(searcher, address), score) for score, address in ranked]
         # A tantivy search cannot be stopped half-way, but it is quick: the budget
         # still bounds what is answered.
         if request.deadline is not None and time.monotonic() > request.deadline:
             raise SearchTimeout(request.budget)
         if not request.facets:
-            return result.count, hits, None
+            return total, hits, None
         # The counts are a second pass over the matches (tantivy's aggregation).
-        return result.count, hits, self._facets(searcher, query) if result.count else FacetCounts({}, {}, {})
+        return total, hits, self._facets(searcher, query) if total else FacetCounts({}, {}, {})
+
+    @staticmethod
+    def _ranked(searcher: tantivy.Searcher, query: Query, depth: int) -> tuple[int, list]:
+        result = searcher.search(query, depth, count=True)
+        return result.count, result.hits
+
+    def _one_word(
+        self, searcher: tantivy.Searcher, request: SearchRequest, query: Query
+    ) -> tuple[int, list] | None:
+        """The paragraphs holding the word first, by its score there, then the others: for a
+        query of one word whose count the term dictionary holds (None for any other).
+
+        Scoring the word and its characters together reads two posting lists about as long
+        as each other, as the count does; here the ranking reads the word's alone, and
+        the count is the document frequency of its characters, which every paragraph
+        holding the word also holds.
+        """
+        filtered = request.date_from or request.date_to or request.doc_id or request.country or request.kind
+        word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
+        total = None if word is None else _holding(searcher, word)
+        if total is None:
+            return None
+        terms, _, _ = query_parts(word)
+        words = _term("text", terms[0])
+        first = searcher.search(Query.boost_query(words, BOOSTS["text"]), request.depth, count=False)
+        ranked = first.hits
+        if len(ranked) < request.depth:
+            others = Query.boolean_query([(Occur.Must, query), (Occur.MustNot, words)])
+            ranked = ranked + searcher.search(others, request.depth - len(ranked), count=False).hits
+        return total, ranked
 
     @staticmethod
     def _facets(searcher: tantivy.Searcher, query: Query) -> FacetCounts:

@@ -96,3 +96,44 @@ def test_both_engines_find_the_same_paragraphs(libraries, query):
     ]
     assert whoosh.search(query).total == tantivy.search(query).total
     assert [date for date, _ in by_date[0]] == [date for date, _ in by_date[1]]
+
+
+# Words of one term (two and three characters: counted from the term dictionary on
+# tantivy), longer ones, and one character.
+ONE_WORDS = ["日米", "外交", "首脳", "北朝鮮", "会談", "安全保障", "核", "米"]
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("word", ONE_WORDS)
+def test_pages_of_one_word_are_slices_of_one_ranking(libraries, engine, word):
+    library = libraries[engine]
+    whole = [(hit.doc_id, hit.anchor) for hit in library.search(word, per_page=30).hits]
+    pages = [
+        (hit.doc_id, hit.anchor)
+        for page in (1, 2, 3)
+        for hit in library.search(word, page=page, per_page=10).hits
+    ]
+    assert pages == whole
+
+
+@pytest.fixture(scope="module")
+def replaced(tmp_path_factory):
+    """A tantivy index where the seed readout was indexed, then edited and indexed again:
+    its old paragraphs are deleted records until tantivy merges them away."""
+    folder = tmp_path_factory.mktemp("replaced")
+    for path in [SEED, *SAMPLES.glob("*.txt")]:  # more than one readout to a segment
+        shutil.copy(path, folder)
+    directory = tmp_path_factory.mktemp("index-replaced")
+    run("index", folder, "--index-dir", directory, "--engine", "tantivy")
+    seed = folder / SEED.name
+    seed.write_text(seed.read_text("utf-8").replace("日米同盟の強化", "日米同盟の一層の強化"), "utf-8")
+    run("index", folder, "--index-dir", directory)
+    with Library(directory) as library:
+        yield library
+
+
+@pytest.mark.parametrize("word", ONE_WORDS)
+def test_totals_leave_out_the_paragraphs_a_readout_replaced(replaced, word):
+    results = replaced.search(word, per_page=100)
+    assert results.total == len(replaced.match_keys(word)) == len(results.hits)
+    assert results.total > 0
