@@ -232,20 +232,20 @@ def to_tantivy(
 
 def _plain_word(parsed: ParsedQuery) -> Word | None:
     """The query's word when it is one word alone that matches only as written (no other
-    forms, no equivalents, nothing excluded)."""
+    forms, nothing excluded)."""
     if parsed.excluded or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
         return None
     word = parsed.groups[0][0]
-    return None if equivalents(word) or matches_other_forms(word) else word
+    return None if matches_other_forms(word) else word
 
 
 def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
-    """How many records hold a plain word of one term and two or three characters, read
-    from the term dictionary (None for any other word).
+    """How many records a plain word of one term and two or three characters matches,
+    the word itself read from the term dictionary (None for any other word).
 
     Such a word is its own characters, so the records holding it as a word hold its
-    bigram or trigram too: its matches are the records holding that one term in their
-    text or headings.
+    bigram or trigram too: those of the word are the records holding that one term in
+    their text or headings. Its equivalents' are counted where those are not.
     """
     terms, _, folded = query_parts(word)
     if len(terms) != 1 or len(folded) not in (2, 3):
@@ -253,12 +253,16 @@ def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
     field = "ngram" if len(folded) == 2 else "trigram"
     text = searcher.doc_freq(f"text_{field}", folded)
     context = searcher.doc_freq(f"context_{field}", folded)
-    if not (text and context):
-        return text + context
-    both = Query.boolean_query(
-        [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
-    )
-    return text + context - searcher.search(both, 1, count=True).count
+    total = text + context
+    if text and context:
+        both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
+        total -= searcher.search(Query.boolean_query(both), 1, count=True).count
+    others = [_word_query(searcher, other, typed=False) for other in equivalents(word)]
+    if others:
+        only = [(Occur.Must, Query.boolean_query([(Occur.Should, other) for other in others]))]
+        only += [(Occur.MustNot, _term(f"{name}_{field}", folded)) for name in ("text", "context")]
+        total += searcher.search(Query.boolean_query(only), 1, count=True).count
+    return total
 
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
