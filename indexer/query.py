@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -115,12 +116,12 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded))
 
 
-def _sequence(fieldname: str, terms: list[str]) -> q.Query | None:
+def _sequence(fieldname: str, terms: Sequence[str]) -> q.Query | None:
     if not terms:
         return None
     if len(terms) == 1:
         return q.Term(fieldname, terms[0])
-    return q.Phrase(fieldname, terms)
+    return q.Phrase(fieldname, list(terms))
 
 
 class _GappedPhrase(q.SpanNear2):
@@ -168,22 +169,16 @@ def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
     return phrase
 
 
-def word_terms_for(word: Word) -> list[str]:
-    return list(_word_terms(word.text, word.exact))
-
-
-# A search asks for a word's terms more than once (the engine's query, then the
+# A search asks for a word's parts several times (the engine's query, then the
 # highlighting): MeCab runs once per word.
 @functools.lru_cache(maxsize=4096)
-def _word_terms(text: str, exact: bool) -> tuple[str, ...]:
-    return tuple(word_terms(text) if exact else query_word_terms(text))
-
-
-def query_parts(word: Word) -> tuple[list[str], list[str], str]:
+def query_parts(word: Word) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """What a word matches, for every engine: its words, its bigrams (as phrases), its folded text."""
-    return word_terms_for(word), query_bigrams(word.text), "".join(fold(word.text).split())
+    terms = word_terms(word.text) if word.exact else query_word_terms(word.text)
+    return tuple(terms), tuple(query_bigrams(word.text)), "".join(fold(word.text).split())
 
 
+@functools.lru_cache(maxsize=4096)
 def matches_other_forms(word: Word) -> bool:
     """Whether the word's terms also match forms other than the one typed (認識する → 認識した)."""
     terms, _, folded = query_parts(word)

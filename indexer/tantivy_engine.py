@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import orjson
@@ -120,14 +121,14 @@ def _term(field: str, value: str) -> Query:
     return Query.term_query(SCHEMA, field, value)
 
 
-def _sequence(searcher: tantivy.Searcher, field: str, terms: list[str]) -> Query | None:
+def _sequence(searcher: tantivy.Searcher, field: str, terms: Sequence[str]) -> Query | None:
     """The terms as a phrase, or None when one of them is in no record: a clause that
     cannot match still costs a scorer per segment."""
     if not terms or not all(searcher.doc_freq(field, term) for term in terms):
         return None
     if len(terms) == 1:
         return _term(field, terms[0])
-    return Query.phrase_query(SCHEMA, field, terms)
+    return Query.phrase_query(SCHEMA, field, list(terms))
 
 
 def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | None:
@@ -299,36 +300,35 @@ class TantivyReader:
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
-        query = to_tantivy(searcher, request.parsed, request)
-        if query is None:
-            return 0, [], FacetCounts({}, {}, {}) if request.facets else None
-        if request.sort == "date":
+        # A query of one word is often answered without the whole query (`_one_word`).
+        planned = None if request.sort == "date" else self._one_word(searcher, request)
+        query = None
+        if planned is not None:
+            total, ranked = planned
+        else:
+            query = to_tantivy(searcher, request.parsed, request)
+            if query is None:
+                return 0, [], FacetCounts({}, {}, {}) if request.facets else None
             # Newest first; tantivy orders by a fast field without scores, so paragraphs
             # of one day come in index order and report no score.
-            result = searcher.search(query, request.depth, count=True, order_by_field="date")
-            total, ranked = result.count, [(0.0, address) for _, address in result.hits]
-        else:
-            total, ranked = self._one_word(searcher, request, query) or self._ranked(
-                searcher, query, request.depth
-            )
-        hits = [(_data(searcher, address), score) for score, address in ranked]
+            by_date = {"order_by_field": "date"} if request.sort == "date" else {}
+            result = searcher.search(query, request.depth, count=True, **by_date)
+            total, ranked = result.count, result.hits
+        hits = [
+            (_data(searcher, address), 0.0 if request.sort == "date" else score) for score, address in ranked
+        ]
         # A tantivy search cannot be stopped half-way, but it is quick: the budget
         # still bounds what is answered.
         if request.deadline is not None and time.monotonic() > request.deadline:
             raise SearchTimeout(request.budget)
         if not request.facets:
             return total, hits, None
+        if not total:
+            return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        return total, hits, self._facets(searcher, query) if total else FacetCounts({}, {}, {})
+        return total, hits, self._facets(searcher, query or to_tantivy(searcher, request.parsed, request))
 
-    @staticmethod
-    def _ranked(searcher: tantivy.Searcher, query: Query, depth: int) -> tuple[int, list]:
-        result = searcher.search(query, depth, count=True)
-        return result.count, result.hits
-
-    def _one_word(
-        self, searcher: tantivy.Searcher, request: SearchRequest, query: Query
-    ) -> tuple[int, list] | None:
+    def _one_word(self, searcher: tantivy.Searcher, request: SearchRequest) -> tuple[int, list] | None:
         """The paragraphs holding the word first, by its score there, then the others: for a
         query of one word whose count the term dictionary holds (None for any other).
 
@@ -347,6 +347,7 @@ class TantivyReader:
         first = searcher.search(Query.boost_query(words, BOOSTS["text"]), request.depth, count=False)
         ranked = first.hits
         if len(ranked) < request.depth:
+            query = to_tantivy(searcher, request.parsed, request)
             others = Query.boolean_query([(Occur.Must, query), (Occur.MustNot, words)])
             ranked = ranked + searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
