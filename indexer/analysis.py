@@ -215,14 +215,16 @@ class AnalyzedText(str):
     """
 
     __slots__ = ("bigrams", "trigrams", "words")
-    words: list[str]
+    # Each kind of terms as one text, joined by spaces: a writer in another process
+    # receives three strings, not a string per word.
+    words: str  # word_terms
     bigrams: str  # bigram_text
     trigrams: str  # trigram_text, or "" when not asked for
 
 
 def analyze(text: str, trigrams: bool = False) -> AnalyzedText:
     analyzed = AnalyzedText(text)
-    analyzed.words = word_terms(text)
+    analyzed.words = " ".join(word_terms(text))
     folded = fold(text)
     analyzed.bigrams = bigram_text(folded)
     analyzed.trigrams = trigram_text(folded) if trigrams else ""
@@ -261,8 +263,8 @@ class WordTokenizer(_TermTokenizer):
     def positioned_terms(self, value: str) -> list[tuple[int, str]]:
         words = getattr(value, "words", None)
         if words is None:
-            words = word_terms(value)
-        return list(enumerate(words))
+            return list(enumerate(word_terms(value)))
+        return list(enumerate(words.split(" "))) if words else []
 
 
 class BigramTokenizer(_TermTokenizer):

@@ -93,7 +93,7 @@ def paragraph_document(
     document.add_integer("position", position)
     for field, (words, bigrams, trigrams) in (("text", text_terms), ("context", context_terms)):
         for name, terms in (
-            (field, " ".join(words)),
+            (field, words),
             (f"{field}_ngram", bigrams),
             (f"{field}_trigram", trigrams),
         ):

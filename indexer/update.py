@@ -87,10 +87,11 @@ class Prepared:
 
     source: Source
     readout: Readout
-    # (words, bigram text, trigram text) of each paragraph and of its headings
-    # (`indexer.analysis`); the trigram text only for an engine that asks for it.
-    texts: tuple[tuple[list[str], str, str], ...]
-    contexts: tuple[tuple[list[str], str, str], ...]
+    # (words, bigrams, trigrams) of each paragraph and of its headings, each kind of
+    # terms as one text (`indexer.analysis.AnalyzedText`); the trigrams only for an
+    # engine that asks for them.
+    texts: tuple[tuple[str, str, str], ...]
+    contexts: tuple[tuple[str, str, str], ...]
 
 
 def context_text(headings: tuple[str, ...]) -> str:
@@ -120,7 +121,7 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
     return Prepared(source, readout, tuple(texts), tuple(contexts))
 
 
-def _analyzed(text: str, terms: tuple[list[str], str, str]) -> AnalyzedText:
+def _analyzed(text: str, terms: tuple[str, str, str]) -> AnalyzedText:
     value = AnalyzedText(text)
     value.words, value.bigrams, value.trigrams = terms
     return value
@@ -427,7 +428,8 @@ class _WhooshTarget:
     def pool(self, count: int, progress):
         return multiprocessing.get_context("fork").Pool(count, _init_worker, (self.ix, progress))
 
-    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
+    def write_round(self, sources, pool, count, progress, tick, existing) -> list[ShardResult]:
+        # Replaced readouts are deleted at the commit (`commit`).
         return _write_round(self.ix, sources, pool, count, progress, tick)
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:
@@ -465,6 +467,7 @@ class _TantivyTarget:
         self.directory = directory
         self.reader = tantivy_engine.TantivyReader(directory, root)  # checks format and trust
         self.writer = None
+        self.added: set[str] = set()  # readouts added in this run
 
     def existing(self) -> dict[str, str]:
         return self.reader.content_hashes()
@@ -490,7 +493,7 @@ class _TantivyTarget:
         else:
             yield from pool.imap_unordered(_prepare_for_tantivy, sources, chunksize=16)
 
-    def write_round(self, sources, pool, count, progress, tick) -> list[ShardResult]:
+    def write_round(self, sources, pool, count, progress, tick, existing) -> list[ShardResult]:
         result = ShardResult(None, [], [], 0)
         if self.writer is None:
             self.writer = self.engine.TantivyWriter(self.directory)
@@ -500,7 +503,11 @@ class _TantivyTarget:
                 result.failures.append(item)
                 continue
             doc_id = item.readout.doc_id
-            self.writer.delete([doc_id])  # its older version, if any
+            if doc_id in existing or doc_id in self.added:
+                # Its older version: a delete costs every segment a look-up at the commit,
+                # so a new readout (all of them, on a first build) asks for none.
+                self.writer.delete([doc_id])
+            self.added.add(doc_id)
             self.writer.add(self._documents(item))
             result.paragraphs += len(item.readout.paragraphs)
             result.written.append(doc_id)
@@ -641,7 +648,7 @@ def update_index(
         try:
             delete = list(vanished)
             for sources in _rounds(todo):
-                results = target.write_round(sources, pool, count, progress, tick)
+                results = target.write_round(sources, pool, count, progress, tick, existing)
                 written = [doc_id for result in results for doc_id in result.written]
                 delete += [doc_id for doc_id in written if doc_id in existing]
                 target.commit(delete, results)
