@@ -140,9 +140,11 @@ def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | 
         return _sequence(searcher, f"{field}_ngram", [folded])
     # The trigrams that cover the word, the rarest (`covering_offsets`), pinned to their offsets.
     trigrams = [folded[i : i + 3] for i in range(len(folded) - 2)]
-    frequencies = [searcher.doc_freq(f"{field}_trigram", trigram) for trigram in trigrams]
-    if not all(frequencies):
-        return None
+    frequencies = []
+    for trigram in trigrams:
+        frequencies.append(searcher.doc_freq(f"{field}_trigram", trigram))
+        if not frequencies[-1]:
+            return None  # the rest need not be looked up
     if len(trigrams) == 1:
         return _term(f"{field}_trigram", trigrams[0])
     keep = covering_offsets(frequencies, width=3)
