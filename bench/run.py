@@ -54,7 +54,7 @@ FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委�
 SIZES = {"quick": 400, "fa": None, "full": None}
 ENGINES = ("readouts-whoosh", "readouts-tantivy", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
 OURS = ("readouts-whoosh", "readouts-tantivy")
-ROUNDS = 3
+ROUNDS = 5
 RUN = f"{int(time.time()) % 100_000:05d}"  # makes the new readouts' words unique to this run
 
 
