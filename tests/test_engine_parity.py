@@ -116,6 +116,15 @@ def test_pages_of_one_word_are_slices_of_one_ranking(libraries, engine, word):
     assert pages == whole
 
 
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("word", ONE_WORDS)
+def test_every_match_of_one_word_is_ranked(libraries, engine, word):
+    library = libraries[engine]
+    results = library.search(word, per_page=100)
+    assert results.total <= 100, "a word with fewer matches than a page is needed here"
+    assert {(hit.doc_id, hit.position) for hit in results.hits} == library.match_keys(word)
+
+
 @pytest.fixture(scope="module")
 def replaced(tmp_path_factory):
     """A tantivy index where the seed readout was indexed, then edited and indexed again:
