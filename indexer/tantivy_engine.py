@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import orjson
@@ -304,13 +305,14 @@ class TantivyReader:
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
-        # A query of one word is often answered without the whole query (`_one_word`).
-        planned = None if request.sort == "date" else self._one_word(searcher, request)
-        query = None
+        # Built once, when first needed: a query of one word is often answered without it
+        # (`_one_word`), though the counts per facet still ask for it.
+        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request))
+        planned = None if request.sort == "date" else self._one_word(searcher, request, whole)
         if planned is not None:
             total, ranked = planned
         else:
-            query = to_tantivy(searcher, request.parsed, request)
+            query = whole()
             if query is None:
                 return 0, [], FacetCounts({}, {}, {}) if request.facets else None
             # Newest first; tantivy orders by a fast field without scores, so paragraphs
@@ -330,9 +332,11 @@ class TantivyReader:
         if not total:
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        return total, hits, self._facets(searcher, query or to_tantivy(searcher, request.parsed, request))
+        return total, hits, self._facets(searcher, whole())
 
-    def _one_word(self, searcher: tantivy.Searcher, request: SearchRequest) -> tuple[int, list] | None:
+    def _one_word(
+        self, searcher: tantivy.Searcher, request: SearchRequest, whole: Callable[[], Query]
+    ) -> tuple[int, list] | None:
         """The paragraphs holding the word first, by its score there, then the others: for a
         query of one word whose count the term dictionary holds (None for any other).
 
@@ -351,8 +355,7 @@ class TantivyReader:
         first = searcher.search(Query.boost_query(words, BOOSTS["text"]), request.depth, count=False)
         ranked = first.hits
         if len(ranked) < request.depth:
-            query = to_tantivy(searcher, request.parsed, request)
-            others = Query.boolean_query([(Occur.Must, query), (Occur.MustNot, words)])
+            others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words)])
             ranked = ranked + searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
 
