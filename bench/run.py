@@ -15,8 +15,9 @@ its peak memory is its own. Queries are timed in rounds after every build: each
 round times every engine once, one after the other, so that a slow spell of a
 shared machine falls on all of them alike rather than on whichever ran then.
 Recall is measured against substring ground truth: a paragraph is relevant when
-every query word (folded: NFKC, lower case) occurs in its folded text. The report, with the machine description and ratios to each
-peer, goes to bench/results/.
+every query word (folded: NFKC, lower case) occurs in its folded text. The
+report, with the machine description and ratios to each peer, goes to
+bench/results/.
 """
 
 from __future__ import annotations
