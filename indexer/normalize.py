@@ -27,7 +27,7 @@ class Folded:
     def __init__(self, text: str, groups: tuple[tuple[int, int, int, int], ...] = ()) -> None:
         self.text = text
         self.groups = groups
-        self._firsts = [group[0] for group in groups]
+        self._firsts = [group[0] for group in groups] if groups else []
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalized text back onto the original text."""
@@ -107,27 +107,43 @@ def fold_with_offsets(text: str) -> Folded:
     which keeps the mapping exact. Characters that fold to themselves are skipped
     by one regular expression; the others are replaced kind by kind.
     """
-    unsettled = set(_unsettled().findall(text))
-    if not unsettled:
-        return Folded(text)
-    forms = {char: _form(char) for char in unsettled}
-    outputs = "".join(forms.values())
-    if _JOINS in outputs or any(forms.get(char, char) != char for char in outputs):
+    unsettled = _unsettled()
+    if unsettled.search(text) is None:
+        return Folded(text)  # most paragraphs
+    found = frozenset(unsettled.findall(text))
+    plan = _plan(found)
+    if plan is None:
         return _fold_by_groups(text)  # characters that join (ｶﾞ), or forms that fold again
+    replaced, longer = plan
     folded = text
-    for char, form in forms.items():
+    for char, form in replaced:
         folded = folded.replace(char, form)
-    if "Σ" in unsettled and len(whole := fold(text)) == len(folded):
+    if "Σ" in found and len(whole := fold(text)) == len(folded):
         folded = whole  # lower case depends on the neighbours here only: ΣΑΣ → σας
-    longer = sorted(
-        (at, len(forms[char])) for char in unsettled if len(forms[char]) != 1 for at in _positions(text, char)
-    )
+    if not longer:
+        return Folded(folded)
     groups = []
     shift = 0  # folded offset minus original offset
-    for at, size in longer:
+    for at, size in sorted((at, size) for char, size in longer for at in _positions(text, char)):
         groups.append((at + shift, at + shift + size, at, at + 1))
         shift += size - 1
     return Folded(folded, tuple(groups))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(
+    unsettled: frozenset[str],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]] | None:
+    """How to fold a text holding these characters one by one: (character, form) to
+    replace, and the characters whose form is not one character long, with its length;
+    None when they must be folded in groups."""
+    forms = {char: _form(char) for char in unsettled}
+    outputs = "".join(forms.values())
+    if _JOINS in outputs or any(forms.get(char, char) != char for char in outputs):
+        return None
+    replaced = tuple((char, form) for char, form in forms.items() if form != char)
+    longer = tuple((char, len(form)) for char, form in forms.items() if len(form) != 1)
+    return replaced, longer
 
 
 def _positions(text: str, char: str):
