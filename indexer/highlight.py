@@ -9,6 +9,7 @@ everything outside <mark> is escaped.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -71,13 +72,16 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     haystack = folded.text
     same_offsets = not folded.groups  # nothing folded to more or fewer characters
     spans: list[Span] = []
+    verbatim: list[list[int]] = []  # each word's starts in the folded text
     for number, needle in enumerate(needles):
         word = needle.folded
+        verbatim.append([])
         if not word:
             continue
         start = haystack.find(word)
         while start >= 0:
             end = start + len(word)
+            verbatim[number].append(start)
             if same_offsets:
                 spans.append(Span(start, end, number, True))
             else:
@@ -89,7 +93,7 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
         return _merge(spans) if len(needles) > 1 else spans
     # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
     stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
-    for start, end in _around(folded.text, _pieces(folded.text, stops), by_terms):
+    for start, end in _around(folded.text, _pieces(folded.text, stops), by_terms, verbatim):
         sentence = folded.text[start:end]
         tokens = word_tokens(sentence)
         terms = [token.term for token in tokens]
@@ -107,14 +111,16 @@ _CONTEXT = 16
 
 
 def _around(
-    text: str, pieces: list[tuple[int, int]], by_terms: list[tuple[int, Needle]]
+    text: str, pieces: list[tuple[int, int]], by_terms: list[tuple[int, Needle]], verbatim: list[list[int]]
 ) -> list[tuple[int, int]]:
-    """The parts of the pieces that can hold a match, for MeCab to read.
+    """The parts of the pieces that can hold a match not found as written, for MeCab to read.
 
     Inflection changes the kana of a word, never its kanji (行く, 行った; 差し控える,
     差し控えます): a piece without every kanji of a word's terms has nothing to find,
-    and of a long one only the stretch around each place that word's first kanji
-    occurs can. A word with no kanji (する, した) may be anywhere: every piece whole.
+    nor one where each place a kanji of the word occurs lies inside the word as
+    written (`verbatim`, found already), and of a long one only the stretch around
+    each place that word's first kanji occurs can. A word with no kanji (する,
+    した) may be anywhere: every piece whole.
     """
     kanji = [[char for char in "".join(needle.terms) if _is_kanji(char)] for _, needle in by_terms]
     if not all(kanji):
@@ -124,8 +130,9 @@ def _around(
         piece = text[start:end]
         holding = [
             (chars[0], len(needle.folded))
-            for chars, (_, needle) in zip(kanji, by_terms, strict=True)
+            for chars, (number, needle) in zip(kanji, by_terms, strict=True)
             if all(char in piece for char in chars)
+            and not _written_only(text, start, end, chars, needle.folded, verbatim[number])
         ]
         if not holding:
             continue
@@ -145,6 +152,31 @@ def _around(
             else:
                 found.append(window)
     return found
+
+
+def _written_only(text: str, start: int, end: int, kanji: list[str], word: str, starts: list[int]) -> bool:
+    """Whether one of the word's kanji occurs in text[start:end] only inside the word as written,
+    where a match is the word as written: only a word that ends in a whole form (差し控える,
+    not 差し控え, which runs on into the paragraph's 差し控える) has its matches end with it."""
+    if not starts or _runs_on(word):
+        return False
+    for char in kanji:
+        inside = [at + offset for at in starts for offset, c in enumerate(word) if c == char]
+        at = text.find(char, start, end)
+        while at >= 0 and at in inside:
+            at = text.find(char, at + 1, end)
+        if at < 0:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs_on(word: str) -> bool:
+    """Whether the word's last word is a form whose word can run on (差し控え of 差し控える)."""
+    tokens = word_tokens(word)
+    return (
+        bool(tokens) and tokens[-1].inflected and tokens[-1].term != word[tokens[-1].start : tokens[-1].end]
+    )
 
 
 def _is_kanji(char: str) -> bool:
