@@ -263,12 +263,29 @@ def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
     if text and context:
         both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
         total -= searcher.search(Query.boolean_query(both), 1, count=True).count
-    others = [_word_query(searcher, other, typed=False) for other in equivalents(word)]
+    others = [_word_query(searcher, other, typed=False) for other in _widest(equivalents(word))]
     if others:
         only = [(Occur.Must, Query.boolean_query([(Occur.Should, other) for other in others]))]
         only += [(Occur.MustNot, _term(f"{name}_{field}", folded)) for name in ("text", "context")]
         total += searcher.search(Query.boolean_query(only), 1, count=True).count
     return total
+
+
+def _widest(words: Sequence[Word]) -> list[Word]:
+    """The words whose matches hold those of the others: a word whose terms run inside
+    another's (平和維持活動 in 国連平和維持活動) matches wherever that one does."""
+    kept: list[tuple[str, ...]] = []
+    widest = []
+    for word in sorted(words, key=lambda word: len(query_parts(word)[0])):
+        terms = query_parts(word)[0]
+        if not any(_runs_inside(inner, terms) for inner in kept):
+            kept.append(terms)
+            widest.append(word)
+    return widest
+
+
+def _runs_inside(inner: Sequence[str], outer: Sequence[str]) -> bool:
+    return any(tuple(outer[i : i + len(inner)]) == tuple(inner) for i in range(len(outer) - len(inner) + 1))
 
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
@@ -352,8 +369,10 @@ class TantivyReader:
             return None
         terms, _, _ = query_parts(word)
         words = _term("text", terms[0])
-        first = searcher.search(Query.boost_query(words, BOOSTS["text"]), request.depth, count=False)
-        ranked = first.hits
+        # The term alone, its tier's boost applied here: a term query skips the blocks
+        # that cannot reach the top, a boosted one reads them all.
+        first = searcher.search(words, request.depth, count=False)
+        ranked = [(score * BOOSTS["text"], address) for score, address in first.hits]
         if len(ranked) < request.depth:
             others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words)])
             ranked = ranked + searcher.search(others, request.depth - len(ranked), count=False).hits
