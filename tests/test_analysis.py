@@ -89,6 +89,10 @@ def test_query_bigrams_ignore_spaces():
         ("旨述べた。", "述べる", ["述べ"]),
         ("日米豪印（クアッド）", "豪印", ["豪印"]),
         ("ｻｲﾊﾞｰ攻撃", "サイバー", ["ｻｲﾊﾞｰ"]),
+        # The form typed, and another form of it in the same sentence.
+        ("国益を守るため国益を守った。", "国益を守る", ["国益を守る", "国益を守っ"]),
+        # A form typed that runs on: the whole word the paragraph holds.
+        ("お答えを差し控えるという答弁", "お答えを差し控え", ["お答えを差し控える"]),
     ],
 )
 def test_highlight_spans_land_on_original_characters(text, query_text, marked):
