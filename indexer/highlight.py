@@ -75,13 +75,12 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     verbatim: list[list[int]] = []  # each word's starts in the folded text
     for number, needle in enumerate(needles):
         word = needle.folded
-        verbatim.append([])
-        if not word:
-            continue
-        start = haystack.find(word)
+        starts: list[int] = []
+        verbatim.append(starts)
+        start = haystack.find(word) if word else -1
         while start >= 0:
             end = start + len(word)
-            verbatim[number].append(start)
+            starts.append(start)
             if same_offsets:
                 spans.append(Span(start, end, number, True))
             else:
@@ -90,7 +89,7 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
     by_terms = [(number, needle) for number, needle in enumerate(needles) if needle.by_terms and needle.terms]
     if not by_terms:
         # One word's substring matches are in order and apart already.
-        return _merge(spans) if len(needles) > 1 else spans
+        return _merge(spans) if sum(map(bool, verbatim)) > 1 else spans
     # A word of one term cannot match across punctuation: clauses then, shorter than sentences.
     stops = "。、" if all(len(needle.terms) == 1 for _, needle in by_terms) else "。"
     for start, end in _around(folded.text, _pieces(folded.text, stops), by_terms, verbatim):
@@ -272,6 +271,9 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
     size = len(text)
     if size <= SNIPPET_MAX:
         return 0, size
+    if not spans or spans[-1].end <= SNIPPET_MIN:
+        # The first passage holds every match: none can hold more, and it is the earliest.
+        return _end(text, spans, 0)
     # Where a passage may start: the beginning, and after each 。 or 、 but the last character.
     starts = [0, *accumulate(map(add, map(len, _CUT.split(text)[:-1]), repeat(1)))]
     if starts[-1] == size:
@@ -293,16 +295,22 @@ def _window(text: str, spans: list[Span]) -> tuple[int, int]:
             {*fitting, max((start for start in starts if start <= size - SNIPPET_MIN), default=0)}
         )
         best = max(zip(_coverages(fitting, spans), fitting, strict=True))[1]
-    limit = min(size, best + SNIPPET_MAX)
-    if limit == size:
-        return best, limit
-    cut = max(text.rfind("。", best + SNIPPET_MIN, limit), text.rfind("、", best + SNIPPET_MIN, limit))
+    return _end(text, spans, best)
+
+
+def _end(text: str, spans: list[Span], start: int) -> tuple[int, int]:
+    """The passage from `start`: up to SNIPPET_MAX characters, cut after the last 。 or 、
+    past SNIPPET_MIN."""
+    limit = min(len(text), start + SNIPPET_MAX)
+    if limit == len(text):
+        return start, limit
+    cut = max(text.rfind("。", start + SNIPPET_MIN, limit), text.rfind("、", start + SNIPPET_MIN, limit))
     end = cut + 1 if cut >= 0 else limit
     # Never cut through a marked word.
     for span in spans:
         if span.start < end < span.end:
             end = span.end
-    return best, end
+    return start, end
 
 
 def snippet(text: str, spans: list[Span]) -> Markup:
