@@ -71,8 +71,21 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
+# Stored records are compressed in blocks of this many bytes, each read whole for any
+# record in it: tantivy's 16 KiB make a page of ten results unpack ten blocks of about
+# thirty records for one each. Blocks of four records or so halve the time a record
+# takes to fetch, for a store about 40 % larger.
+DOCSTORE_BLOCKSIZE = 2048
+
+
 def create_tantivy_index(directory: Path) -> None:
     tantivy.Index(SCHEMA, path=str(directory))
+    # tantivy-py takes no index settings: they are set in the new, empty index's meta.json,
+    # which every segment written to it follows.
+    meta_path = directory / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["index_settings"]["docstore_blocksize"] = DOCSTORE_BLOCKSIZE
+    meta_path.write_text(json.dumps(meta), "utf-8")
 
 
 def _date_number(value: str) -> int:

@@ -363,6 +363,14 @@ def test_info_names_the_engine_of_the_index(folder, tmp_path, engine):
     assert f"engine:     {expected[engine]}" in run("info", "--index-dir", tmp_path / "ix").output
 
 
+def test_tantivy_stores_records_in_small_blocks(folder, tmp_path):
+    """A page of results reads one compressed block per result: a small one."""
+    run("index", folder, "--index-dir", tmp_path / "ix", "--engine", "tantivy")
+    meta = json.loads((tmp_path / "ix" / "current" / "meta.json").read_text("utf-8"))
+    assert meta["index_settings"]["docstore_blocksize"] == 2048
+    assert meta["segments"], "records were written"
+
+
 def test_another_engine_on_an_existing_index_asks_for_a_rebuild(folder, tmp_path, engine):
     run("index", folder, "--index-dir", tmp_path / "ix")
     other = "tantivy" if engine == "whoosh" else "whoosh"
