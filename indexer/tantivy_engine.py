@@ -43,7 +43,10 @@ TYPED_FORM_BONUS = 1e11
 # An equivalent of a query word (国連安全保障理事会 for 安保理): each tier of its
 # own below the same tier of the form typed.
 EQUIVALENT_WEIGHT = 1e-2
-WRITER_HEAP = 512_000_000
+# One indexing thread, with room for a large import's round in one segment: every
+# segment costs each search a look-up per term, and merging them costs a build a
+# sixth of its time.
+WRITER_HEAP = 2_000_000_000
 
 
 def _schema() -> tantivy.Schema:
@@ -490,7 +493,7 @@ class TantivyWriter:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.index = tantivy.Index.open(str(directory))
-        self.writer = self.index.writer(heap_size=WRITER_HEAP)
+        self.writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
 
     def delete(self, doc_ids: list[str]) -> None:
         for doc_id in doc_ids:

@@ -371,6 +371,13 @@ def test_tantivy_stores_records_in_small_blocks(folder, tmp_path):
     assert meta["segments"], "records were written"
 
 
+def test_tantivy_writes_an_import_as_one_segment(folder, tmp_path):
+    """Every segment costs each search a look-up per term: one writer thread, one segment a round."""
+    run("index", folder, "--index-dir", tmp_path / "ix", "--engine", "tantivy")
+    meta = json.loads((tmp_path / "ix" / "current" / "meta.json").read_text("utf-8"))
+    assert len(meta["segments"]) == 1
+
+
 def test_another_engine_on_an_existing_index_asks_for_a_rebuild(folder, tmp_path, engine):
     run("index", folder, "--index-dir", tmp_path / "ix")
     other = "tantivy" if engine == "whoosh" else "whoosh"
