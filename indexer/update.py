@@ -48,9 +48,9 @@ from indexer.store import (
 )
 
 # Commit after this many readouts or this much text, so that an interrupted
-# import keeps its progress; each commit adds a segment per writer process. Every
-# segment costs each tantivy search a look-up per term, and tantivy merges only
-# eight of a size: it commits in rounds about five times larger.
+# import keeps its progress; each commit adds a segment per Whoosh writer process,
+# and one to a tantivy index. Every segment costs each tantivy search a look-up per
+# term, and tantivy merges only eight of a size: it commits in rounds five times larger.
 COMMIT_EVERY = {"whoosh": 20_000, "tantivy": 100_000}
 ROUND_BYTES = {"whoosh": 48_000_000, "tantivy": 240_000_000}
 # Segments smaller than this are merged once MERGE_AT of them have gathered.
