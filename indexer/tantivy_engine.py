@@ -292,16 +292,17 @@ def _widest(words: Sequence[Word]) -> list[Word]:
     another's (平和維持活動 in 国連平和維持活動) matches wherever that one does."""
     kept: list[tuple[str, ...]] = []
     widest = []
-    for word in sorted(words, key=lambda word: len(query_parts(word)[0])):
-        terms = query_parts(word)[0]
+    for terms, word in sorted(
+        ((query_parts(word)[0], word) for word in words), key=lambda item: len(item[0])
+    ):
         if not any(_runs_inside(inner, terms) for inner in kept):
             kept.append(terms)
             widest.append(word)
     return widest
 
 
-def _runs_inside(inner: Sequence[str], outer: Sequence[str]) -> bool:
-    return any(tuple(outer[i : i + len(inner)]) == tuple(inner) for i in range(len(outer) - len(inner) + 1))
+def _runs_inside(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
+    return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))
 
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
