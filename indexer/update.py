@@ -1,8 +1,9 @@
 """Make the index reflect a set of readout files: add, re-index, remove, skip.
 
-Work goes in rounds of COMMIT_EVERY readouts (per engine). In a round, each writer process
-(one, or one per core for large imports) parses, analyzes and writes its share
-into a segment of its own; the parent then commits those segments together with
+Work goes in rounds of COMMIT_EVERY readouts (per engine). In a round on Whoosh, each
+writer process (one, or one per core for large imports) parses, analyzes and writes
+its share into a segment of its own; on tantivy, worker processes parse and analyze
+and the parent writes one segment. The parent then commits the round together with
 the deletion of the replaced and vanished readouts, in one atomic commit. Each
 readout is analyzed before it reaches a writer: a readout that fails is
 reported and skipped, and its previous version, if any, stays searchable.
