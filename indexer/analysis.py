@@ -87,14 +87,41 @@ def _term_tagger() -> fugashi.GenericTagger:
     return tagger
 
 
+# MeCab crashes the process (SIGSEGV) on an input of about 1.5 M characters; text
+# longer than this is tagged in pieces, each cut after the last end of a sentence
+# (else of a clause, else a space) in its second half, so every word is still indexed.
+TAGGER_PIECE = 20_000
+_PIECE_ENDS = (re.compile(r"[。．！？!?\n]"), re.compile(r"[、，,;；\s]"))
+
+
+def tagger_pieces(text: str) -> list[str]:
+    """text cut into pieces of at most TAGGER_PIECE characters, at sentence ends where it can be."""
+    pieces = []
+    start = 0
+    while len(text) - start > TAGGER_PIECE:
+        end = start + TAGGER_PIECE
+        cut = end
+        for pattern in _PIECE_ENDS:
+            found = [m.end() for m in pattern.finditer(text, start + TAGGER_PIECE // 2, end)]
+            if found:
+                cut = found[-1]
+                break
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
 def _words(folded: str) -> list[tuple[str, str, str]]:
     """(surface, part of speech, written base form) of each word, as MeCab formats them itself."""
     words = []
-    for line in _term_tagger().parse(folded).split("\n"):
-        surface, _, rest = line.partition("\t")
-        if rest:  # not EOS
-            pos1, _, base = rest.partition("\t")
-            words.append((surface, pos1, base))
+    tagger = _term_tagger()
+    for piece in tagger_pieces(folded) if len(folded) > TAGGER_PIECE else (folded,):
+        for line in tagger.parse(piece).split("\n"):
+            surface, _, rest = line.partition("\t")
+            if rest:  # not EOS
+                pos1, _, base = rest.partition("\t")
+                words.append((surface, pos1, base))
     return words
 
 

@@ -49,6 +49,9 @@ class SearchTimeout(Exception):
         )
         self.seconds = seconds
 
+    def __reduce__(self):
+        return type(self), (self.seconds,)
+
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:

@@ -50,6 +50,10 @@ class SourceError(Exception):
         # it is kept, since the lost lines may hold any of them.
         self.bulk_file = bulk_file
 
+    def __reduce__(self):
+        # Sent from worker processes: rebuilt from its fields, not from its message.
+        return type(self), (self.origin, self.reason, self.doc_id, self.bulk_file)
+
 
 class Source(NamedTuple):  # a tuple: an unchanged bulk file gives one per readout at every run
     doc_id: str

@@ -11,10 +11,7 @@ reported and skipped, and its previous version, if any, stays searchable.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,6 +44,7 @@ from indexer.store import (
     write_remembered,
     writer_lock,
 )
+from indexer.workers import Supervisor
 
 # Commit after this many readouts or this much text, so that an interrupted
 # import keeps its progress; each commit adds a segment per Whoosh writer process,
@@ -210,17 +208,19 @@ class ShardResult:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) -> ShardResult:
+def _write_shard(ix: Index, sources: list[Source], started: Callable[[int], None]) -> ShardResult:
     """Parse, analyze and write `sources` into a new segment of its own.
 
     The segment is not part of the index until the parent commits it; until
     then a crash or a kill leaves only unreferenced files, which the next
-    commit deletes.
+    commit deletes. `started(i)` is called before source i, and with
+    len(sources) before the segment is written out.
     """
     result = ShardResult(None, [], [], 0)
     writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=COMPOUND)
     try:
-        for source in sources:
+        for number, source in enumerate(sources):
+            started(number)
             item = prepare(source)
             if isinstance(item, SourceError):
                 result.failures.append(item)
@@ -228,11 +228,7 @@ def _write_shard(ix: Index, sources: list[Source], progress=None, on_tick=None) 
                 result.paragraphs += _add(writer, item)
                 result.written.append(item.readout.doc_id)
                 result.warnings.extend((source.origin, warning) for warning in item.readout.warnings)
-            if progress is not None:
-                with progress.get_lock():
-                    progress.value += 1
-            if on_tick is not None:
-                on_tick()
+        started(len(sources))
         if result.written:
             result.segment = writer._finalize_segment()
         else:
@@ -252,37 +248,6 @@ def _shards(sources: list[Source], count: int) -> list[list[Source]]:
         shares[smallest].append(source)
         sizes[smallest] += len(source.payload[-1])
     return [share for share in shares if share]
-
-
-_worker_ix: Index | None = None
-_worker_progress = None
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this process when its parent dies (Linux PR_SET_PDEATHSIG)."""
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-
-
-def _init_worker(ix: Index, progress) -> None:
-    global _worker_ix, _worker_progress
-    _worker_ix, _worker_progress = ix, progress
-    # Die with the parent: an orphaned writer would only waste the CPU.
-    die_with_parent()
-
-
-def _write_shard_in_worker(sources: list[Source]) -> ShardResult:
-    assert _worker_ix is not None
-    return _write_shard(_worker_ix, sources, _worker_progress)
-
-
-def _write_round(ix, sources, pool, workers, progress, on_tick) -> list[ShardResult]:
-    if pool is None:
-        return [_write_shard(ix, sources, progress, on_tick)]
-    pending = pool.map_async(_write_shard_in_worker, _shards(sources, workers), chunksize=1)
-    while not pending.ready():
-        pending.wait(0.2)
-        on_tick()
-    return pending.get()
 
 
 def _commit(ix: Index, delete: list[str], segments: list) -> None:
@@ -430,12 +395,16 @@ class _WhooshTarget:
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return _origins(self.ix, doc_ids)
 
-    def pool(self, count: int, progress):
-        return multiprocessing.get_context("fork").Pool(count, _init_worker, (self.ix, progress))
+    def work(self, sources: list[Source], started: Callable[[int], None]) -> ShardResult:
+        """A worker's task: its share of a round, written into a segment of its own."""
+        return _write_shard(self.ix, sources, started)
 
-    def write_round(self, sources, pool, count, progress, tick, existing) -> list[ShardResult]:
+    def write_round(self, sources, workers: Supervisor, count, tick, existing) -> list[ShardResult]:
         # Replaced readouts are deleted at the commit (`commit`).
-        return _write_round(self.ix, sources, pool, count, progress, tick)
+        results = []
+        for _, result in workers.run(list(enumerate(_shards(sources, count))), tick):
+            results.append(ShardResult(None, [], [result], 0) if isinstance(result, SourceError) else result)
+        return results
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:
         _commit(self.ix, delete, [r.segment for r in results if r.segment is not None])
@@ -444,16 +413,9 @@ class _WhooshTarget:
         pass  # each shard writer cancels itself on an error
 
 
-def _prepare_for_tantivy(source: Source) -> Prepared | SourceError:
-    item = prepare(source, trigrams=True)
-    if _worker_progress is not None:
-        with _worker_progress.get_lock():
-            _worker_progress.value += 1
-    return item
-
-
-def _init_prepare_worker(progress) -> None:
-    _init_worker(None, progress)
+# Readouts per task handed to a worker for tantivy: enough to keep the pipe busy,
+# few enough that a worker's death makes little to hand out again.
+PREPARE_BATCH = 16
 
 
 class _TantivyTarget:
@@ -486,38 +448,40 @@ class _TantivyTarget:
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return self.reader.origins(doc_ids)
 
-    def pool(self, count: int, progress):
-        return multiprocessing.get_context("fork").Pool(count, _init_prepare_worker, (progress,))
+    def work(self, sources: list[Source], started: Callable[[int], None]) -> list[Prepared | SourceError]:
+        """A worker's task: a few readouts parsed and analysed, for the parent to write."""
+        items = []
+        for number, source in enumerate(sources):
+            started(number)
+            items.append(prepare(source, trigrams=True))
+        return items
 
-    def _prepared(self, sources, pool, progress):
-        if pool is None:
-            for source in sources:
-                yield prepare(source, trigrams=True)
-                with progress.get_lock():
-                    progress.value += 1
-        else:
-            yield from pool.imap_unordered(_prepare_for_tantivy, sources, chunksize=16)
-
-    def write_round(self, sources, pool, count, progress, tick, existing) -> list[ShardResult]:
+    def write_round(self, sources, workers: Supervisor, count, tick, existing) -> list[ShardResult]:
         result = ShardResult(None, [], [], 0)
         if self.writer is None:
             self.writer = self.engine.TantivyWriter(self.directory)
-        for item in self._prepared(sources, pool, progress):
-            tick()
-            if isinstance(item, SourceError):
-                result.failures.append(item)
-                continue
-            doc_id = item.readout.doc_id
-            if doc_id in existing or doc_id in self.added:
-                # Its older version: a delete costs every segment a look-up at the commit,
-                # so a new readout (all of them, on a first build) asks for none.
-                self.writer.delete([doc_id])
-            self.added.add(doc_id)
-            self.writer.add(self._documents(item))
-            result.paragraphs += len(item.readout.paragraphs)
-            result.written.append(doc_id)
-            result.warnings.extend((item.source.origin, warning) for warning in item.readout.warnings)
+        batches = [
+            (None, sources[start : start + PREPARE_BATCH]) for start in range(0, len(sources), PREPARE_BATCH)
+        ]
+        for _, items in workers.run(batches, tick):
+            for item in [items] if isinstance(items, SourceError) else items:
+                if isinstance(item, SourceError):
+                    result.failures.append(item)
+                    continue
+                self._write(item, existing, result)
         return [result]
+
+    def _write(self, item: Prepared, existing, result: ShardResult) -> None:
+        doc_id = item.readout.doc_id
+        if doc_id in existing or doc_id in self.added:
+            # Its older version: a delete costs every segment a look-up at the commit,
+            # so a new readout (all of them, on a first build) asks for none.
+            self.writer.delete([doc_id])
+        self.added.add(doc_id)
+        self.writer.add(self._documents(item))
+        result.paragraphs += len(item.readout.paragraphs)
+        result.written.append(doc_id)
+        result.warnings.extend((item.source.origin, warning) for warning in item.readout.warnings)
 
     def _documents(self, item: Prepared) -> list:
         readout = item.readout
@@ -638,22 +602,24 @@ def update_index(
         indexed = dict(existing)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
-        progress = multiprocessing.get_context("fork").Value("q", 0)
-
+        done_before = 0  # sources of the rounds before this one
         last_tick = 0.0
 
-        def tick() -> None:
+        def tick(done: int) -> None:
             nonlocal last_tick
             now = time.monotonic()
-            if on_progress is not None and (now - last_tick >= 0.2 or progress.value == len(todo)):
+            total = done_before + done
+            if on_progress is not None and (now - last_tick >= 0.2 or total == len(todo)):
                 last_tick = now
-                on_progress(progress.value, len(todo))
+                on_progress(total, len(todo))
 
-        pool = target.pool(count, progress) if count > 1 else None
+        # Parsing and analysis run in worker processes even for one readout, so that
+        # a crash in a library (MeCab, lxml, pdfminer) costs only its file.
+        supervisor = Supervisor(count, target.work) if todo else None
         try:
             delete = list(vanished)
             for sources in _rounds(todo, chosen):
-                results = target.write_round(sources, pool, count, progress, tick, existing)
+                results = target.write_round(sources, supervisor, count, tick, existing)
                 written = [doc_id for result in results for doc_id in result.written]
                 delete += [doc_id for doc_id in written if doc_id in existing]
                 target.commit(delete, results)
@@ -668,7 +634,8 @@ def update_index(
                     summary.paragraphs += result.paragraphs
                 summary.updated += sum(1 for doc_id in written if doc_id in existing)
                 summary.added += sum(1 for doc_id in written if doc_id not in existing)
-                tick()
+                done_before += len(sources)
+                tick(0)
             if delete:
                 target.commit(delete, [])
                 for doc_id in delete:
@@ -680,9 +647,8 @@ def update_index(
             if now != remembered:
                 write_remembered(directory, now)
         finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
+            if supervisor is not None:
+                supervisor.close()
             target.close()
         if fresh and current_dir(root) != directory:
             publish(root, directory)

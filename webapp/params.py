@@ -22,6 +22,10 @@ class BadParameter(ValueError):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
+        self.message = message
+
+    def __reduce__(self):
+        return type(self), (self.name, self.message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,143 @@
+"""Faults that once hung or crashed the indexer: each reproduced, each now costing at most its file."""
+
+from __future__ import annotations
+
+import faulthandler
+import importlib
+import inspect
+import os
+import pickle
+import pkgutil
+import signal
+import subprocess
+import time
+
+import pytest
+from conftest import READOUTS, ROOT, info_counts, run, search_json
+
+import indexer
+import webapp
+from indexer.documents import DocumentError
+from indexer.engine import SearchTimeout
+from indexer.readout import ReadoutError
+from indexer.sources import Source, SourceError
+from indexer.store import IndexDamaged, IndexIncompatible, IndexMissing, IndexProblem, IndexUntrusted
+from indexer.workers import Supervisor, WorkerFailed
+from webapp.library import Overloaded
+from webapp.params import BadParameter
+
+MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
+
+# One instance of every error type the project defines, with all its fields set.
+ERRORS = [
+    SourceError("page.txt:3", "not a JSON object", "page", "page.txt"),
+    SearchTimeout(5.0),
+    BadParameter("page", "must be from 1 to 1000, not 0"),
+    IndexProblem("the index is locked"),
+    IndexMissing("no index"),
+    IndexIncompatible("built by another version"),
+    IndexDamaged("the index is damaged"),
+    IndexUntrusted("other users can write it"),
+    DocumentError("a damaged PDF"),
+    ReadoutError("no paragraphs"),
+    WorkerFailed("OSError: no space left on device"),
+    Overloaded("too many searches"),
+]
+
+
+def _project_error_types() -> set[type]:
+    found = set()
+    for package in (indexer, webapp):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            for _, value in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+                if issubclass(value, BaseException) and value.__module__.startswith(("indexer", "webapp")):
+                    found.add(value)
+    return found
+
+
+def test_the_error_table_lists_every_error_type_of_the_project():
+    assert _project_error_types() == {type(error) for error in ERRORS}
+
+
+@pytest.mark.parametrize("error", ERRORS, ids=lambda error: type(error).__name__)
+def test_error_survives_a_process_boundary(error):
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy) == vars(error)
+
+
+@pytest.mark.skipif(not MOFA_WEB.is_dir(), reason=f"no real pages at {MOFA_WEB} (a clone without ../shared)")
+@pytest.mark.parametrize("engine_name", ["whoosh", "tantivy"])
+def test_import_with_refused_pages_in_worker_processes_finishes(tmp_path, engine_name):
+    index_dir = tmp_path / "index"
+    result = subprocess.run(
+        [READOUTS, "index", MOFA_WEB, "--index-dir", index_dir, "--workers", "2", "--engine", engine_name],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "failed 4" in result.stdout
+    assert info_counts(index_dir)[0] == 48
+
+
+def _source(name: str) -> Source:
+    return Source(name, f"{name}.txt", name, ("text", b""))
+
+
+def _misbehave(sources, started):
+    """A worker's task that crashes on a source named crash and hangs on one named hang."""
+    for number, source in enumerate(sources):
+        started(number)
+        if source.doc_id == "crash":
+            faulthandler.disable()  # pytest's: it would print the crash's traceback
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if source.doc_id == "hang":
+            time.sleep(3600)
+    started(len(sources))
+    return [source.doc_id for source in sources]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(
+    ("bad", "reason"), [("crash", "crashed the process that read it (SIGSEGV)"), ("hang", "longer than 1 s")]
+)
+def test_a_worker_that_crashes_or_hangs_costs_only_its_source(monkeypatch, workers, bad, reason):
+    monkeypatch.setenv("READOUTS_DOCUMENT_SECONDS", "1")
+    supervisor = Supervisor(workers, _misbehave)
+    tasks = [(0, [_source("a"), _source(bad), _source("b")]), (1, [_source("c"), _source("d")])]
+    try:
+        results = list(supervisor.run(tasks, lambda done: None))
+    finally:
+        supervisor.close()
+    failures = [result for _, result in results if isinstance(result, SourceError)]
+    done = sorted(name for _, result in results if isinstance(result, list) for name in result)
+    assert [(failure.origin, failure.doc_id) for failure in failures] == [(f"{bad}.txt", bad)]
+    assert reason in failures[0].reason
+    assert done == ["a", "b", "c", "d"]
+
+
+def test_an_error_inside_a_worker_is_raised_in_the_parent():
+    def fail(sources, started):
+        raise OSError(28, "No space left on device")
+
+    supervisor = Supervisor(1, fail)
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            list(supervisor.run([(0, [_source("a")])], lambda done: None))
+    finally:
+        supervisor.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_paragraph_of_two_million_characters_is_indexed_and_found(tmp_path, engine, workers):
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    body = "日本は国際社会の平和と安定に貢献する。" * 105_000 + "最後に普天間飛行場の移設について述べた。"
+    (folder / "long.txt").write_text(f"日米首脳会談\n令和2年1月1日\n{body}\n", "utf-8")
+    index_dir = tmp_path / "index"
+    result = run("index", folder, "--index-dir", index_dir, "--workers", workers)
+    assert result.exit_code == 0, result.output
+    hits = search_json(index_dir, "普天間飛行場")["hits"]
+    assert [hit["doc_id"] for hit in hits] == ["long"]
