@@ -50,8 +50,28 @@ class WorkerFailed(Exception):
     """An unexpected error inside a worker (a full disk, say), raised again in the parent."""
 
 
+def _let_go_of_locks() -> None:
+    """Point every inherited descriptor of a lock file (*.lock) at /dev/null.
+
+    A forked worker shares the parent's open files. A lock that is the parent's
+    to release (tantivy's meta and writer locks, taken and dropped while the
+    workers run) would stay held for as long as a worker kept its copy, and the
+    parent's next writer would wait for it forever. The descriptor numbers stay
+    taken, so nothing the worker opens can be closed by mistake in their place.
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for name in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/self/fd/{name}").endswith(".lock"):
+                    os.dup2(null, int(name))
+    finally:
+        os.close(null)
+
+
 def _serve(connection: Connection, work: Work) -> None:
     die_with_parent()
+    _let_go_of_locks()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := connection.recv()) is not None:
         try:
