@@ -43,6 +43,11 @@ _SKIPPED = frozenset({"補助記号", "空白"})
 # not negation or any other auxiliary that changes the meaning (存在しない).
 _DROPPABLE_AUXILIARIES = frozenset({"ます", "た", "です", "だ"})
 
+# A paragraph of fewer words scores (BM25) as if it had this many: below it, BM25's
+# length normalisation would rank a cut-off fragment (北朝鮮問題について突っ込) above
+# whole paragraphs on the same words. Longer paragraphs are normalised as usual.
+MIN_SCORED_WORDS = 24
+
 _local = threading.local()
 _MECABRC = Path(__file__).with_name("mecabrc")
 

@@ -18,7 +18,7 @@ from indexer.engine import ENGINES
 from indexer.export import hit_url, results_json
 from indexer.facets import KINDS
 from indexer.schema import FORMAT_VERSIONS
-from indexer.search import Library
+from indexer.search import GROUPS, Library
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
 from indexer.watch import watch
@@ -205,8 +205,28 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @click.option(
     "--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind."
 )
+@click.option(
+    "--group",
+    type=click.Choice(GROUPS),
+    default="paragraph",
+    show_default=True,
+    help="readout: a page is readouts, each with its best paragraphs (as the web page shows them).",
+)
 def search(
-    query, index_dir, as_json, limit, page, sort, date_from, date_to, doc_id, year, country, kind, show_facets
+    query,
+    index_dir,
+    as_json,
+    limit,
+    page,
+    sort,
+    date_from,
+    date_to,
+    doc_id,
+    year,
+    country,
+    kind,
+    show_facets,
+    group,
 ) -> None:
     """Print the paragraphs that best match QUERY, with their section numbers."""
     text = " ".join(query)
@@ -224,6 +244,7 @@ def search(
                 country=country,
                 kind=kind,
                 facets=as_json or show_facets,
+                group=group,
             )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
@@ -243,11 +264,24 @@ def search(
         for name in ("year", "country", "kind"):
             values = getattr(results.facets, name)
             click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
+    if results.group == "readout":
+        click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
+        for number, readout in enumerate(results.readouts, first + 1):
+            date = readout.date.isoformat() if readout.date else "----------"
+            click.echo(
+                f"\n{number:>3}. {date}  {readout.title or '（表題なし）'}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
+            )
+            for hit in readout.hits:
+                click.echo(f"     {hit.section}  {' › '.join(hit.headings)}".rstrip())
+                click.echo(f"       {render(str(hit.snippet))}")
+                click.echo(f"       {hit_url(hit, text)}")
+            if readout.more:
+                click.echo(f"     … {readout.more} more: --doc {readout.doc_id} --group paragraph")
+        return
     for number, hit in enumerate(results.hits, first + 1):
         date = hit.date.isoformat() if hit.date else "----------"
-        section = hit.section or "(lead)"
         headings = " › ".join(hit.headings)
-        click.echo(f"\n{number:>3}. {date}  {hit.title}  {section}  {headings}")
+        click.echo(f"\n{number:>3}. {date}  {hit.title}  {hit.section}  {headings}")
         click.echo(f"     {render(str(hit.snippet))}")
         click.echo(f"     {hit_url(hit, text)}  score {hit.score:.1f}")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.facets import split_key
@@ -64,6 +64,7 @@ class SearchRequest:
     country: str | None = None  # a counterpart's name (`indexer.facets`)
     kind: str | None = None  # a kind of meeting (`indexer.facets.KINDS`)
     facets: bool = False  # also count the matches per month, counterpart and kind
+    per_readout: bool = False  # also count the matches per readout (FacetCounts.readouts)
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
 
@@ -75,9 +76,10 @@ class FacetCounts:
     month: dict[str, int]
     country: dict[str, int]
     kind: dict[str, int]
+    readouts: dict[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
 
     @classmethod
-    def from_keys(cls, counts: dict[str, int]) -> FacetCounts:
+    def from_keys(cls, counts: dict[str, int], readouts: dict[str, int] | None = None) -> FacetCounts:
         """From paragraphs counted per `indexer.facets.facet_key`."""
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()
@@ -90,7 +92,7 @@ class FacetCounts:
                 country[name] += count
             if key_kind:
                 kind[key_kind] += count
-        return cls(dict(month), dict(country), dict(kind))
+        return cls(dict(month), dict(country), dict(kind), readouts or {})
 
 
 class Reader(Protocol):
@@ -104,7 +106,7 @@ class Reader(Protocol):
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         """The total number of matching paragraphs, the first `depth` of them with scores, and
-        their counts per value when the request asks for facets."""
+        their counts per value when the request asks for facets or per readout (else None)."""
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]: ...
 

@@ -147,6 +147,37 @@ def counterparts(title: str, category: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@functools.cache
+def _abbreviation_of() -> dict[str, str]:
+    """Counterpart name (豪州) → its one-character abbreviation (豪)."""
+    return {name: char for char, name in load().abbreviations.items()}
+
+
+def title_aliases(title: str) -> list[str]:
+    """The title as the Ministry also writes it, with one-character abbreviations for the
+    counterparts after 日: 日・オーストラリア首脳会談 → 日豪首脳会談, so that either finds it."""
+    text = _fold(title)
+    abbreviations = _abbreviations()
+    shorter = _abbreviation_of()
+    aliases = []
+    for match in re.finditer("日", text):
+        start = match.end()
+        while start < len(text) and text[start] in _SEPARATORS:
+            start += 1
+        names, end = _read_names(text, start, abbreviations)
+        if names and text.startswith(_MEETING_WORDS, end) and all(name in shorter for name in names):
+            alias = text[: match.end()] + "".join(shorter[name] for name in names) + text[end:]
+            if alias != text:
+                aliases.append(alias)
+    return aliases
+
+
+def title_text(title: str, category: str) -> str:
+    """What a readout's title search matches: its title, the title's other spellings and
+    its category line, a line each."""
+    return "\n".join(part for part in (title, *title_aliases(title), category) if part)
+
+
 def meeting_kind(title: str, counterparts_found: tuple[str, ...] = ()) -> str:
     """One of KINDS for a readout's title."""
     text = _fold(title)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -34,13 +34,16 @@ from whoosh import query as q
 from indexer.analysis import inflects, query_bigrams, query_word_terms, word_terms
 from indexer.equivalents import load as load_equivalents
 from indexer.normalize import fold
-from indexer.schema import EQUIVALENT_WEIGHT, TIERS, TYPED_FORM_BONUS
+from indexer.schema import EQUIVALENT_WEIGHT, TIERS, TITLE_DATE_SPREAD, TITLE_TIER, TYPED_FORM_BONUS
+from indexer.titles import without_ending
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
 # Each excluded word costs a pass over its postings (a one-character word: over
 # every bigram that starts with it); more than this are ignored.
 MAX_EXCLUDED = 6
+# No title is longer: a longer word is not looked up in titles.
+MAX_TITLE_CHARS = 120
 
 _QUOTES = {'"': '"', "「": "」", "“": "”", "『": "』"}
 _TOKEN = re.compile(r'"[^"]*"|「[^」]*」|“[^”]*”|『[^』]*』|\S+')
@@ -236,15 +239,54 @@ def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list
     return queries
 
 
-def to_whoosh(parsed: ParsedQuery) -> tuple[q.Query, list[q.Query]]:
+def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words a group's title search looks for: each word, and each without an ending
+    such as （概要）, so that 日米外相会談（概要） finds a readout titled 日米外相会談."""
+    words = dict.fromkeys(word for word in group if len(word.text) <= MAX_TITLE_CHARS)
+    for word in words.copy():
+        bare = without_ending(word.text)
+        if bare and bare != word.text:
+            words.setdefault(Word(bare, word.exact, word.negated))
+    return tuple(words)
+
+
+def title_query(group: tuple[Word, ...]) -> q.Query | None:
+    """The readout records whose title matches any word of a group (`indexer.titles`)."""
+    words = [query for word in title_words(group) for query in _any_form(word, ("titles",))]
+    return q.And([q.Term("kind", "readout"), q.Or(words)]) if words else None
+
+
+def _titled_paragraphs(ranks: dict[str, float]) -> q.Query:
+    """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
+    return q.Or(
+        [
+            q.ConstantScoreQuery(
+                q.And([q.Term("kind", "para"), q.Term("doc_id", doc_id)]),
+                TITLE_TIER + TITLE_DATE_SPREAD * rank,
+            )
+            for doc_id, rank in ranks.items()
+        ]
+    )
+
+
+def to_whoosh(
+    parsed: ParsedQuery, titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None
+) -> tuple[q.Query, list[q.Query]]:
     """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.
 
-    Exclusions are applied as a set of paragraphs to leave out rather than as
-    an AndNot: skipping a union of thousands of bigram postings for every
-    candidate paragraph cost minutes; collecting each word's paragraphs once
-    costs one pass over its postings.
+    `titled(group)` gives the readouts whose title matches the group, with their
+    rank (`indexer.titles`); their paragraphs match it too. Exclusions are applied
+    as a set of paragraphs to leave out rather than as an AndNot: skipping a union
+    of thousands of bigram postings for every candidate paragraph cost minutes;
+    collecting each word's paragraphs once costs one pass over its postings.
     """
-    required = [q.Or([query for word in group for query in _any_form(word)]) for group in parsed.groups]
+    required = []
+    for group in parsed.groups:
+        alternatives = [query for word in group for query in _any_form(word)]
+        ranks = titled(group) if titled is not None else {}
+        if ranks:
+            alternatives.append(_titled_paragraphs(ranks))
+        required.append(q.Or(alternatives))
     if required:
         positive: q.Query = q.And(required) if len(required) > 1 else required[0]
     elif parsed.excluded:

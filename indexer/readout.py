@@ -50,7 +50,9 @@ class ReadoutError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    section: str  # normalized number such as "1.(2)(イ)"; "" for the lead
+    # How it is cited: its section number such as "1.(2)(イ)" (shared by the paragraphs
+    # of a section), or 前文 (lead), 参考 (a note after the sections), 出席者, 第3段落.
+    section: str
     label: str  # the number as printed, such as "（イ）"; "" for none
     headings: tuple[str, ...]  # headings above it, outermost first
     text: str  # original characters, without the printed number
@@ -96,8 +98,23 @@ _MARKERS = (
 _END_MARKS = frozenset({"(了)", "(以上)", "以上"})
 _SENTENCE_END = ("。", "。」", "。）", "。)")
 _HEADING_MAX_CHARS = 40
-# Notes after the numbered paragraphs: 【参考】, [参考]これまでの経緯, (参考)….
-_NOTE = re.compile(r"^(?:【[^】]{1,12}】|\[参考\]|\(参考\))")
+# Notes after the numbered paragraphs: 【参考】, [参考]これまでの経緯, (参考), (注)….
+_NOTE = re.compile(r"^(?:【[^】]{1,12}】|[\[(](?:参考|注)[\])])")
+# Who attended: 【同席者】, 出席者:…, 当方:…, 先方:…, 米側:… (on the NFKC form of a line).
+_ATTENDEES = re.compile(
+    r"^\s*(?:[【\[(](?:同席者|出席者|陪席者|同席)[】\])]|(?:同席者|出席者|陪席者)\s*:"
+    r"|(?:当方|先方|我が方|日本側|[^\s:、,。]{1,8}側)\s*:)"
+)
+# A note that the paragraphs after it belong to, and one that is a paragraph alone.
+_NOTE_AREA = re.compile(r"^\s*[【\[(](?:参考|備考)")
+_FOOTNOTE = re.compile(r"^\s*[【\[(]注[】\])]")
+_ANNOUNCES_SUMMARY = re.compile("以下のとおり|以下の通り|概要次のとおり|概要以下")
+
+# What a paragraph outside the numbered sections is cited as.
+LEAD = "前文"
+NOTE = "参考"
+ATTENDEES = "出席者"
+_FOOTNOTE_CITATION = "(注)"  # a footnote, cited as 参考 without the section it sits in
 _BULLET = re.compile(r"^[-・]\s*")
 # A line that cannot start a paragraph: it goes on the line before (link texts broke it).
 _CONTINUATION = re.compile(r"^(?:[)）/／、,。がをにのはとで]|(?:等|など)。?$)")
@@ -317,7 +334,8 @@ def _web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[_Bloc
                 line.text
             )  # `共同声明(仮訳(PDF)` / `/英語 (PDF)` / `)` / `が発出されました。`
             continue
-        block = _Block([rest], markers, note=bool(_NOTE.match(line.norm)))
+        attendees = not markers and bool(_ATTENDEES.match(line.norm))
+        block = _Block([rest], markers, note=not attendees and bool(_NOTE.match(line.norm)))
         blocks.append(block)
         if markers and is_short_label(line):
             heading_texts.append(unicodedata.normalize("NFKC", rest))
@@ -363,10 +381,66 @@ def _anchor(prefix: str, section: str, taken: dict[str, int]) -> str:
     """s1-2-イ for 1.(2)(イ); a second paragraph of the same section is s1-2-イ_2.
 
     The underscore keeps repeats apart from deeper sections (s1-2 is 1.(2)).
+    Paragraphs outside the numbered sections: lead (前文), ref (参考, ref1-2 for
+    参考1.(2)), attendees (出席者), p3 (第3段落).
     """
-    base = "lead" if not section else prefix + re.sub(r"[.()]+", "-", section).strip("-")
+    if section == LEAD:
+        base = "lead"
+    elif section == ATTENDEES:
+        base = "attendees"
+    elif section.startswith("第"):
+        base = "p" + section.strip("第段落")
+    elif section.startswith(NOTE):
+        base = "ref" + re.sub(r"[.()]+", "-", section[len(NOTE) :]).strip("-")
+    else:
+        base = prefix + re.sub(r"[.()]+", "-", section).strip("-")
     taken[base] = taken.get(base, 0) + 1
     return base if taken[base] == 1 else f"{base}_{taken[base]}"
+
+
+def _citations(blocks: list[_Block]) -> list[str | None]:
+    """What each block outside the numbered sections is cited as, None for the others.
+
+    Before the first numbered section: 前文. A readout with no numbered section
+    at all (paragraphs or `- ` items under a lead) has a lead of its first
+    paragraph, or of those up to the one announcing the summary (概要は以下の
+    とおり); the rest are cited by their place (第3段落). After a note
+    (【参考】, (注)): 参考. An attendees line (当方:…, 【同席者】): 出席者.
+    """
+    numbered = any(block.markers for block in blocks)
+    text_blocks = [block for block in blocks if not block.heading and block.text]
+    lead_end = 0
+    if not numbered and text_blocks:
+        announces = [i for i, block in enumerate(text_blocks[:3]) if _ANNOUNCES_SUMMARY.search(block.text)]
+        lead_end = announces[0] if announces else 0
+    citations: list[str | None] = []
+    seen_numbers = False
+    in_note = False
+    in_attendees = False  # the names under 【同席者】, 日本側: …
+    place = 0
+    for block in blocks:
+        norm = unicodedata.normalize("NFKC", block.text)
+        in_note = in_note or bool(block.note and _NOTE_AREA.match(norm))
+        seen_numbers = seen_numbers or bool(block.markers) or (block.heading and not block.note)
+        in_attendees = not block.markers and (
+            bool(_ATTENDEES.match(norm))
+            or (in_attendees and not block.heading and "。" not in norm and len(norm) <= 120)
+        )
+        if in_attendees:
+            citations.append(ATTENDEES)
+        elif in_note:
+            citations.append(NOTE)
+        elif block.note and _FOOTNOTE.match(norm):
+            citations.append(_FOOTNOTE_CITATION)
+        elif block.markers or seen_numbers:
+            citations.append(None)
+        elif numbered or (block.text and place <= lead_end) or block.heading:
+            citations.append(LEAD)
+        else:
+            citations.append(f"第{place + 1}段落")
+        if not block.heading and block.text:
+            place += 1
+    return citations
 
 
 def _starts_body(line: Line) -> bool:
@@ -431,8 +505,15 @@ def parse_readout(
     # The open sections: level → (section part, heading text or None).
     open_sections: dict[int, tuple[str, str | None]] = {}
     taken: dict[str, int] = {}
-    for block in blocks:
-        if block.note:
+    for block, citation in zip(blocks, _citations(blocks), strict=True):
+        if citation == ATTENDEES:
+            block.heading = False
+            if block.text:
+                paragraphs.append(
+                    Paragraph(ATTENDEES, "", (), block.text, len(paragraphs), _anchor("", ATTENDEES, taken))
+                )
+            continue
+        if block.note and not _FOOTNOTE.match(unicodedata.normalize("NFKC", block.text)):
             open_sections = {}
         if block.heading and not block.markers:
             open_sections = {}
@@ -460,6 +541,14 @@ def parse_readout(
         if not block.text:
             continue
         above = tuple(text for _, (_, text) in sorted(open_sections.items()) if text)
+        if citation == NOTE:
+            section = NOTE + section
+        elif citation == _FOOTNOTE_CITATION:
+            section = NOTE
+        elif citation is not None and not section:
+            section = citation
+        elif not section:  # under an unnumbered heading (`- 中東情勢`): cited by its place
+            section = f"第{len(paragraphs) + 1}段落"
         paragraphs.append(
             Paragraph(section, label, above, block.text, len(paragraphs), _anchor("s", section, taken))
         )
@@ -487,7 +576,7 @@ def parse_readout(
             warnings.append("no date found")
         if (
             header.date is None
-            and not any(paragraph.section for paragraph in paragraphs)
+            and not any(block.markers for block in blocks)
             and not _has_readout_formula(paragraphs)
         ):
             raise ReadoutError(

@@ -13,12 +13,12 @@ import functools
 
 from whoosh import columns, fields, scoring
 
-from indexer.analysis import BigramTokenizer, WordTokenizer
+from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, WordTokenizer
 
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
 # must be rebuilt.
-FORMAT_VERSIONS = {"whoosh": 4, "tantivy": 6}
+FORMAT_VERSIONS = {"whoosh": 5, "tantivy": 7}
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -27,6 +27,12 @@ FORMAT_VERSIONS = {"whoosh": 4, "tantivy": 6}
 # Tiers are far apart, so that even a long phrase, which adds one score per
 # term, cannot climb out of its tier.
 TIERS = {"text": 1e6, "text_ngram": 1e3, "context": 1.0, "context_ngram": 1e-3}
+# Above them all, the paragraphs of a readout whose title matches the query word
+# (`indexer.titles`): the same score for each, plus up to TITLE_DATE_SPREAD for a
+# newer readout, below what a match in the words tier adds, so that among
+# readouts so titled the newest comes first where their paragraphs match alike.
+TITLE_TIER = 1e9
+TITLE_DATE_SPREAD = 5e5
 # The least added when a query word can match other forms (認識する finds 認識した)
 # and the paragraph holds the form typed: two widths of the words tier, so that
 # such paragraphs, even where the form typed sits inside other words (再認識する),
@@ -65,6 +71,9 @@ def make_schema() -> fields.Schema:
         meeting=fields.ID,
         facets=fields.COLUMN(columns.VarBytesColumn()),
         title=fields.STORED,
+        # Readout records: what the title search matches (`indexer.facets.title_text`).
+        titles=fields.TEXT(analyzer=words, phrase=True),
+        titles_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         category=fields.STORED,
         issuer=fields.STORED,
         source_url=fields.STORED,
@@ -123,11 +132,12 @@ def _cached_lengths(searcher, fieldname: str):
         return None
     lengths = _length_cache(segment().segment_id(), fieldname, reader.doc_count_all())
     read = searcher.doc_field_length
+    least = MIN_SCORED_WORDS if fieldname == "text" else 1
 
     def dfl(docnum: int) -> int:
         value = lengths[docnum]
         if not value:
-            value = lengths[docnum] = read(docnum, fieldname, 1)
+            value = lengths[docnum] = max(read(docnum, fieldname, 1), least)
         return value
 
     return dfl

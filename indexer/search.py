@@ -8,12 +8,14 @@ index), one per thread.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import math
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,9 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 # Words of a paragraph that its related paragraphs are found by.
 MAX_RELATED_TERMS = 12
+GROUPS = ("readout", "paragraph")
+# Results grouped by readout show this many of each readout's paragraphs.
+PARAGRAPHS_PER_READOUT = 3
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs 2.5x to make, and a page makes many
@@ -89,16 +94,35 @@ def _facets(counts: FacetCounts) -> Facets:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadoutHits:
+    """One readout of results grouped by readout: its best paragraphs, and how many matched."""
+
+    doc_id: str
+    title: str
+    category: str
+    date: datetime.date | None
+    hits: tuple[Hit, ...]  # at most PARAGRAPHS_PER_READOUT, best first
+    matched: int  # paragraphs of the readout that match
+
+    @property
+    def more(self) -> int:
+        return self.matched - len(self.hits)
+
+
+@dataclass(frozen=True, slots=True)
 class Results:
     query: str
     parsed: ParsedQuery
-    total: int
+    total: int  # paragraphs
     page: int
     per_page: int
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # the page's paragraphs (grouped: those of its readouts, in order)
     # Query words that also searched their equivalents: (word, other forms).
     also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
     facets: Facets | None = None  # when asked for
+    group: str = "paragraph"  # or "readout": a page is per_page readouts
+    readouts: tuple[ReadoutHits, ...] = ()  # grouped: the page's readouts
+    total_readouts: int = 0  # grouped: readouts with a match
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +262,14 @@ def open_reader(directory: Path, root: Path) -> Reader:
     return WhooshReader(directory, root)
 
 
+def find_paragraph(paragraphs: list[dict], section: str) -> dict | None:
+    """The paragraph with this anchor, else the first one cited with this section."""
+    wanted = unicodedata.normalize("NFKC", section).replace(" ", "")
+    return next((p for p in paragraphs if p.get("anchor") == wanted), None) or next(
+        (p for p in paragraphs if p.get("section") == wanted), None
+    )
+
+
 class Library:
     """Searches the index at `root`, always as of its latest commit."""
 
@@ -319,10 +351,12 @@ class Library:
         kind: str | None = None,
         facets: bool = False,
         budget: float | None = None,
+        group: str = "paragraph",
     ) -> Results:
         """One page of ranked hits, filtered by date, year, readout, counterpart and kind, with the
         counts per year, counterpart and kind when `facets`; a budget in seconds stops a longer
-        search with SearchTimeout."""
+        search with SearchTimeout. With group="readout" a page is `per_page` readouts, ranked by
+        their best paragraph, each with its best PARAGRAPHS_PER_READOUT."""
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
@@ -331,7 +365,7 @@ class Library:
             date_to = min(date_to or datetime.date.max, datetime.date(year, 12, 31))
         if parsed.is_empty or (date_from and date_to and date_from > date_to):
             empty = _facets(FacetCounts({}, {}, {})) if facets else None
-            return Results(text, parsed, 0, page, per_page, (), also_searched(parsed), empty)
+            return Results(text, parsed, 0, page, per_page, (), also_searched(parsed), empty, group=group)
         request = SearchRequest(
             parsed,
             depth=page * per_page,
@@ -345,6 +379,8 @@ class Library:
             deadline=None if budget is None else time.monotonic() + budget,
             budget=budget or 0.0,
         )
+        if group == "readout":
+            return self._grouped(text, parsed, request, page, per_page, facets)
         total, ranked, counts = self._reader().search(request)
         found = needles(parsed)
         hits = [self._hit(fields, score, found) for fields, score in ranked[(page - 1) * per_page :]]
@@ -357,6 +393,49 @@ class Library:
             tuple(hits),
             also_searched(parsed),
             _facets(counts) if counts is not None else None,
+        )
+
+    def _grouped(
+        self, text: str, parsed: ParsedQuery, request: SearchRequest, page: int, per_page: int, facets: bool
+    ) -> Results:
+        """A page of readouts: ranked paragraphs read deep enough to hold the page's readouts
+        in their order of first appearance (a deeper read only when the first was too shallow)."""
+        wanted = page * per_page
+        depth = max(4 * wanted, 40)
+        while True:
+            request = dataclasses.replace(request, depth=depth, per_readout=True)
+            total, ranked, counts = self._reader().search(request)
+            best: dict[str, list[tuple[dict, float]]] = {}
+            for fields, score in ranked:
+                shown = best.setdefault(fields["doc_id"], [])
+                if len(shown) < PARAGRAPHS_PER_READOUT:
+                    shown.append((fields, score))
+            if len(best) >= wanted or depth >= total or depth >= MAX_RESULT_WINDOW:
+                break
+            depth = min(depth * 4, MAX_RESULT_WINDOW)
+        found = needles(parsed)
+        per_readout = counts.readouts if counts is not None else {}
+        groups = []
+        for doc_id, shown in list(best.items())[(page - 1) * per_page : wanted]:
+            hits = tuple(self._hit(fields, score, found) for fields, score in shown)
+            first = hits[0]
+            groups.append(
+                ReadoutHits(
+                    doc_id, first.title, first.category, first.date, hits, per_readout.get(doc_id, len(hits))
+                )
+            )
+        return Results(
+            text,
+            parsed,
+            total,
+            page,
+            per_page,
+            tuple(hit for readout in groups for hit in readout.hits),
+            also_searched(parsed),
+            _facets(counts) if facets and counts is not None else None,
+            group="readout",
+            readouts=tuple(groups),
+            total_readouts=len(per_readout),
         )
 
     @_reads_index
@@ -428,16 +507,20 @@ class Library:
         return ReadoutView(self._summary(record), tuple(paragraphs), headings)
 
     @_reads_index
-    def related(self, doc_id: str, anchor: str, limit: int = 5) -> tuple[ShownParagraph, list[Hit]] | None:
-        """The paragraphs of other readouts most like one paragraph (by its `anchor`), best first.
+    def related(self, doc_id: str, section: str, limit: int = 5) -> tuple[ShownParagraph, list[Hit]] | None:
+        """The paragraphs of other readouts most like one paragraph, best first.
 
-        More like this: the paragraph's most distinctive content words (by tf-idf),
-        any of which may match; None when the readout or the paragraph is not there.
+        The paragraph is named by its anchor (s1-3, lead_2) or by its section as
+        a hit prints it (1.(3), 前文, full-width １．（３） too: the first paragraph
+        of that section). More like this: the paragraph's most distinctive content
+        words (by tf-idf), any of which may match; None when the readout or the
+        paragraph is not there.
         """
         reader = self._reader()
-        paragraph = next((p for p in reader.paragraphs(doc_id) if p.get("anchor") == anchor), None)
+        paragraph = find_paragraph(reader.paragraphs(doc_id), section)
         if paragraph is None:
             return None
+        anchor = paragraph.get("anchor", "")
         counts = Counter(
             token.term
             for token in word_tokens(fold(paragraph["text"][:MAX_HIGHLIGHT_CHARS]))

@@ -29,14 +29,37 @@ import orjson
 import tantivy
 from tantivy import Document, Occur, Query
 
+from indexer.analysis import GAP, MIN_SCORED_WORDS
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
 from indexer.facets import facet_key
-from indexer.query import ParsedQuery, Word, covering_offsets, equivalents, matches_other_forms, query_parts
+from indexer.query import (
+    ParsedQuery,
+    Word,
+    covering_offsets,
+    equivalents,
+    matches_other_forms,
+    query_parts,
+    title_words,
+)
 from indexer.store import check_compatible, check_trusted
+from indexer.titles import MAX_TITLED, title_ranks
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
-BOOSTS = {"text": 1e9, "text_ngram": 1e6, "context": 1e3, "context_ngram": 1.0}
+BOOSTS = {
+    "text": 1e9,
+    "text_ngram": 1e6,
+    "context": 1e3,
+    "context_ngram": 1.0,
+    "titles": 1.0,
+    "titles_ngram": 1.0,
+}
+# The paragraphs of a readout whose title matches the query word (`indexer.titles`):
+# above every other tier, a newer readout by up to TITLE_DATE_SPREAD higher, which
+# is below what a match in the words tier adds (scores are 32-bit floats: at this
+# height they step by about 6.6e4, so the spread still tells over a thousand dates apart).
+TITLE_BOOST = 1e12
+TITLE_DATE_SPREAD = 1e8
 # Paragraphs that hold the form typed of a word that can match other forms
 # (認識する itself, not only 認識した) come first: above any BM25 spread.
 TYPED_FORM_BONUS = 1e11
@@ -52,7 +75,8 @@ WRITER_HEAP = 2_000_000_000
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True)
+    # Fast too: the matches are counted per readout (results grouped by readout).
+    builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
     builder.add_integer_field("position", indexed=False, fast=True, stored=True)
     # The filters (`indexer.facets`), and one fast value to count the results per value.
@@ -63,7 +87,8 @@ def _schema() -> tantivy.Schema:
     # each term at the next position. A word of three characters or more is found in
     # the trigrams, as a phrase; a shorter one by its bigram, or any bigram it starts,
     # which needs no positions.
-    for name in ("text", "context"):
+    # Readout records: "titles" (`indexer.facets.title_text`) are matched the same way.
+    for name in ("text", "context", "titles"):
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         builder.add_text_field(f"{name}_ngram", tokenizer_name="whitespace", index_option="freq")
         builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")
@@ -108,6 +133,12 @@ def paragraph_document(
     document.add_text("facets", facet_key(date, countries, kind))
     document.add_integer("date", _date_number(date))
     document.add_integer("position", position)
+    # A short paragraph's words are followed by gap tokens up to MIN_SCORED_WORDS, which no
+    # query asks for: BM25 counts them in its length.
+    words, bigrams, trigrams = text_terms
+    missing = MIN_SCORED_WORDS - (words.count(" ") + 1 if words else 0)
+    if missing > 0:
+        text_terms = (words + (" " if words else "") + " ".join([GAP] * missing), bigrams, trigrams)
     for field, (words, bigrams, trigrams) in (("text", text_terms), ("context", context_terms)):
         for name, terms in (
             (field, words),
@@ -120,12 +151,15 @@ def paragraph_document(
     return document
 
 
-def readout_document(stored: dict, date: str) -> Document:
+def readout_document(stored: dict, date: str, titles: tuple[str, str, str]) -> Document:
     document = Document()
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
     document.add_integer("date", _date_number(date))
     document.add_integer("position", -1)
+    for name, terms in zip(("titles", "titles_ngram", "titles_trigram"), titles, strict=True):
+        if terms:
+            document.add_text(name, terms)
     document.add_bytes("data", orjson.dumps(stored))
     return document
 
@@ -205,13 +239,51 @@ def _any_form(
     return queries
 
 
+def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | None:
+    """The readout records whose title matches any word of a group (`indexer.titles`)."""
+    words = [
+        (Occur.Should, query)
+        for word in title_words(group)
+        for query in _any_form(searcher, word, ("titles",))
+    ]
+    if not words:
+        return None
+    return Query.boolean_query(
+        [(Occur.Must, _term("kind", "readout")), (Occur.Must, Query.boolean_query(words))]
+    )
+
+
+def _titled_paragraphs(ranks: dict[str, float]) -> Query:
+    """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
+    paragraph = _term("kind", "para")
+    return Query.boolean_query(
+        [
+            (
+                Occur.Should,
+                Query.const_score_query(
+                    Query.boolean_query([(Occur.Must, paragraph), (Occur.Must, _term("doc_id", doc_id))]),
+                    TITLE_BOOST + TITLE_DATE_SPREAD * rank,
+                ),
+            )
+            for doc_id, rank in ranks.items()
+        ]
+    )
+
+
 def to_tantivy(
-    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None = None
+    searcher: tantivy.Searcher,
+    parsed: ParsedQuery,
+    request: SearchRequest | None = None,
+    titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None,
 ) -> Query | None:
-    """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
+    """The tantivy query for a parsed query and a request's filters (None when nothing can match);
+    `titled(group)` gives the readouts whose title matches a group, with their rank."""
     clauses = []
     for group in parsed.groups:
         alternatives = [(Occur.Should, query) for word in group for query in _any_form(searcher, word)]
+        ranks = titled(group) if titled is not None else {}
+        if ranks:
+            alternatives.append((Occur.Should, _titled_paragraphs(ranks)))
         clauses.append(
             (Occur.Must, alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives))
         )
@@ -307,6 +379,8 @@ def _runs_inside(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
+# Paragraphs per readout, for results grouped by readout.
+_PER_READOUT = {"readouts": {"terms": {"field": "doc_id", "size": 10_000_000}}}
 
 
 class TantivyReader:
@@ -337,12 +411,25 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
+    def titled(self, group: tuple[Word, ...]) -> dict[str, float]:
+        """The readouts whose title matches the group, with their rank (`indexer.titles`);
+        none when more than MAX_TITLED are."""
+        query = title_query(self.searcher, group)
+        if query is None:
+            return {}
+        found = self.searcher.search(query, MAX_TITLED + 1, count=False).hits
+        if len(found) > MAX_TITLED:
+            return {}
+        records = [_data(self.searcher, address) for _, address in found]
+        return title_ranks(group, [(record["doc_id"], record["date"], record["title"]) for record in records])
+
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
+        titled = functools.cache(self.titled)
         # Built once, when first needed: a query of one word is often answered without it
         # (`_one_word`), though the counts per facet still ask for it.
-        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request))
-        planned = None if request.sort == "date" else self._one_word(searcher, request, whole)
+        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, titled))
+        planned = None if request.sort == "date" else self._one_word(searcher, request, whole, titled)
         if planned is not None:
             total, ranked = planned
         else:
@@ -361,15 +448,19 @@ class TantivyReader:
         # still bounds what is answered.
         if request.deadline is not None and time.monotonic() > request.deadline:
             raise SearchTimeout(request.budget)
-        if not request.facets:
+        if not request.facets and not request.per_readout:
             return total, hits, None
         if not total:
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        return total, hits, self._facets(searcher, whole())
+        return total, hits, self._facets(searcher, whole(), request.facets, request.per_readout)
 
     def _one_word(
-        self, searcher: tantivy.Searcher, request: SearchRequest, whole: Callable[[], Query]
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        whole: Callable[[], Query],
+        titled: Callable[[tuple[Word, ...]], dict[str, float]],
     ) -> tuple[int, list] | None:
         """The paragraphs holding the word first, by its score there, then the others: for a
         query of one word whose count the term dictionary holds (None for any other).
@@ -381,6 +472,8 @@ class TantivyReader:
         """
         filtered = request.date_from or request.date_to or request.doc_id or request.country or request.kind
         word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
+        if word is not None and titled(request.parsed.groups[0]):
+            return None  # the paragraphs of readouts so titled come first, and count too
         total = None if word is None else _holding(searcher, word)
         if total is None:
             return None
@@ -396,14 +489,21 @@ class TantivyReader:
         return total, ranked
 
     @staticmethod
-    def _facets(searcher: tantivy.Searcher, query: Query) -> FacetCounts:
-        answer = searcher.aggregate(query, _AGGREGATIONS)
-        return FacetCounts.from_keys(
-            {bucket["key"]: bucket["doc_count"] for bucket in answer["facets"]["buckets"]}
-        )
+    def _facets(searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool) -> FacetCounts:
+        wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
+        answer = searcher.aggregate(query, wanted)
+
+        def counts(name: str) -> dict[str, int]:
+            return (
+                {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
+                if name in answer
+                else {}
+            )
+
+        return FacetCounts.from_keys(counts("facets"), counts("readouts"))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
-        query = to_tantivy(self.searcher, parsed)
+        query = to_tantivy(self.searcher, parsed, titled=self.titled)
         if query is None:
             return set()
         count = self.searcher.search(query, 1, count=True).count

@@ -24,7 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import AnalyzedText, analyze
 from indexer.engine import default_engine
-from indexer.facets import facet_key, readout_facets
+from indexer.facets import facet_key, readout_facets, title_text
 from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
 from indexer.store import (
@@ -93,6 +93,9 @@ class Prepared:
     # engine that asks for them.
     texts: tuple[tuple[str, str, str], ...]
     contexts: tuple[tuple[str, str, str], ...]
+    # The same of its title, the title's other spellings and its category line
+    # (`indexer.facets.title_text`), for the title search on its readout record.
+    titles: tuple[str, str, str] = ("", "", "")
 
 
 def context_text(headings: tuple[str, ...]) -> str:
@@ -117,9 +120,12 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
                 context = analyze(context_text(paragraph.headings), trigrams)
                 by_headings[paragraph.headings] = context
             contexts.append((context.words, context.bigrams, context.trigrams))
+        titles = analyze(title_text(readout.title, readout.category), trigrams)
     except Exception as error:
         return SourceError(source.origin, f"cannot be analyzed ({error})")
-    return Prepared(source, readout, tuple(texts), tuple(contexts))
+    return Prepared(
+        source, readout, tuple(texts), tuple(contexts), (titles.words, titles.bigrams, titles.trigrams)
+    )
 
 
 def _analyzed(text: str, terms: tuple[str, str, str]) -> AnalyzedText:
@@ -159,6 +165,7 @@ def _add(writer, item: Prepared) -> int:
             meeting=kind,
             facets=facet_key(date, countries, kind).encode("utf-8"),
         )
+    titles = _analyzed(title_text(readout.title, readout.category), item.titles)
     writer.add_document(
         key=doc_id,
         kind="readout",
@@ -172,6 +179,8 @@ def _add(writer, item: Prepared) -> int:
         origin=item.source.origin,
         content_hash=item.source.content_hash,
         outline=[(h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings],
+        titles=titles,
+        titles_ngram=titles,
     )
     return len(readout.paragraphs)
 
@@ -521,7 +530,7 @@ class _TantivyTarget:
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
         }
-        documents.append(self.engine.readout_document(stored, date))
+        documents.append(self.engine.readout_document(stored, date, item.titles))
         return documents
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:

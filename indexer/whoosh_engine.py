@@ -17,9 +17,10 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, to_whoosh
+from indexer.query import ParsedQuery, Word, title_query, to_whoosh
 from indexer.schema import TieredBM25F
 from indexer.store import check_readable, open_generation
+from indexer.titles import MAX_TITLED, title_ranks
 
 
 class _Deadline:
@@ -59,25 +60,26 @@ def _docs(searcher: Searcher, query: q.Query, deadline: float | None, budget: fl
     return docs
 
 
-_SEGMENT_KEYS: dict[str, tuple[bytes, ...]] = {}
+_SEGMENT_KEYS: dict[str, tuple] = {}
 _SEGMENT_KEYS_LOCK = threading.Lock()
 
 
-def _segment_keys(reader) -> tuple[bytes, ...]:
-    """Every paragraph's count key in one segment, read from its column once per process.
+def _segment_keys(reader, column: str = "facets") -> tuple:
+    """Every record's value of a column in one segment (its count key, or its doc_id),
+    read once per process.
 
     Segments never change, so the tuple serves every search until the segment is
-    merged away; the keys are few, so it holds references to few objects.
+    merged away; the values are few, interned, so it holds references to few objects.
     """
-    segment_id = reader.segment().segment_id()
-    keys = _SEGMENT_KEYS.get(segment_id)
+    key = f"{reader.segment().segment_id()}/{column}"
+    keys = _SEGMENT_KEYS.get(key)
     if keys is None:
-        interned: dict[bytes, bytes] = {}
-        keys = tuple(interned.setdefault(key, key) for key in reader.column_reader("facets"))
+        interned: dict = {}
+        keys = tuple(interned.setdefault(value, value) for value in reader.column_reader(column))
         with _SEGMENT_KEYS_LOCK:
-            if len(_SEGMENT_KEYS) >= 64:  # segments merged away long ago
+            if len(_SEGMENT_KEYS) >= 128:  # segments merged away long ago
                 _SEGMENT_KEYS.pop(next(iter(_SEGMENT_KEYS)))
-            _SEGMENT_KEYS[segment_id] = keys
+            _SEGMENT_KEYS[key] = keys
     return keys
 
 
@@ -88,16 +90,22 @@ class _FacetCounter(collectors.WrappingCollector):
     notes the document numbers and looks them up in the segment's keys at C speed.
     """
 
-    def __init__(self, child) -> None:
+    def __init__(self, child, facets: bool = True, per_readout: bool = False) -> None:
         super().__init__(child)
         self.counts: Counter[bytes] = Counter()
+        self.readouts: Counter[str] = Counter()
+        self.facets, self.per_readout = facets, per_readout
         self._keys: tuple[bytes, ...] = ()
+        self._doc_ids: tuple[str, ...] = ()
         self._docs: list[int] = []
 
     def set_subsearcher(self, subsearcher, offset) -> None:
         self._flush()
         super().set_subsearcher(subsearcher, offset)
-        self._keys = _segment_keys(subsearcher.reader())
+        if self.facets:
+            self._keys = _segment_keys(subsearcher.reader())
+        if self.per_readout:
+            self._doc_ids = _segment_keys(subsearcher.reader(), "doc_id")
 
     def collect(self, sub_docnum):
         self._docs.append(sub_docnum)
@@ -105,7 +113,10 @@ class _FacetCounter(collectors.WrappingCollector):
 
     def _flush(self) -> None:
         if self._docs:
-            self.counts.update(map(self._keys.__getitem__, self._docs))
+            if self.facets:
+                self.counts.update(map(self._keys.__getitem__, self._docs))
+            if self.per_readout:
+                self.readouts.update(map(self._doc_ids.__getitem__, self._docs))
             self._docs = []
 
     def finish(self) -> None:
@@ -113,7 +124,9 @@ class _FacetCounter(collectors.WrappingCollector):
         super().finish()
 
     def facet_counts(self) -> FacetCounts:
-        return FacetCounts.from_keys({key.decode("utf-8"): n for key, n in self.counts.items() if key})
+        return FacetCounts.from_keys(
+            {key.decode("utf-8"): n for key, n in self.counts.items() if key}, dict(self.readouts)
+        )
 
 
 class WhooshReader:
@@ -129,11 +142,25 @@ class WhooshReader:
     def close(self) -> None:
         self.searcher.close()
 
+    def titled(self, group: tuple[Word, ...]) -> dict[str, float]:
+        """The readouts whose title matches the group, with their rank (`indexer.titles`);
+        none when more than MAX_TITLED are."""
+        query = title_query(group)
+        if query is None:
+            return {}
+        found = []
+        for number, docnum in enumerate(self.searcher.docs_for_query(query)):
+            if number >= MAX_TITLED:
+                return {}
+            fields = self.searcher.stored_fields(docnum)
+            found.append((fields["doc_id"], fields.get("date", ""), fields.get("title", "")))
+        return title_ranks(group, found)
+
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         parsed = request.parsed
-        query, exclusions = to_whoosh(parsed)
+        query, exclusions = to_whoosh(parsed, self.titled)
         if query is q.NullQuery:
-            return 0, []
+            return 0, [], FacetCounts({}, {}, {}) if request.facets or request.per_readout else None
         # Readout records have no text, so text queries never match them; only
         # a query made of exclusions alone (Every) needs the kind restriction.
         filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []
@@ -169,7 +196,8 @@ class WhooshReader:
         excluded: set[int] = set()
         for exclusion in exclusions:
             excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
-        counter = _FacetCounter(top) if request.facets else None
+        counting = request.facets or request.per_readout
+        counter = _FacetCounter(top, request.facets, request.per_readout) if counting else None
         collector = top if counter is None else counter
         if filters or excluded:
             collector = collectors.FilterCollector(
@@ -184,7 +212,7 @@ class WhooshReader:
         return len(results), hits, counter.facet_counts() if counter is not None else None
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
-        query, exclusions = to_whoosh(parsed)
+        query, exclusions = to_whoosh(parsed, self.titled)
         if query is q.NullQuery:
             return set()
         searcher = self.searcher

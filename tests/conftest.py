@@ -35,8 +35,8 @@ def search_json(index_dir: Path, *query: str, extra: tuple[str, ...] = ()) -> di
 
 
 # The documented shape of /api/search and `readouts search --json`, in order.
-API_KEYS = ["query", "total", "page", "per_page", "also_searched", "hits", "facets"]
-HIT_KEYS = ["doc_id", "title", "category", "date", "section", "headings", "url", "snippet", "score"]
+API_KEYS = ["query", "total", "page", "per_page", "also_searched", "hits", "facets", "group"]
+HIT_KEYS = ["doc_id", "title", "category", "date", "section", "anchor", "headings", "url", "snippet", "score"]
 
 
 def hit_keys(data: dict) -> list[tuple[str, str]]:

@@ -110,10 +110,20 @@ def test_full_width_query_highlights_in_results(server, browser):
 
 
 def test_pagination_link_works_in_the_browser(server, browser):
-    browser.get(server + "/search?q=述べる&per_page=5")
+    browser.get(server + "/search?q=述べる&per_page=5&group=paragraph")
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("page=2"))
     assert len(browser.find_elements(By.CSS_SELECTOR, "li.hit")) == 5
+
+
+def test_results_are_grouped_by_readout_with_a_link_to_the_flat_list(server, browser):
+    browser.get(server + "/search?q=北朝鮮")
+    readouts = browser.find_elements(By.CSS_SELECTOR, "li.readout-hit")
+    assert len(readouts) == len({r.find_element(By.CSS_SELECTOR, "a.title").text for r in readouts}) > 1
+    assert all(len(r.find_elements(By.CSS_SELECTOR, "ul.paragraphs > li")) <= 3 for r in readouts)
+    browser.find_element(By.CSS_SELECTOR, "a.group").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("group=paragraph"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "li.readout-hit")
 
 
 @pytest.mark.parametrize(

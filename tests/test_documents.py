@@ -75,7 +75,11 @@ def test_saved_page_has_title_category_date_and_sections(page_index):
 @pytest.mark.parametrize("page_index", PAGE_KINDS[:1], indirect=True)
 @pytest.mark.parametrize(
     ("phrase", "section"),
-    [("拉致問題の早期解決に向けて緊密に連携", "1.(2)"), ("国賓訪日の成功", "2."), ("トランプ米国大統領", "")],
+    [
+        ("拉致問題の早期解決に向けて緊密に連携", "1.(2)"),
+        ("国賓訪日の成功", "2."),
+        ("トランプ米国大統領", "前文"),
+    ],
 )
 def test_saved_page_paragraphs_and_list_items_keep_their_sections(page_index, phrase, section):
     assert hit_keys(search_json(page_index, f'"{phrase}"')) == [("page4_004951", section)]
@@ -168,7 +172,7 @@ def pdf_index(tmp_path):
         ("円滑化協定の下での共同訓練を拡充", "1.(1)"),
         ("経済安全保障分野", "1.(2)"),
         ("力による一方的な現状変更の試み", "2."),
-        ("約４５分間会談", ""),
+        ("約４５分間会談", "前文"),
     ],
 )
 def test_pdf_readout_is_found_under_its_sections(pdf_index, phrase, section):

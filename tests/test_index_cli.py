@@ -349,7 +349,7 @@ def test_duplicate_ids_keep_the_file_first_in_path_order_whatever_the_argument_o
         f"skipped {tmp_path / 'b' / 'same.txt'}: has the same document id 'same' as {tmp_path / 'a' / 'same.txt'}"
         in result.output
     )
-    assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [("same", "")]
+    assert hit_keys(search_json(tmp_path / "ix", "普天間")) == [("same", "前文")]
     assert search_json(tmp_path / "ix", "嘉手納")["total"] == 0
 
 

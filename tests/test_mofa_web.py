@@ -140,25 +140,33 @@ def test_category_line_is_kept_as_the_category(name, category):
     ("name", "sections"),
     [
         # the plain form: `1 ` paragraphs
-        ("mofa-page4_004951", ["", "1.", "2.", "3."]),
+        ("mofa-page4_004951", ["前文", "1.", "2.", "3."]),
         # `1 見出し` headings with `(1)` items, captions between heading and body
-        ("mofa-page4_002490", ["", "1.(1)", "1.(2)", "2.", "3.(1)"]),
+        ("mofa-page4_002490", ["前文", "1.(1)", "1.(2)", "2.", "3.(1)"]),
         # numbers alone on their line
-        ("mofa-page3_001405", ["", "", "1.(1)", "1.(2)", "2.(1)", "2.(2)", "3.", "4."]),
-        # a list's number before the text's own: `1. 1 本10日`
-        ("mofa-press6_000612", ["1.", "2.", "3.", ""]),
-        # `I.` over `1.`
-        ("mofa-shuno13-gh", ["I.", "I.", "I.", "I.1."]),
+        ("mofa-page3_001405", ["前文", "前文", "1.(1)", "1.(2)", "2.(1)", "2.(2)", "3.", "4."]),
+        # a list's number before the text's own: `1. 1 本10日`; [参考]これまでの経緯 after them
+        ("mofa-press6_000612", ["1.", "2.", "3.", "参考"]),
+        # `I.` over `1.`, a (注) inside I.
+        ("mofa-shuno13-gh", ["I.", "参考", "I.", "I.1."]),
         # `- 中東情勢` topic bullets over `(1) |` cells
-        ("mofa-rls_0509f", ["", "(1)", "(2)", "(1)", "(2)", "(1)", "(2)"]),
+        ("mofa-rls_0509f", ["前文", "(1)", "(2)", "(1)", "(2)", "(1)", "(2)"]),
         # a whole readout run into one line
-        ("mofa-arc_02-usa_g_gai", ["", "1.(1)", "1.(2)", "2.(1)"]),
-        # `- ` bullets stay paragraphs of their section
-        ("mofa-pageit_000001_01815", ["", "", "", ""]),
+        ("mofa-arc_02-usa_g_gai", ["前文", "1.(1)", "1.(2)", "2.(1)"]),
+        # `- ` bullets under a lead, with no numbered section: cited by their place
+        ("mofa-pageit_000001_01815", ["前文", "第2段落", "第3段落", "第4段落"]),
+        # 【同席者】 and 当方: lines are attendees, not headings
+        ("mofa-afghanistan-gaisho_k", ["前文", "出席者", "出席者", "1.(1)", "1.(2)", "1.(3)"]),
+        # 【同席者】 over 米 側: / names / 日本側: / names, then 【会談概要】 over the sections
+        ("mofa-usa_02-ju_kaidan2", ["前文", *["出席者"] * 5, "1.", "2.(1)", "2.(2)"]),
+        # 【参考】 after the sections
+        ("mofa-page4_005085", ["前文", "1.", "2.", "3.", "参考"]),
+        # (参考) and the text it introduces
+        ("mofa-pressit_000001_01415", ["前文", "1.", "2.", "参考", "参考"]),
         # the lead itself numbered 1
         ("mofa-page4_005538", ["1.", "2.", "3.", "4."]),
         # indented continuation paragraphs belong to item 1
-        ("mofa-1174146_806", ["", "1.", "1.", "1.", "2."]),
+        ("mofa-1174146_806", ["前文", "1.", "1.", "1.", "2."]),
     ],
 )
 def test_paragraphs_have_their_section_numbers(name, sections):
@@ -214,7 +222,7 @@ def test_indexing_the_folder_reports_the_refused_pages_and_the_undated(mofa_inde
         ("ASEANアイデンティティの形成支援", "mofa-asean_09-jasean_gk", "3.(2)"),
         ("ライス補佐官にも伝えた", "mofa-usa_02-ju_kaidan2", "2.(1)"),
         ("瀬取り", "mofa-page4_005200", "2.(1)"),
-        ("ビアリッツ", "mofa-page4_005200", ""),
+        ("ビアリッツ", "mofa-page4_005200", "前文"),
     ],
 )
 def test_distinctive_phrase_is_found_under_its_section(mofa_index, phrase, doc_id, section):

@@ -21,7 +21,7 @@ def seed():
 
 
 SEED_SECTIONS = [
-    ("", ()),
+    ("前文", ()),
     ("1.(1)(ア)", ("日米関係", "総論")),
     ("1.(1)(イ)", ("日米関係", "総論")),
     ("1.(1)(ウ)", ("日米関係", "総論")),
@@ -100,9 +100,9 @@ def test_anchors_are_unique(seed):
     assert len(set(anchors)) == len(anchors)
 
 
-def test_lead_paragraph_has_no_section(seed):
+def test_lead_paragraph_is_cited_as_the_lead(seed):
     lead = seed.paragraphs[0]
-    assert (lead.section, lead.anchor) == ("", "lead")
+    assert (lead.section, lead.anchor) == ("前文", "lead")
     assert lead.text.endswith("（首脳会談後に発表された「日米の共同声明」を別添）。")
 
 
@@ -111,17 +111,17 @@ SAMPLE_EXPECTATIONS = {
     "japan-australia-fm-2023.txt": (
         "日豪外相会談（概要）",
         datetime.date(2023, 9, 12),
-        ["", "1.(1)", "1.(2)", "2.(1)", "2.(2)", "3.(1)", "3.(2)"],
+        ["前文", "1.(1)", "1.(2)", "2.(1)", "2.(2)", "3.(1)", "3.(2)"],
     ),
     "japan-asean-phone-2019.txt": (
         "日ＡＳＥＡＮ首脳電話会談",
         datetime.date(2019, 5, 15),
-        ["", "1.", "2.", "3."],
+        ["前文", "1.", "2.", "3."],
     ),
     "japan-uk-summit-2019.txt": (
         "日英首脳会談（概要）",
         datetime.date(2019, 1, 10),
-        ["", "1.(1)(ア)", "1.(1)(イ)", "1.(2)(ア)a", "1.(2)(ア)b", "1.(2)(イ)", "2.(1)", "2.(2)"],
+        ["前文", "1.(1)(ア)", "1.(1)(イ)", "1.(2)(ア)a", "1.(2)(ア)b", "1.(2)(イ)", "2.(1)", "2.(2)"],
     ),
 }
 

@@ -63,8 +63,8 @@ def test_same_url_gives_same_results(client):
 
 
 def test_pagination_keeps_the_other_parameters(client):
-    page = client.get("/search?q=述べる&per_page=5&sort=date&from=2000-01-01").get_data(as_text=True)
-    next_link = re.search(r'<a rel="next" href="([^"]+)"', page).group(1)
+    page = client.get("/search?q=述べる&per_page=5&sort=date&from=2000-01-01&group=paragraph")
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', page.get_data(as_text=True)).group(1)
     args = parse_qs(urlsplit(next_link.replace("&amp;", "&")).query)
     assert args == {
         "q": ["述べる"],
@@ -72,6 +72,7 @@ def test_pagination_keeps_the_other_parameters(client):
         "per_page": ["5"],
         "sort": ["date"],
         "from": ["2000-01-01"],
+        "group": ["paragraph"],
     }
 
 
@@ -85,9 +86,9 @@ def test_api_shape(client):
     assert client.get(hit["url"]).status_code == 200
 
 
-def test_api_lead_paragraph_has_empty_section(client):
+def test_api_lead_paragraph_is_cited_as_the_lead(client):
     hits = client.get("/api/search?q=ワーキングランチ").get_json()["hits"]
-    assert [(h["doc_id"], h["section"]) for h in hits] == [(SEED_ID, "")]
+    assert [(h["doc_id"], h["section"], h["anchor"]) for h in hits] == [(SEED_ID, "前文", "lead")]
 
 
 def test_api_sort_by_date_puts_newest_first(client):
@@ -289,5 +290,7 @@ def test_bad_parameter_page_has_a_heading_and_marks_its_english_detail(client):
 
 
 def test_hit_titles_are_headings(client):
-    html = client.get("/search?q=会談").get_data(as_text=True)
+    html = client.get("/search?q=会談&group=paragraph").get_data(as_text=True)
     assert html.count('<h2 class="meta">') == html.count('<li class="hit">') > 0
+    grouped = client.get("/search?q=会談").get_data(as_text=True)
+    assert grouped.count('<h2 class="meta">') == grouped.count('<li class="hit readout-hit">') > 0

@@ -52,6 +52,9 @@ def _holds_nothing(root: Path) -> bool:
 def _watcher(root: Path, paths: list[Path]) -> None:
     # Die with the server: a watcher left behind would go on writing the index.
     die_with_parent()
+    # The server ends it (it is daemonic there); here it may start the worker processes
+    # that parse and analyse, which die with it in turn.
+    multiprocessing.current_process().daemon = False
     watch_and_index(root, paths)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from indexer.facets import KINDS
 from indexer.query import MAX_QUERY_CHARS
-from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
+from indexer.search import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
@@ -40,6 +40,7 @@ class SearchParams:
     year: int | None = None
     country: str | None = None
     kind: str | None = None
+    group: str = "readout"  # the page's default; the API's is "paragraph"
 
     @property
     def filtered(self) -> bool:
@@ -58,9 +59,10 @@ class SearchParams:
             "year": self.year or "",
             "country": self.country or "",
             "kind": self.kind or "",
+            "group": self.group,
         }
         values.update(changes)
-        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance"}
+        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "group": "readout"}
         return {k: str(v) for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
 
@@ -97,7 +99,7 @@ def check_doc_id(doc: str) -> str:
     return doc
 
 
-def parse_search_params(args: Mapping[str, str]) -> SearchParams:
+def parse_search_params(args: Mapping[str, str], default_group: str = "readout") -> SearchParams:
     q = args.get("q", "")
     if len(q) > MAX_QUERY_CHARS:
         raise BadParameter("q", f"is too long: {len(q)} characters, at most {MAX_QUERY_CHARS}")
@@ -121,4 +123,7 @@ def parse_search_params(args: Mapping[str, str]) -> SearchParams:
     kind = args.get("kind", "").strip() or None
     if kind is not None and kind not in KINDS:
         raise BadParameter("kind", f"must be one of {', '.join(KINDS)}")
-    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind)
+    group = args.get("group", "").strip() or default_group
+    if group not in GROUPS:
+        raise BadParameter("group", f"must be one of {', '.join(GROUPS)}, not {group[:20]!r}")
+    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind, group)

@@ -41,6 +41,7 @@ def _run(params: SearchParams, facets: bool = True) -> Results:
             kind=params.kind,
             facets=facets,
             budget=current_app.config["SEARCH_SECONDS"],
+            group=params.group,
         )
 
 
@@ -78,7 +79,8 @@ def search():
     results = _run(params) if params.q else None
     pages = 0
     if results is not None:
-        pages = min(-(-results.total // params.per_page), MAX_RESULT_WINDOW // params.per_page)
+        count = results.total_readouts if results.group == "readout" else results.total
+        pages = min(-(-count // params.per_page), MAX_RESULT_WINDOW // params.per_page)
     doc_title = None
     if params.doc:
         summary = get_library().summary(params.doc)
@@ -98,7 +100,7 @@ def search():
 @route("/api/search")
 def api_search():
     try:
-        params = parse_search_params(request.args)
+        params = parse_search_params(request.args, default_group="paragraph")
     except BadParameter as error:
         return error_response(400, str(error))
     # ?facets=0 leaves the counts out (for clients that only want hits).
@@ -111,7 +113,10 @@ def feed():
         params = parse_search_params(request.args)
     except BadParameter as error:
         return error_response(400, str(error))
-    params = dataclasses.replace(params, page=1, per_page=current_app.config["FEED_ENTRIES"], sort="date")
+    # One entry per readout, newest first.
+    params = dataclasses.replace(
+        params, page=1, per_page=current_app.config["FEED_ENTRIES"], sort="date", group="readout"
+    )
     results = _run(params, facets=False) if params.q else None
     ElementTree.register_namespace("", ATOM)
     root = ElementTree.Element(f"{{{ATOM}}}feed")
@@ -134,18 +139,20 @@ def feed():
     )
     add(root, "link", rel="alternate", type="text/html", href=page_url)
     add(root, "author").append(_name(site))
-    hits = results.hits if results else ()
-    newest = max((hit.date for hit in hits if hit.date), default=datetime.date(2000, 1, 1))
+    readouts = results.readouts if results else ()
+    newest = max((readout.date for readout in readouts if readout.date), default=datetime.date(2000, 1, 1))
     add(root, "updated", f"{newest.isoformat()}T00:00:00Z")
-    for hit in hits:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    for readout in readouts:
         entry = add(root, "entry")
-        link = current_app.config["PUBLIC_URL"].rstrip("/") + hit_url(hit, params.q)
-        add(entry, "title", xml_text(f"{hit.title} {hit.section}".strip()))
-        add(entry, "id", link)
+        link = base + url_for("views.document", doc_id=readout.doc_id, q=params.q)
+        add(entry, "title", xml_text(readout.title or "（表題なし）"))
+        add(entry, "id", base + url_for("views.document", doc_id=readout.doc_id))
         add(entry, "link", rel="alternate", type="text/html", href=link)
-        date = hit.date or newest
+        date = readout.date or newest
         add(entry, "updated", f"{date.isoformat()}T00:00:00Z")
-        add(entry, "summary", xml_text(str(hit.snippet)), type="html")
+        summary = "".join(f"<p>{hit.section} {hit.snippet}</p>" for hit in readout.hits)
+        add(entry, "summary", xml_text(summary), type="html")
     body = ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")
 
@@ -184,15 +191,17 @@ def document(doc_id: str):
 RELATED = 5
 
 
-def _related(doc_id: str, anchor: str):
+def _related(doc_id: str, section: str):
     """The paragraph and its related paragraphs, or a 400/404 that says what is wrong."""
     check_doc_id(doc_id)
-    if not anchor or len(anchor) > 200:
-        raise BadParameter("section", "must be a paragraph's anchor, as in its link (s2-1, lead_1)")
+    if not section or len(section) > 200:
+        raise BadParameter(
+            "section", "must be a paragraph's section as a hit prints it (1.(3), 前文) or its anchor (s1-3)"
+        )
     with search_slot():
-        found = get_library().related(doc_id, anchor, RELATED)
+        found = get_library().related(doc_id, section, RELATED)
     if found is None:
-        abort(404, description=f"文書 {doc_id} に段落 {anchor} はありません。")
+        abort(404, description=f"文書 {doc_id} に段落 {section} はありません。")
     return found
 
 

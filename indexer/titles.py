@@ -1,0 +1,59 @@
+"""The title tier: the readouts whose title matches a query word, ranked above the rest.
+
+A query word matches a paragraph in its text, its headings, or its readout's
+title (with the title's other spellings and the category line,
+`indexer.facets.title_text`). Each engine looks up, per group of the query, the
+readouts so titled; their paragraphs then score the same, above every other
+tier, with a little more for a newer readout (`title_ranks`). A word found in
+more than MAX_TITLED titles (会談, 首脳) names no meeting in particular: for it the
+title tier is left out, which also bounds the work.
+
+May touch: plain data only; the engines search and score.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from indexer.facets import title_aliases
+from indexer.normalize import fold
+
+if TYPE_CHECKING:
+    from indexer.query import Word
+
+# More readouts than this so titled: the word is too common in titles to rank by.
+MAX_TITLED = 1000
+
+
+# What a title may end with and still be the meeting's name: 日米首脳会談（概要）.
+_TITLE_ENDING = re.compile(r"(?:[(（][^()（）]*[)）]|概要|について|の開催)+$")
+
+
+def without_ending(text: str) -> str:
+    """A query word as a meeting's name: 日米外相会談（概要） → 日米外相会談 ("" if nothing is left)."""
+    return _TITLE_ENDING.sub("", text.strip())
+
+
+def core_title(text: str) -> str:
+    """A title or query as compared for an exact match: folded, without spaces,
+    punctuation or an ending such as （概要）."""
+    folded = "".join(fold(text).split())
+    return re.sub(r"[・･、，,.。]", "", _TITLE_ENDING.sub("", folded))
+
+
+def title_ranks(group: tuple[Word, ...], found: list[tuple[str, str, str]]) -> dict[str, float]:
+    """doc_id → a fraction in (0, 1] for (doc_id, ISO date or "", title) of the readouts
+    so titled: a title that is a word of the group, give or take an ending such as
+    （概要）, ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among
+    those, a newer readout higher (undated: least), equal dates alike."""
+    words = {core_title(word.text) for word in group}
+    dates = sorted({date for _, date, _ in found})
+    step = 0.5 / (len(dates) + 1)
+    place = {date: (number + 1) * step for number, date in enumerate(dates)}
+    return {doc_id: place[date] + (0.5 if _is_named(title, words) else 0.0) for doc_id, date, title in found}
+
+
+def _is_named(title: str, words: set[str]) -> bool:
+    """Whether the title, or another spelling of it (日加 for 日・カナダ), is one of the words."""
+    return any(core_title(form) in words for form in (title, *title_aliases(title)))

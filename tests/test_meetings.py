@@ -1,0 +1,235 @@
+"""Finding a meeting by its name, results grouped by readout, and every paragraph cited right.
+
+Runs on the real Ministry pages of ../shared/samples/mofa-web and the seed (skipped,
+saying why, where a clone has no ../shared), on both engines.
+"""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from conftest import ROOT, SEED, SEED_ID, run, search_json
+
+from indexer.facets import title_aliases
+from indexer.sources import Source, SourceError, find_sources, parse_source
+from indexer.titles import core_title
+from webapp import create_app
+from webapp.library import close_library
+
+MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
+pytestmark = pytest.mark.skipif(
+    not MOFA_WEB.is_dir(), reason=f"the real pages are read from {MOFA_WEB}, which this clone does not have"
+)
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _dev_readouts():
+    """(doc_id, title) of every readout of the dev set that the parser keeps."""
+    found = []
+    for source in find_sources([MOFA_WEB, SEED]):
+        if isinstance(source, SourceError):
+            continue
+        try:
+            readout = parse_source(source)
+        except SourceError:
+            continue
+        found.append((readout.doc_id, readout.title))
+    return found
+
+
+def _names(title: str, query: str) -> bool:
+    """Whether a readout so titled is the meeting the query names (日加 for 日・カナダ, （概要） aside)."""
+    return any(core_title(form) == core_title(query) for form in (title, *title_aliases(title)))
+
+
+DEV = _dev_readouts() if MOFA_WEB.is_dir() else []
+TITLED = sorted({title for _, title in DEV if title})
+
+
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def dev_index(tmp_path_factory, request):
+    folder = tmp_path_factory.mktemp("dev")
+    for page in MOFA_WEB.glob("*.txt"):
+        shutil.copy(page, folder)
+    shutil.copy(SEED, folder)
+    directory = tmp_path_factory.mktemp(f"dev-index-{request.param}")
+    result = run("index", folder, "--index-dir", directory, "--engine", request.param)
+    assert "added" in result.output, result.output
+    return directory
+
+
+@pytest.fixture(scope="module")
+def dev_client(dev_index):
+    app = create_app({"INDEX_DIR": str(dev_index), "TESTING": True, "PUBLIC_URL": "http://localhost"})
+    yield app.test_client()
+    close_library(app)
+
+
+def grouped(index_dir, *query: str, extra: tuple[str, ...] = ()) -> dict:
+    return search_json(index_dir, *query, extra=("--group", "readout", "--limit", "20", *extra))
+
+
+@pytest.mark.parametrize("title", TITLED)
+def test_a_readouts_title_lists_the_readouts_so_titled_first(dev_index, title):
+    data = grouped(dev_index, title)
+    named = {doc_id for doc_id, other in DEV if other and _names(other, title)}
+    found = [readout["doc_id"] for readout in data["readouts"]]
+    assert set(found[: len(named)]) == named, [readout["title"] for readout in data["readouts"]]
+
+
+@pytest.mark.parametrize("query", ["日米首脳会談", "日米首脳会談（概要）", '"日米首脳会談"'])
+def test_the_seeds_meeting_name_lists_the_seed_first(dev_index, query):
+    assert grouped(dev_index, query)["readouts"][0]["doc_id"] == SEED_ID
+
+
+def test_the_meeting_name_split_into_words_lists_the_meetings_so_titled_first(dev_index):
+    readouts = grouped(dev_index, "日米首脳", "会談")["readouts"]
+    assert {r["title"] for r in readouts[:2]} == {"日米首脳電話会談", "日米首脳会談（概要）"}
+
+
+def test_meeting_name_finds_readouts_that_only_mention_it_after_those_so_titled(dev_index):
+    data = grouped(dev_index, "日独外相会談")
+    assert data["readouts"][0]["title"] == "日独外相会談"
+    assert data["total_readouts"] >= 1
+
+
+def test_a_counterparts_other_name_finds_the_title(tmp_path, engine):
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    (folder / "au.txt").write_text(
+        "日・オーストラリア首脳会談\n令和5年1月1日\n両首脳は協力で一致した。\n1 両首脳は会談した。\n", "utf-8"
+    )
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    assert [r["doc_id"] for r in grouped(tmp_path / "ix", "日豪首脳会談")["readouts"]] == ["au"]
+    assert [r["doc_id"] for r in grouped(tmp_path / "ix", "日豪")["readouts"]] == ["au"]
+
+
+def test_title_and_text_together_find_the_topic_in_that_counterparts_meetings(dev_index):
+    data = search_json(dev_index, "日米", "普天間")
+    assert data["total"] >= 3
+    assert all("普天間" in hit["snippet"] for hit in data["hits"])
+    assert all("日米" in hit["title"] for hit in data["hits"][:3])
+
+
+def test_grouped_results_have_up_to_three_paragraphs_and_say_how_many_more(dev_index):
+    data = grouped(dev_index, "北朝鮮")
+    assert data["group"] == "readout"
+    assert data["total_readouts"] == len(
+        {hit["doc_id"] for hit in search_json(dev_index, "北朝鮮", extra=("--limit", "100"))["hits"]}
+    )
+    seed = next(r for r in data["readouts"] if r["doc_id"] == SEED_ID)
+    assert len(seed["hits"]) == 3
+    assert seed["more"] == seed["matched"] - 3 > 0
+    assert sum(r["matched"] for r in data["readouts"]) == data["total"]
+
+
+def test_a_cut_off_fragment_does_not_outrank_whole_paragraphs(dev_index):
+    first = grouped(dev_index, "北朝鮮")["readouts"][0]
+    assert first["doc_id"] == SEED_ID
+    assert "突っ込" not in first["hits"][0]["snippet"]
+
+
+def test_the_results_page_groups_by_readout_and_links_the_flat_list(dev_client):
+    page = dev_client.get("/search", query_string={"q": "北朝鮮"}).get_data(as_text=True)
+    assert "に一致する会談概要" in page
+    assert "このほか" in page
+    assert "group=paragraph" in page
+    flat = dev_client.get("/search", query_string={"q": "北朝鮮", "group": "paragraph"}).get_data(
+        as_text=True
+    )
+    assert "に一致する段落" in flat
+
+
+def test_the_api_serves_both_shapes(dev_client):
+    flat = dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()
+    assert flat["group"] == "paragraph" and "readouts" not in flat
+    grouped_data = dev_client.get("/api/search", query_string={"q": "北朝鮮", "group": "readout"}).get_json()
+    assert grouped_data["group"] == "readout"
+    assert grouped_data["total"] == flat["total"]
+    assert grouped_data["hits"] == [hit for readout in grouped_data["readouts"] for hit in readout["hits"]]
+
+
+def test_a_bad_group_is_a_400_naming_it(dev_client):
+    response = dev_client.get("/api/search", query_string={"q": "北朝鮮", "group": "year"})
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("group:")
+
+
+def test_the_atom_feed_has_one_entry_per_readout(dev_client):
+    body = dev_client.get("/search.atom", query_string={"q": "北朝鮮"}).get_data()
+    entries = ElementTree.fromstring(body).findall(f"{ATOM}entry")
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(ids) == len(set(ids)) > 1
+
+
+# --- citations --------------------------------------------------------------------
+
+
+def _words_of_the_dev_set() -> list[str]:
+    """Five hundred queries: distinct two-kanji runs of the dev set's paragraphs."""
+    import re
+
+    words: dict[str, None] = {}
+    for source in find_sources([MOFA_WEB]):
+        if isinstance(source, SourceError):
+            continue
+        try:
+            readout = parse_source(source)
+        except SourceError:
+            continue
+        for paragraph in readout.paragraphs:
+            for run_ in re.findall(r"[一-龥]{2,}", paragraph.text):
+                words.setdefault(run_[:2])
+    return list(words)[:500]
+
+
+def test_no_hit_has_an_empty_section_over_500_queries(dev_client):
+    queries = _words_of_the_dev_set()
+    assert len(queries) == 500
+    for query in queries:
+        data = dev_client.get(
+            "/api/search", query_string={"q": query, "per_page": 100, "facets": 0}
+        ).get_json()
+        for hit in data["hits"]:
+            assert hit["section"] and hit["anchor"], (query, hit)
+
+
+@pytest.mark.parametrize("section", ["2.(2)(ア)", "２．（２）（ア）", "s2-2-ア", "前文", "lead"])
+def test_related_takes_the_section_as_a_hit_prints_it_or_its_anchor(dev_client, section):
+    response = dev_client.get("/api/related", query_string={"doc": SEED_ID, "section": section})
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert data["anchor"] in ("s2-2-ア", "lead")
+
+
+def test_related_to_a_section_the_search_returned_answers(dev_client):
+    hit = dev_client.get("/api/search", query_string={"q": "普天間"}).get_json()["hits"][0]
+    response = dev_client.get("/api/related", query_string={"doc": hit["doc_id"], "section": hit["section"]})
+    assert response.status_code == 200
+    assert response.get_json()["anchor"] == hit["anchor"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "section", "anchor"),
+    [
+        ("mofa-pageit_000001_01815", "関税措置", "第3段落", "p3"),
+        ("mofa-afghanistan-gaisho_k", "当方:高野外務審議官他", "出席者", "attendees_2"),
+        ("mofa-afghanistan-gaisho_k", "米側:ベーカー駐日大使他", "出席者", "attendees"),
+        ("mofa-press6_000612", "前回の日中戦略対話", "参考", "ref"),
+        ("mofa-page4_005085", "夕食会メニュー", "参考", "ref"),
+        ("mofa-shuno13-gh", "(注)日・EU関係", "参考", "ref"),
+        ("mofa-page3_001405", "今回で9回目", "前文", "lead_2"),
+        ("mofa-1174146_806", None, "1.", "s1_2"),
+    ],
+)
+def test_unnumbered_paragraphs_are_labelled_by_where_they_stand(name, text, section, anchor):
+    path = MOFA_WEB / f"{name}.txt"
+    readout = parse_source(Source(name, str(path), "", ("text", path.read_bytes())))
+    if text is None:
+        paragraph = next(p for p in readout.paragraphs if p.anchor == anchor)
+    else:
+        paragraph = next(p for p in readout.paragraphs if text in p.text)
+    assert (paragraph.section, paragraph.anchor) == (section, anchor)
+    assert not any(heading.text.startswith("【同席者】") for heading in readout.headings)
