@@ -15,10 +15,10 @@ import click
 import fugashi
 
 from indexer.engine import ENGINES
-from indexer.export import hit_url, results_json
+from indexer.export import hit_url, results_csv, results_json
 from indexer.facets import KINDS
 from indexer.schema import FORMAT_VERSIONS
-from indexer.search import GROUPS, Library
+from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
 from indexer.watch import watch
@@ -206,6 +206,12 @@ def _iso_date(value: str | None) -> datetime.date | None:
     "--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind."
 )
 @click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help=f"Print every matching paragraph (at most {MAX_RESULT_WINDOW:,}) as CSV, UTF-8 with a BOM.",
+)
+@click.option(
     "--group",
     type=click.Choice(GROUPS),
     default="paragraph",
@@ -226,6 +232,7 @@ def search(
     country,
     kind,
     show_facets,
+    as_csv,
     group,
 ) -> None:
     """Print the paragraphs that best match QUERY, with their section numbers."""
@@ -243,11 +250,15 @@ def search(
                 year=year,
                 country=country,
                 kind=kind,
-                facets=as_json or show_facets,
+                facets=(as_json or show_facets) and not as_csv,
                 group=group,
+                export=as_csv,
             )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
+    if as_csv:
+        sys.stdout.buffer.write(results_csv(results.hits, "").encode("utf-8"))
+        return
     if as_json:
         click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
         return

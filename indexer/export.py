@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
+from indexer.citation import citation, era_date
 from indexer.search import Facets, Hit, ReadoutHits, Results
 
 
@@ -28,6 +32,50 @@ def hit_json(hit: Hit, query: str) -> dict:
         "snippet": str(hit.snippet),
         "score": hit.score,
     }
+
+
+# The columns of a CSV export, one row per paragraph.
+CSV_COLUMNS = (
+    "readout",
+    "date",
+    "和暦",
+    "section",
+    "headings",
+    "text",
+    "citation",
+    "doc_id",
+    "anchor",
+    "url",
+    "source_url",
+)
+
+
+def results_csv(hits: Sequence[Hit], site: str) -> str:
+    """The paragraphs of an export (`Library.search(export=True)`) as CSV: UTF-8 text with a BOM
+    first, so that Excel reads it as UTF-8. `site` makes the links absolute ("" keeps them
+    relative)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        permalink = site + hit_url(hit, "")
+        writer.writerow(
+            (
+                hit.title,
+                hit.date.isoformat() if hit.date else "",
+                era_date(hit.date) if hit.date else "",
+                hit.section,
+                " › ".join(hit.headings),
+                hit.text,
+                citation(hit.title, hit.date, hit.section, hit.source_url or permalink),
+                hit.doc_id,
+                hit.anchor,
+                permalink,
+                hit.source_url,
+            )
+        )
+    return out.getvalue()
 
 
 def readout_url(doc_id: str, query: str) -> str:

@@ -56,6 +56,7 @@ class Hit:
     snippet: Markup
     score: float
     category: str = ""
+    source_url: str = ""  # the Ministry's page, where known
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,12 +353,16 @@ class Library:
         facets: bool = False,
         budget: float | None = None,
         group: str = "paragraph",
+        export: bool = False,
     ) -> Results:
         """One page of ranked hits, filtered by date, year, readout, counterpart and kind, with the
         counts per year, counterpart and kind when `facets`; a budget in seconds stops a longer
         search with SearchTimeout. With group="readout" a page is `per_page` readouts, ranked by
-        their best paragraph, each with its best PARAGRAPHS_PER_READOUT."""
-        per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        their best paragraph, each with its best PARAGRAPHS_PER_READOUT. With `export`, one page
+        of every matching paragraph, at most MAX_RESULT_WINDOW, without snippets."""
+        if export:
+            page, per_page, group = 1, MAX_RESULT_WINDOW, "paragraph"
+        per_page = min(max(per_page, 1), MAX_RESULT_WINDOW if export else MAX_PER_PAGE)
         page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
         parsed = parse_query(text)
         if year is not None:
@@ -382,7 +387,7 @@ class Library:
         if group == "readout":
             return self._grouped(text, parsed, request, page, per_page, facets)
         total, ranked, counts = self._reader().search(request)
-        found = needles(parsed)
+        found = None if export else needles(parsed)
         hits = [self._hit(fields, score, found) for fields, score in ranked[(page - 1) * per_page :]]
         return Results(
             text,
@@ -550,7 +555,8 @@ class Library:
         ]
         return shown, hits
 
-    def _hit(self, fields: dict, score: float, found: list[Needle]) -> Hit:
+    def _hit(self, fields: dict, score: float, found: list[Needle] | None) -> Hit:
+        """A hit, its snippet marked with what was `found` (none without)."""
         text_value = fields["text"]
         return Hit(
             doc_id=fields["doc_id"],
@@ -563,8 +569,9 @@ class Library:
             anchor=fields.get("anchor", ""),
             position=fields.get("position", 0),
             text=text_value,
-            snippet=snippet(text_value, find_spans(text_value, found)),
+            snippet=Markup("") if found is None else snippet(text_value, find_spans(text_value, found)),
             score=round(score, 4),
+            source_url=fields.get("source_url", ""),
         )
 
     @_reads_index

@@ -161,6 +161,7 @@ def _add(writer, item: Prepared) -> int:
             context_ngram=context,
             title=readout.title,
             category=readout.category,
+            source_url=readout.source_url,
             country=" ".join(countries),
             meeting=kind,
             facets=facet_key(date, countries, kind).encode("utf-8"),
@@ -511,6 +512,7 @@ class _TantivyTarget:
                 "anchor": paragraph.anchor,
                 "position": paragraph.position,
                 "text": paragraph.text,
+                "source_url": readout.source_url,
             }
             documents.append(
                 self.engine.paragraph_document(

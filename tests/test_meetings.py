@@ -6,6 +6,8 @@ saying why, where a clone has no ../shared), on both engines.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import xml.etree.ElementTree as ElementTree
 
@@ -233,3 +235,48 @@ def test_unnumbered_paragraphs_are_labelled_by_where_they_stand(name, text, sect
         paragraph = next(p for p in readout.paragraphs if text in p.text)
     assert (paragraph.section, paragraph.anchor) == (section, anchor)
     assert not any(heading.text.startswith("【同席者】") for heading in readout.headings)
+
+
+# --- cite and export --------------------------------------------------------------
+
+
+def _csv_rows(body: bytes) -> list[dict]:
+    assert body.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_csv_export_has_one_row_per_paragraph_of_the_result_set(dev_client):
+    response = dev_client.get("/search.csv", query_string={"q": "北朝鮮"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = _csv_rows(response.get_data())
+    total = dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()["total"]
+    assert len(rows) == total > 10
+    seed = next(row for row in rows if row["doc_id"] == SEED_ID)
+    assert seed["readout"] == "日米首脳会談（概要）"
+    assert (seed["date"], seed["和暦"]) == ("2013-02-22", "平成25年2月22日")
+    assert "北朝鮮" in seed["text"]
+    assert seed["citation"].startswith("出典：外務省「日米首脳会談（概要）」平成25年2月22日、2.(2)")
+    assert seed["url"].startswith(f"http://localhost/docs/{SEED_ID}#s2-2")
+
+
+def test_the_cli_exports_the_same_csv(dev_index):
+    result = run("search", "北朝鮮", "--csv", "--index-dir", dev_index)
+    assert result.exit_code == 0
+    rows = _csv_rows(result.stdout_bytes)
+    assert len(rows) == search_json(dev_index, "北朝鮮")["total"]
+    assert all(row["section"] for row in rows)
+
+
+@pytest.mark.parametrize("path", ["/search?q=普天間", f"/docs/{SEED_ID}"])
+def test_each_paragraph_offers_a_ready_citation(dev_client, path):
+    page = dev_client.get(path).get_data(as_text=True)
+    assert (
+        "出典：外務省「日米首脳会談（概要）」平成25年2月22日、1.(2)(イ)、"
+        f"http://localhost/docs/{SEED_ID}#s1-2-%E3%82%A4" in page
+    )
+
+
+@pytest.mark.parametrize("path", ["/search?q=普天間", f"/docs/{SEED_ID}", "/"])
+def test_dates_are_shown_with_the_era_year(dev_client, path):
+    assert "2013年2月22日（平成25年）" in dev_client.get(path).get_data(as_text=True)

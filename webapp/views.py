@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.export import hit_json, hit_url, results_json
+from indexer.citation import citation, display_date
+from indexer.export import hit_json, hit_url, results_csv, results_json
 from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
@@ -26,7 +27,7 @@ def route(rule: str, **options):
     return blueprint.route(rule, methods=["GET"], provide_automatic_options=False, **options)
 
 
-def _run(params: SearchParams, facets: bool = True) -> Results:
+def _run(params: SearchParams, facets: bool = True, export: bool = False) -> Results:
     with search_slot():
         return get_library().search(
             params.q,
@@ -42,6 +43,7 @@ def _run(params: SearchParams, facets: bool = True) -> Results:
             facets=facets,
             budget=current_app.config["SEARCH_SECONDS"],
             group=params.group,
+            export=export,
         )
 
 
@@ -59,6 +61,22 @@ _XML_INVALID = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)
 
 def xml_text(text: str) -> str:
     return text.translate(_XML_INVALID)
+
+
+@blueprint.app_template_filter("wareki")
+def wareki(date: datetime.date | None) -> str:
+    """2013年2月22日（平成25年）."""
+    return display_date(date)
+
+
+@blueprint.app_template_global("cite")
+def cite(title: str, date, section: str, source_url: str, doc_id: str, anchor: str) -> str:
+    """The paragraph's citation, with the Ministry's page where known, else its permalink here."""
+    return citation(title, date, section, source_url or permalink(doc_id, anchor))
+
+
+def permalink(doc_id: str, anchor: str) -> str:
+    return public_url("views.document", doc_id=doc_id, _anchor=anchor)
 
 
 @route("/")
@@ -105,6 +123,21 @@ def api_search():
         return error_response(400, str(error))
     # ?facets=0 leaves the counts out (for clients that only want hits).
     return jsonify(results_json(_run(params, facets=request.args.get("facets", "1") != "0")))
+
+
+@route("/search.csv")
+def search_csv():
+    """Every paragraph of a search (at most MAX_RESULT_WINDOW), one row each."""
+    try:
+        params = parse_search_params(request.args, default_group="paragraph")
+    except BadParameter as error:
+        return error_response(400, str(error))
+    hits = _run(params, facets=False, export=True).hits if params.q else ()
+    return Response(
+        results_csv(hits, current_app.config["PUBLIC_URL"].rstrip("/")),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=readouts-search.csv"},
+    )
 
 
 @route("/search.atom")
