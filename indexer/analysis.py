@@ -33,6 +33,7 @@ import unidic_lite
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.normalize import fold
+from indexer.speakers import SIDE_CODES, attribute
 
 # Parts of speech whose words inflect: index their base form.
 _INFLECTED = frozenset({"動詞", "形容詞", "助動詞"})
@@ -66,7 +67,7 @@ def word_tokens(folded: str) -> list[WordToken]:
     """Segment folded text into words, with offsets into that text."""
     tokens: list[WordToken] = []
     offset = 0
-    for surface, pos1, base in _words(folded):
+    for surface, pos1, base, _ in _words(folded):
         # Only white space lies between two words: the next one starts where its surface does.
         found = folded.find(surface, offset)
         start = found if found >= 0 else offset
@@ -117,30 +118,98 @@ def tagger_pieces(text: str) -> list[str]:
     return pieces
 
 
-def _words(folded: str) -> list[tuple[str, str, str]]:
-    """(surface, part of speech, written base form) of each word, as MeCab formats them itself."""
+def _words(folded: str) -> list[tuple[str, str, str, str]]:
+    """(surface, part of speech, written base form, lemma) of each word, as MeCab formats them."""
     words = []
     tagger = _term_tagger()
     for piece in tagger_pieces(folded) if len(folded) > TAGGER_PIECE else (folded,):
         for line in tagger.parse(piece).split("\n"):
             surface, _, rest = line.partition("\t")
             if rest:  # not EOS
-                pos1, _, base = rest.partition("\t")
-                words.append((surface, pos1, base))
+                pos1, _, rest = rest.partition("\t")
+                base, _, lemma = rest.partition("\t")
+                words.append((surface, pos1, base, lemma))
     return words
 
 
 def word_terms(text: str) -> list[str]:
     """Index terms of the words in (unfolded) text, in order: the terms of word_tokens, faster."""
+    return _terms_and_keys(text)[0]
+
+
+def _terms_and_keys(text: str, starts: list[int] | None = None) -> tuple[list[str], set[str]]:
+    """The index terms of text's words, and the reading keys of its nouns (`reading_key`);
+    with `starts`, each term's offset in the folded text is appended to it."""
     terms: list[str] = []
-    for surface, pos1, base in _words(fold(text)):
+    keys: set[str] = set()
+    folded = fold(text)
+    offset = 0
+    for surface, pos1, base, lemma in _words(folded):
+        if starts is not None:
+            found = folded.find(surface, offset)
+            start = found if found >= 0 else offset
+            offset = start + len(surface)
         if pos1 in _SKIPPED or not surface.strip():
             continue
+        if starts is not None:
+            starts.append(start)
         if pos1 in _INFLECTED and base and base != "*":
             terms.append(fold(base))
         else:
             terms.append(surface)
-    return terms
+            if pos1 == "名詞" and (key := reading_key(surface, lemma)):
+                keys.add(key)
+    return terms, keys
+
+
+def said_text(folded: str, terms: list[str], starts: list[int]) -> str:
+    """The words of what each side said, for the index: each term as side code:term
+    (j:北朝鮮) where its sentence is attributed to a side (`indexer.speakers`), GAP where
+    it is not, so positions stay those of the words; "" when no sentence is attributed."""
+    sides = [(said.start, said.end, SIDE_CODES[said.side]) for said in attribute(folded) if said.side]
+    if not sides:
+        return ""
+    out = []
+    at = 0
+    for term, start in zip(terms, starts, strict=True):
+        while at < len(sides) and sides[at][1] <= start:
+            at += 1
+        inside = at < len(sides) and sides[at][0] <= start
+        out.append(f"{sides[at][2]}:{term}" if inside else GAP)
+    return " ".join(out)
+
+
+_KATAKANA_VARIANTS = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
+_SMALL_KANA = str.maketrans("ァィゥェォヵヶ", "アイウエオカケ", "ー・")
+_KATAKANA_RUN = re.compile(r"[ァ-ヺー・]+")
+
+
+def reading_key(surface: str, lemma: str) -> str:
+    """What a noun is looked up by for words that read or are written alike: its dictionary
+    lemma (安部 and 安倍 are both アベ, パウェル is パウエル), else a katakana word itself;
+    katakana with ヴ/ブ, small and large vowels, and long marks folded together. Only a key in
+    katakana (a name's reading, a katakana word): "" for a word the dictionary files under
+    its kanji (総理), which is found as typed, and for an unknown kanji word."""
+    key = lemma.split("-", 1)[0] if lemma and lemma != "*" else surface
+    if not _KATAKANA_RUN.fullmatch(key):
+        return ""
+    for old, new in _KATAKANA_VARIANTS:
+        key = key.replace(old, new)
+    return key.translate(_SMALL_KANA)
+
+
+def keyed_nouns(text: str) -> list[tuple[str, str]]:
+    """(surface in folded text, reading key) of each noun of text that has a key, in order."""
+    return [
+        (surface, key)
+        for surface, pos1, _, lemma in _words(fold(text))
+        if pos1 == "名詞" and (key := reading_key(surface, lemma))
+    ]
+
+
+def reading_keys(text: str) -> set[str]:
+    """The reading keys of the nouns of (unfolded) text."""
+    return _terms_and_keys(text)[1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -246,18 +315,23 @@ class AnalyzedText(str):
     so nothing that can fail runs there.
     """
 
-    __slots__ = ("bigrams", "trigrams", "words")
+    __slots__ = ("bigrams", "keys", "said", "trigrams", "words")
     # Each kind of terms as one text, joined by spaces: a writer in another process
     # receives three strings, not a string per word.
     words: str  # word_terms
     bigrams: str  # bigram_text
     trigrams: str  # trigram_text, or "" when not asked for
+    keys: set[str]  # reading_keys of its nouns
+    said: str  # said_text: its words by the side that said them
 
 
 def analyze(text: str, trigrams: bool = False) -> AnalyzedText:
     analyzed = AnalyzedText(text)
-    analyzed.words = " ".join(word_terms(text))
+    starts: list[int] = []
+    terms, analyzed.keys = _terms_and_keys(text, starts)
+    analyzed.words = " ".join(terms)
     folded = fold(text)
+    analyzed.said = said_text(folded, terms, starts)
     analyzed.bigrams = bigram_text(folded)
     analyzed.trigrams = trigram_text(folded) if trigrams else ""
     return analyzed
@@ -297,6 +371,16 @@ class WordTokenizer(_TermTokenizer):
         if words is None:
             return list(enumerate(word_terms(value)))
         return list(enumerate(words.split(" "))) if words else []
+
+
+class SaidTokenizer(_TermTokenizer):
+    """The words of what each side said (`said_text`), gaps left out but counted."""
+
+    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
+        said = getattr(value, "said", "")
+        return (
+            [(position, term) for position, term in enumerate(said.split(" ")) if term != GAP] if said else []
+        )
 
 
 class BigramTokenizer(_TermTokenizer):

@@ -19,6 +19,7 @@ from indexer.export import hit_url, results_csv, results_json
 from indexer.facets import KINDS
 from indexer.schema import FORMAT_VERSIONS
 from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
+from indexer.speakers import SIDES
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import update_index
 from indexer.watch import watch
@@ -203,7 +204,16 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind of meeting.")
 @click.option(
-    "--facets", "show_facets", is_flag=True, help="Also print the matches per year, counterpart and kind."
+    "--side",
+    type=click.Choice(SIDES),
+    default=None,
+    help="Only where the words are in what this side said (日本側, 相手側, 双方).",
+)
+@click.option(
+    "--facets",
+    "show_facets",
+    is_flag=True,
+    help="Also print the matches per year, counterpart, kind and side.",
 )
 @click.option(
     "--csv",
@@ -231,6 +241,7 @@ def search(
     year,
     country,
     kind,
+    side,
     show_facets,
     as_csv,
     group,
@@ -250,6 +261,7 @@ def search(
                 year=year,
                 country=country,
                 kind=kind,
+                side=side,
                 facets=(as_json or show_facets) and not as_csv,
                 group=group,
                 export=as_csv,
@@ -267,12 +279,17 @@ def search(
     click.echo(
         f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
     )
+    for suggestion in results.suggestions:
+        click.echo(
+            f"did you mean {suggestion.query}? ({suggestion.count} paragraph"
+            f"{'s' if suggestion.count != 1 else ''}; {suggestion.word} → {suggestion.instead})"
+        )
     for word, forms in results.also_searched:
         click.echo(
             f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)"
         )
     if results.facets is not None:
-        for name in ("year", "country", "kind"):
+        for name in ("year", "country", "kind", "side"):
             values = getattr(results.facets, name)
             click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
     if results.group == "readout":
@@ -293,6 +310,8 @@ def search(
         date = hit.date.isoformat() if hit.date else "----------"
         headings = " › ".join(hit.headings)
         click.echo(f"\n{number:>3}. {date}  {hit.title}  {hit.section}  {headings}")
+        if hit.speaker:
+            click.echo(f"     発言：{hit.speaker}" + (f"（{hit.side}）" if hit.side else ""))
         click.echo(f"     {render(str(hit.snippet))}")
         click.echo(f"     {hit_url(hit, text)}  score {hit.score:.1f}")
 

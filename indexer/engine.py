@@ -65,6 +65,7 @@ class SearchRequest:
     kind: str | None = None  # a kind of meeting (`indexer.facets.KINDS`)
     facets: bool = False  # also count the matches per month, counterpart and kind
     per_readout: bool = False  # also count the matches per readout (FacetCounts.readouts)
+    side: str | None = None  # only where the words are in what this side said (`indexer.speakers.SIDES`)
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
 
@@ -77,6 +78,7 @@ class FacetCounts:
     country: dict[str, int]
     kind: dict[str, int]
     readouts: dict[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
+    side: dict[str, int] = field(default_factory=dict)  # 日本側/相手側/双方 → matches said by that side
 
     @classmethod
     def from_keys(cls, counts: dict[str, int], readouts: dict[str, int] | None = None) -> FacetCounts:
@@ -121,6 +123,9 @@ class Reader(Protocol):
     def record(self, doc_id: str) -> dict | None: ...
 
     def paragraphs(self, doc_id: str) -> list[dict]: ...
+
+    def reading(self, key: str, limit: int) -> list[str]:
+        """Up to `limit` readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
 
     def counts(self) -> tuple[int, int]:
         """(readouts, paragraphs), after a light check that the files can be read."""

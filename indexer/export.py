@@ -27,6 +27,7 @@ def hit_json(hit: Hit, query: str) -> dict:
         "date": hit.date.isoformat() if hit.date else None,
         "section": hit.section,
         "anchor": hit.anchor,
+        "speaker": {"name": hit.speaker, "side": hit.side or None} if hit.speaker else None,
         "headings": list(hit.headings),
         "url": hit_url(hit, query),
         "snippet": str(hit.snippet),
@@ -41,6 +42,8 @@ CSV_COLUMNS = (
     "和暦",
     "section",
     "headings",
+    "speaker",
+    "side",
     "text",
     "citation",
     "doc_id",
@@ -67,6 +70,8 @@ def results_csv(hits: Sequence[Hit], site: str) -> str:
                 era_date(hit.date) if hit.date else "",
                 hit.section,
                 " › ".join(hit.headings),
+                hit.speaker,
+                hit.side,
                 hit.text,
                 citation(hit.title, hit.date, hit.section, hit.source_url or permalink),
                 hit.doc_id,
@@ -104,6 +109,10 @@ def results_json(results: Results) -> dict:
         "page": results.page,
         "per_page": results.per_page,
         "also_searched": {word: list(forms) for word, forms in results.also_searched},
+        "suggestions": [
+            {"word": s.word, "instead": s.instead, "query": s.query, "count": s.count}
+            for s in results.suggestions
+        ],
         "hits": [hit_json(hit, results.query) for hit in results.hits],
         **({"facets": facets_json(results.facets)} if results.facets is not None else {}),
         "group": results.group,
@@ -121,5 +130,5 @@ def results_json(results: Results) -> dict:
 def facets_json(facets: Facets) -> dict:
     return {
         name: [{"value": facet.value, "count": facet.count} for facet in getattr(facets, name)]
-        for name in ("year", "country", "kind")
+        for name in ("year", "country", "kind", "side")
     }

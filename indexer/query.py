@@ -239,6 +239,34 @@ def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list
     return queries
 
 
+def said_terms(parsed: ParsedQuery, code: str) -> list[list[tuple[str, ...]]]:
+    """Per group, the word terms that said the group on one side (its code: j, o, b), each
+    form of each word (equivalents too) as a phrase of side:term terms (`indexer.analysis.said_text`)."""
+    return [
+        [
+            tuple(f"{code}:{term}" for term in query_parts(form)[0])
+            for word in group
+            for form in (word, *equivalents(word))
+            if query_parts(form)[0]
+        ]
+        for group in parsed.groups
+    ]
+
+
+def said_query(parsed: ParsedQuery, code: str) -> q.Query:
+    """The paragraphs where every group of the query is in what one side said."""
+    groups = [
+        q.Or(
+            [
+                q.Term("said", terms[0]) if len(terms) == 1 else q.Phrase("said", list(terms))
+                for terms in forms
+            ]
+        )
+        for forms in said_terms(parsed, code)
+    ]
+    return q.And(groups) if groups else q.NullQuery
+
+
 def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
     """The words a group's title search looks for: each word, and each without an ending
     such as （概要）, so that 日米外相会談（概要） finds a readout titled 日米外相会談."""

@@ -13,7 +13,7 @@ import functools
 
 from whoosh import columns, fields, scoring
 
-from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, WordTokenizer
+from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, WordTokenizer
 
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
@@ -62,6 +62,8 @@ def make_schema() -> fields.Schema:
         anchor=fields.STORED,
         text=fields.TEXT(analyzer=words, stored=True, phrase=True),
         text_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
+        # The paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
+        said=fields.TEXT(analyzer=SaidTokenizer(), phrase=True),
         context=fields.TEXT(analyzer=words, phrase=True),
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
@@ -74,6 +76,8 @@ def make_schema() -> fields.Schema:
         # Readout records: what the title search matches (`indexer.facets.title_text`).
         titles=fields.TEXT(analyzer=words, phrase=True),
         titles_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
+        # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
+        readings=fields.KEYWORD,
         category=fields.STORED,
         issuer=fields.STORED,
         source_url=fields.STORED,

@@ -28,7 +28,9 @@ from indexer.facets import KINDS
 from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
+from indexer.speakers import SIDES, Said, attribute
 from indexer.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
+from indexer.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
@@ -57,6 +59,8 @@ class Hit:
     score: float
     category: str = ""
     source_url: str = ""  # the Ministry's page, where known
+    speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.speakers`)
+    side: str = ""  # 日本側, 相手側, 双方, or "" when the text does not settle it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ class Facets:
     country: tuple[Facet, ...]
     kind: tuple[Facet, ...]
     month: dict[str, int]
+    side: tuple[Facet, ...] = ()  # matches in what each side said, in SIDES order
 
 
 def _facets(counts: FacetCounts) -> Facets:
@@ -91,6 +96,7 @@ def _facets(counts: FacetCounts) -> Facets:
         country=most_first(counts.country),
         kind=most_first(kinds),
         month=dict(sorted(counts.month.items())),
+        side=tuple(Facet(side, counts.side[side]) for side in SIDES if counts.side.get(side)),
     )
 
 
@@ -124,6 +130,7 @@ class Results:
     group: str = "paragraph"  # or "readout": a page is per_page readouts
     readouts: tuple[ReadoutHits, ...] = ()  # grouped: the page's readouts
     total_readouts: int = 0  # grouped: readouts with a match
+    suggestions: tuple[Suggestion, ...] = ()  # other spellings, when it found little
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +219,18 @@ def _reads_index(method):
             raise damaged(self.root, error) from error
 
     return reading
+
+
+def _speaker(text: str, spans: list[Span], side: str | None) -> Said | None:
+    """Who said the first attributed sentence that a match lies in (of `side`, if given)."""
+    if not spans:
+        return None
+    attributed = attribute(text)
+    for span in spans:
+        for said in attributed:
+            if said.start <= span.start < said.end and (side is None or said.side == side):
+                return said
+    return None
 
 
 def _date(value: str) -> datetime.date | None:
@@ -350,10 +369,12 @@ class Library:
         year: int | None = None,
         country: str | None = None,
         kind: str | None = None,
+        side: str | None = None,
         facets: bool = False,
         budget: float | None = None,
         group: str = "paragraph",
         export: bool = False,
+        suggestions: bool = True,
     ) -> Results:
         """One page of ranked hits, filtered by date, year, readout, counterpart and kind, with the
         counts per year, counterpart and kind when `facets`; a budget in seconds stops a longer
@@ -380,15 +401,43 @@ class Library:
             doc_id=doc_id,
             country=country,
             kind=kind,
+            side=side,
             facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,
             budget=budget or 0.0,
         )
         if group == "readout":
-            return self._grouped(text, parsed, request, page, per_page, facets)
+            results = self._grouped(text, parsed, request, page, per_page, facets)
+        else:
+            results = self._flat(text, parsed, request, page, per_page, export)
+        if suggestions and page == 1 and not export:
+            results = dataclasses.replace(
+                results, suggestions=self._suggestions(text, parsed, results.total, side)
+            )
+        return results
+
+    def _suggestions(
+        self, text: str, parsed: ParsedQuery, total: int, side: str | None
+    ) -> tuple[Suggestion, ...]:
+        reader = self._reader()
+        return suggest(
+            text,
+            parsed,
+            total,
+            count=lambda query: self.search(query, per_page=1, suggestions=False, side=side).total,
+            readouts_of=lambda key: reader.reading(key, READOUTS_PER_KEY),
+            paragraphs_of=lambda doc_id: [paragraph["text"] for paragraph in reader.paragraphs(doc_id)],
+        )
+
+    def _flat(
+        self, text: str, parsed: ParsedQuery, request: SearchRequest, page: int, per_page: int, export: bool
+    ) -> Results:
         total, ranked, counts = self._reader().search(request)
-        found = None if export else needles(parsed)
-        hits = [self._hit(fields, score, found) for fields, score in ranked[(page - 1) * per_page :]]
+        found = needles(parsed)
+        hits = [
+            self._hit(fields, score, found, snippets=not export, side=request.side)
+            for fields, score in ranked[(page - 1) * per_page :]
+        ]
         return Results(
             text,
             parsed,
@@ -422,7 +471,7 @@ class Library:
         per_readout = counts.readouts if counts is not None else {}
         groups = []
         for doc_id, shown in list(best.items())[(page - 1) * per_page : wanted]:
-            hits = tuple(self._hit(fields, score, found) for fields, score in shown)
+            hits = tuple(self._hit(fields, score, found, side=request.side) for fields, score in shown)
             first = hits[0]
             groups.append(
                 ReadoutHits(
@@ -555,9 +604,19 @@ class Library:
         ]
         return shown, hits
 
-    def _hit(self, fields: dict, score: float, found: list[Needle] | None) -> Hit:
-        """A hit, its snippet marked with what was `found` (none without)."""
+    def _hit(
+        self,
+        fields: dict,
+        score: float,
+        found: list[Needle] | None,
+        snippets: bool = True,
+        side: str | None = None,
+    ) -> Hit:
+        """A hit, its snippet marked with what was `found`, and who said the first sentence it
+        was found in (of `side`, when the search asked for one)."""
         text_value = fields["text"]
+        spans = find_spans(text_value, found) if found else []
+        said = _speaker(text_value, spans, side)
         return Hit(
             doc_id=fields["doc_id"],
             title=fields.get("title", ""),
@@ -569,9 +628,11 @@ class Library:
             anchor=fields.get("anchor", ""),
             position=fields.get("position", 0),
             text=text_value,
-            snippet=Markup("") if found is None else snippet(text_value, find_spans(text_value, found)),
+            snippet=snippet(text_value, spans) if snippets else Markup(""),
             score=round(score, 4),
             source_url=fields.get("source_url", ""),
+            speaker=said.speaker if said else "",
+            side=said.side if said else "",
         )
 
     @_reads_index

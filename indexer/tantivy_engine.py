@@ -15,6 +15,7 @@ commit searchable.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import functools
 import json
@@ -39,8 +40,10 @@ from indexer.query import (
     equivalents,
     matches_other_forms,
     query_parts,
+    said_terms,
     title_words,
 )
+from indexer.speakers import SIDE_CODES
 from indexer.store import check_compatible, check_trusted
 from indexer.titles import MAX_TITLED, title_ranks
 
@@ -92,6 +95,10 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         builder.add_text_field(f"{name}_ngram", tokenizer_name="whitespace", index_option="freq")
         builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")
+    # A paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
+    builder.add_text_field("said", tokenizer_name="whitespace", index_option="position")
+    # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
+    builder.add_text_field("readings", tokenizer_name="whitespace", index_option="basic")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
 
@@ -135,8 +142,11 @@ def paragraph_document(
     document.add_integer("position", position)
     # A short paragraph's words are followed by gap tokens up to MIN_SCORED_WORDS, which no
     # query asks for: BM25 counts them in its length.
-    words, bigrams, trigrams = text_terms
+    words, bigrams, trigrams, said = text_terms
+    if said:
+        document.add_text("said", said)
     missing = MIN_SCORED_WORDS - (words.count(" ") + 1 if words else 0)
+    text_terms = (words, bigrams, trigrams)
     if missing > 0:
         text_terms = (words + (" " if words else "") + " ".join([GAP] * missing), bigrams, trigrams)
     for field, (words, bigrams, trigrams) in (("text", text_terms), ("context", context_terms)):
@@ -151,7 +161,7 @@ def paragraph_document(
     return document
 
 
-def readout_document(stored: dict, date: str, titles: tuple[str, str, str]) -> Document:
+def readout_document(stored: dict, date: str, titles: tuple[str, str, str], readings: str) -> Document:
     document = Document()
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
@@ -160,6 +170,8 @@ def readout_document(stored: dict, date: str, titles: tuple[str, str, str]) -> D
     for name, terms in zip(("titles", "titles_ngram", "titles_trigram"), titles, strict=True):
         if terms:
             document.add_text(name, terms)
+    if readings:
+        document.add_text("readings", readings)
     document.add_bytes("data", orjson.dumps(stored))
     return document
 
@@ -312,6 +324,8 @@ def to_tantivy(
             filters.append((Occur.Must, _term("country", request.country)))
         if request.kind:
             filters.append((Occur.Must, _term("meeting", request.kind)))
+        if request.side:
+            filters.append((Occur.Must, said_query(parsed, SIDE_CODES[request.side])))
     # Exclusion looks at the paragraph's own text only.
     excluded = [
         (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
@@ -322,6 +336,18 @@ def to_tantivy(
     return Query.boolean_query(
         scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
     )
+
+
+def said_query(parsed: ParsedQuery, code: str) -> Query:
+    """The paragraphs where every group of the query is in what one side said."""
+    groups = []
+    for forms in said_terms(parsed, code):
+        phrases = [
+            _term("said", terms[0]) if len(terms) == 1 else Query.phrase_query(SCHEMA, "said", list(terms))
+            for terms in forms
+        ]
+        groups.append((Occur.Must, Query.boolean_query([(Occur.Should, phrase) for phrase in phrases])))
+    return Query.boolean_query(groups)
 
 
 def _plain_word(parsed: ParsedQuery) -> Word | None:
@@ -453,7 +479,14 @@ class TantivyReader:
         if not total:
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        return total, hits, self._facets(searcher, whole(), request.facets, request.per_readout)
+        counts = self._facets(searcher, whole(), request.facets, request.per_readout)
+        if request.facets and request.parsed.groups:
+            sides = {}
+            for side, code in SIDE_CODES.items():
+                both = [(Occur.Must, whole()), (Occur.Must, said_query(request.parsed, code))]
+                sides[side] = searcher.search(Query.boolean_query(both), 1, count=True).count
+            counts = dataclasses.replace(counts, side={side: n for side, n in sides.items() if n})
+        return total, hits, counts
 
     def _one_word(
         self,
@@ -470,7 +503,14 @@ class TantivyReader:
         the count is the document frequency of its characters, which every paragraph
         holding the word also holds.
         """
-        filtered = request.date_from or request.date_to or request.doc_id or request.country or request.kind
+        filtered = (
+            request.date_from
+            or request.date_to
+            or request.doc_id
+            or request.country
+            or request.kind
+            or request.side
+        )
         word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
         if word is not None and titled(request.parsed.groups[0]):
             return None  # the paragraphs of readouts so titled come first, and count too
@@ -562,6 +602,11 @@ class TantivyReader:
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
+
+    def reading(self, key: str, limit: int) -> list[str]:
+        """Readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
+        found = self.searcher.search(_term("readings", key), limit, count=False).hits
+        return [self.searcher.doc(address)["doc_id"][0] for _, address in found]
 
     def counts(self) -> tuple[int, int]:
         readouts = self.searcher.search(_term("kind", "readout"), 1, count=True).count

@@ -90,12 +90,16 @@ class Prepared:
     readout: Readout
     # (words, bigrams, trigrams) of each paragraph and of its headings, each kind of
     # terms as one text (`indexer.analysis.AnalyzedText`); the trigrams only for an
-    # engine that asks for them.
-    texts: tuple[tuple[str, str, str], ...]
+    # engine that asks for them. A paragraph's fourth text is its words by the side
+    # that said them (`indexer.analysis.said_text`).
+    texts: tuple[tuple[str, str, str, str], ...]
     contexts: tuple[tuple[str, str, str], ...]
     # The same of its title, the title's other spellings and its category line
     # (`indexer.facets.title_text`), for the title search on its readout record.
     titles: tuple[str, str, str] = ("", "", "")
+    # The reading keys of its nouns (`indexer.analysis.reading_key`), space-separated: what
+    # "did you mean" looks up for words that read alike.
+    readings: str = ""
 
 
 def context_text(headings: tuple[str, ...]) -> str:
@@ -112,25 +116,36 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
         texts = []
         contexts = []
         by_headings: dict[tuple[str, ...], AnalyzedText] = {}
+        paragraph_keys: dict[int, set[str]] = {}
         for paragraph in readout.paragraphs:
             analyzed = analyze(paragraph.text, trigrams)
-            texts.append((analyzed.words, analyzed.bigrams, analyzed.trigrams))
+            paragraph_keys[paragraph.position] = analyzed.keys
+            texts.append((analyzed.words, analyzed.bigrams, analyzed.trigrams, analyzed.said))
             context = by_headings.get(paragraph.headings)
             if context is None:
                 context = analyze(context_text(paragraph.headings), trigrams)
                 by_headings[paragraph.headings] = context
             contexts.append((context.words, context.bigrams, context.trigrams))
         titles = analyze(title_text(readout.title, readout.category), trigrams)
+        keys = set(titles.keys)
+        for paragraph in readout.paragraphs:
+            keys |= paragraph_keys.pop(paragraph.position)
     except Exception as error:
         return SourceError(source.origin, f"cannot be analyzed ({error})")
     return Prepared(
-        source, readout, tuple(texts), tuple(contexts), (titles.words, titles.bigrams, titles.trigrams)
+        source,
+        readout,
+        tuple(texts),
+        tuple(contexts),
+        (titles.words, titles.bigrams, titles.trigrams),
+        " ".join(sorted(keys)),
     )
 
 
-def _analyzed(text: str, terms: tuple[str, str, str]) -> AnalyzedText:
+def _analyzed(text: str, terms: tuple[str, ...]) -> AnalyzedText:
     value = AnalyzedText(text)
-    value.words, value.bigrams, value.trigrams = terms
+    value.words, value.bigrams, value.trigrams = terms[:3]
+    value.said = terms[3] if len(terms) > 3 else ""
     return value
 
 
@@ -157,6 +172,7 @@ def _add(writer, item: Prepared) -> int:
             text=text,
             _stored_text=str(paragraph.text),
             text_ngram=text,
+            said=text,
             context=context,
             context_ngram=context,
             title=readout.title,
@@ -182,6 +198,7 @@ def _add(writer, item: Prepared) -> int:
         outline=[(h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings],
         titles=titles,
         titles_ngram=titles,
+        readings=item.readings,
     )
     return len(readout.paragraphs)
 
@@ -532,7 +549,7 @@ class _TantivyTarget:
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
         }
-        documents.append(self.engine.readout_document(stored, date, item.titles))
+        documents.append(self.engine.readout_document(stored, date, item.titles, item.readings))
         return documents
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:

@@ -7,6 +7,7 @@ Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -17,8 +18,9 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
-from indexer.query import ParsedQuery, Word, title_query, to_whoosh
+from indexer.query import ParsedQuery, Word, said_query, title_query, to_whoosh
 from indexer.schema import TieredBM25F
+from indexer.speakers import SIDE_CODES
 from indexer.store import check_readable, open_generation
 from indexer.titles import MAX_TITLED, title_ranks
 
@@ -98,10 +100,14 @@ class _FacetCounter(collectors.WrappingCollector):
         self._keys: tuple[bytes, ...] = ()
         self._doc_ids: tuple[str, ...] = ()
         self._docs: list[int] = []
+        self._offset = 0
+        self.matched: list[int] | None = None  # global document numbers, when asked for
+        self.sides: dict[str, int] = {}
 
     def set_subsearcher(self, subsearcher, offset) -> None:
         self._flush()
         super().set_subsearcher(subsearcher, offset)
+        self._offset = offset
         if self.facets:
             self._keys = _segment_keys(subsearcher.reader())
         if self.per_readout:
@@ -113,6 +119,8 @@ class _FacetCounter(collectors.WrappingCollector):
 
     def _flush(self) -> None:
         if self._docs:
+            if self.matched is not None:
+                self.matched.extend(self._offset + docnum for docnum in self._docs)
             if self.facets:
                 self.counts.update(map(self._keys.__getitem__, self._docs))
             if self.per_readout:
@@ -124,9 +132,10 @@ class _FacetCounter(collectors.WrappingCollector):
         super().finish()
 
     def facet_counts(self) -> FacetCounts:
-        return FacetCounts.from_keys(
+        counts = FacetCounts.from_keys(
             {key.decode("utf-8"): n for key, n in self.counts.items() if key}, dict(self.readouts)
         )
+        return dataclasses.replace(counts, side={side: n for side, n in self.sides.items() if n})
 
 
 class WhooshReader:
@@ -178,6 +187,8 @@ class WhooshReader:
             filters.append(q.Term("country", request.country))
         if request.kind:
             filters.append(q.Term("meeting", request.kind))
+        if request.side:
+            filters.append(said_query(parsed, SIDE_CODES[request.side]))
         searcher = self.searcher
         if request.sort == "date":
             # Newest first, then by relevance; the score facet keeps the score
@@ -203,8 +214,18 @@ class WhooshReader:
             collector = collectors.FilterCollector(
                 collector, allow=q.And(filters) if filters else None, restrict=excluded or None
             )
+        if counter is not None and request.facets and parsed.groups:
+            counter.matched = []  # every match, for the counts per side
         searcher.search_with_collector(query, collector)
         results = collector.results()
+        if counter is not None and counter.matched is not None:
+            matched = set(counter.matched)
+            counter.sides = {
+                side: len(
+                    matched & _docs(searcher, said_query(parsed, code), request.deadline, request.budget)
+                )
+                for side, code in SIDE_CODES.items()
+            }
         hits = [
             (hit.fields(), float(-hit.score[1] if request.sort == "date" else hit.score or 0.0))
             for hit in results[: request.depth]
@@ -249,6 +270,15 @@ class WhooshReader:
             q.And([q.Term("doc_id", doc_id), q.Term("kind", "para")]), limit=None, sortedby="position"
         )
         return [hit.fields() for hit in results]
+
+    def reading(self, key: str, limit: int) -> list[str]:
+        """Readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
+        found = []
+        for docnum in self.searcher.docs_for_query(q.Term("readings", key)):
+            found.append(self.searcher.stored_fields(docnum)["doc_id"])
+            if len(found) >= limit:
+                break
+        return found
 
     def counts(self) -> tuple[int, int]:
         searcher = self.searcher

@@ -35,8 +35,20 @@ def search_json(index_dir: Path, *query: str, extra: tuple[str, ...] = ()) -> di
 
 
 # The documented shape of /api/search and `readouts search --json`, in order.
-API_KEYS = ["query", "total", "page", "per_page", "also_searched", "hits", "facets", "group"]
-HIT_KEYS = ["doc_id", "title", "category", "date", "section", "anchor", "headings", "url", "snippet", "score"]
+API_KEYS = ["query", "total", "page", "per_page", "also_searched", "suggestions", "hits", "facets", "group"]
+HIT_KEYS = [
+    "doc_id",
+    "title",
+    "category",
+    "date",
+    "section",
+    "anchor",
+    "speaker",
+    "headings",
+    "url",
+    "snippet",
+    "score",
+]
 
 
 def hit_keys(data: dict) -> list[tuple[str, str]]:
@@ -133,3 +145,26 @@ def _quality_report(terminalreporter, engine: str, SCORES: dict) -> None:
     mean_ndcg = sum(n for n, _ in SCORES.values()) / len(SCORES)
     mean_recall = sum(r for _, r in SCORES.values()) / len(SCORES)
     write(f"{len(SCORES)} queries: mean nDCG@10 {mean_ndcg:.4f}, mean recall {mean_recall:.4f}")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def mofa_dev_index(tmp_path_factory, request) -> Path:
+    """The real pages of ../shared/samples/mofa-web and the seed, indexed once per engine."""
+    folder = tmp_path_factory.mktemp("mofa-dev")
+    for page in (ROOT.parent / "shared" / "samples" / "mofa-web").glob("*.txt"):
+        shutil.copy(page, folder)
+    shutil.copy(SEED, folder)
+    directory = tmp_path_factory.mktemp(f"mofa-dev-index-{request.param}")
+    result = run("index", folder, "--index-dir", directory, "--engine", request.param)
+    assert "added" in result.output, result.output
+    return directory
+
+
+@pytest.fixture(scope="session")
+def mofa_dev_client(mofa_dev_index):
+    from webapp import create_app
+    from webapp.library import close_library
+
+    app = create_app({"INDEX_DIR": str(mofa_dev_index), "TESTING": True, "PUBLIC_URL": "http://localhost"})
+    yield app.test_client()
+    close_library(app)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -17,8 +16,6 @@ from conftest import ROOT, SEED, SEED_ID, run, search_json
 from indexer.facets import title_aliases
 from indexer.sources import Source, SourceError, find_sources, parse_source
 from indexer.titles import core_title
-from webapp import create_app
-from webapp.library import close_library
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 pytestmark = pytest.mark.skipif(
@@ -50,49 +47,30 @@ DEV = _dev_readouts() if MOFA_WEB.is_dir() else []
 TITLED = sorted({title for _, title in DEV if title})
 
 
-@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
-def dev_index(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("dev")
-    for page in MOFA_WEB.glob("*.txt"):
-        shutil.copy(page, folder)
-    shutil.copy(SEED, folder)
-    directory = tmp_path_factory.mktemp(f"dev-index-{request.param}")
-    result = run("index", folder, "--index-dir", directory, "--engine", request.param)
-    assert "added" in result.output, result.output
-    return directory
-
-
-@pytest.fixture(scope="module")
-def dev_client(dev_index):
-    app = create_app({"INDEX_DIR": str(dev_index), "TESTING": True, "PUBLIC_URL": "http://localhost"})
-    yield app.test_client()
-    close_library(app)
-
-
 def grouped(index_dir, *query: str, extra: tuple[str, ...] = ()) -> dict:
     return search_json(index_dir, *query, extra=("--group", "readout", "--limit", "20", *extra))
 
 
 @pytest.mark.parametrize("title", TITLED)
-def test_a_readouts_title_lists_the_readouts_so_titled_first(dev_index, title):
-    data = grouped(dev_index, title)
+def test_a_readouts_title_lists_the_readouts_so_titled_first(mofa_dev_index, title):
+    data = grouped(mofa_dev_index, title)
     named = {doc_id for doc_id, other in DEV if other and _names(other, title)}
     found = [readout["doc_id"] for readout in data["readouts"]]
     assert set(found[: len(named)]) == named, [readout["title"] for readout in data["readouts"]]
 
 
 @pytest.mark.parametrize("query", ["日米首脳会談", "日米首脳会談（概要）", '"日米首脳会談"'])
-def test_the_seeds_meeting_name_lists_the_seed_first(dev_index, query):
-    assert grouped(dev_index, query)["readouts"][0]["doc_id"] == SEED_ID
+def test_the_seeds_meeting_name_lists_the_seed_first(mofa_dev_index, query):
+    assert grouped(mofa_dev_index, query)["readouts"][0]["doc_id"] == SEED_ID
 
 
-def test_the_meeting_name_split_into_words_lists_the_meetings_so_titled_first(dev_index):
-    readouts = grouped(dev_index, "日米首脳", "会談")["readouts"]
+def test_the_meeting_name_split_into_words_lists_the_meetings_so_titled_first(mofa_dev_index):
+    readouts = grouped(mofa_dev_index, "日米首脳", "会談")["readouts"]
     assert {r["title"] for r in readouts[:2]} == {"日米首脳電話会談", "日米首脳会談（概要）"}
 
 
-def test_meeting_name_finds_readouts_that_only_mention_it_after_those_so_titled(dev_index):
-    data = grouped(dev_index, "日独外相会談")
+def test_meeting_name_finds_readouts_that_only_mention_it_after_those_so_titled(mofa_dev_index):
+    data = grouped(mofa_dev_index, "日独外相会談")
     assert data["readouts"][0]["title"] == "日独外相会談"
     assert data["total_readouts"] >= 1
 
@@ -108,18 +86,18 @@ def test_a_counterparts_other_name_finds_the_title(tmp_path, engine):
     assert [r["doc_id"] for r in grouped(tmp_path / "ix", "日豪")["readouts"]] == ["au"]
 
 
-def test_title_and_text_together_find_the_topic_in_that_counterparts_meetings(dev_index):
-    data = search_json(dev_index, "日米", "普天間")
+def test_title_and_text_together_find_the_topic_in_that_counterparts_meetings(mofa_dev_index):
+    data = search_json(mofa_dev_index, "日米", "普天間")
     assert data["total"] >= 3
     assert all("普天間" in hit["snippet"] for hit in data["hits"])
     assert all("日米" in hit["title"] for hit in data["hits"][:3])
 
 
-def test_grouped_results_have_up_to_three_paragraphs_and_say_how_many_more(dev_index):
-    data = grouped(dev_index, "北朝鮮")
+def test_grouped_results_have_up_to_three_paragraphs_and_say_how_many_more(mofa_dev_index):
+    data = grouped(mofa_dev_index, "北朝鮮")
     assert data["group"] == "readout"
     assert data["total_readouts"] == len(
-        {hit["doc_id"] for hit in search_json(dev_index, "北朝鮮", extra=("--limit", "100"))["hits"]}
+        {hit["doc_id"] for hit in search_json(mofa_dev_index, "北朝鮮", extra=("--limit", "100"))["hits"]}
     )
     seed = next(r for r in data["readouts"] if r["doc_id"] == SEED_ID)
     assert len(seed["hits"]) == 3
@@ -127,40 +105,42 @@ def test_grouped_results_have_up_to_three_paragraphs_and_say_how_many_more(dev_i
     assert sum(r["matched"] for r in data["readouts"]) == data["total"]
 
 
-def test_a_cut_off_fragment_does_not_outrank_whole_paragraphs(dev_index):
-    first = grouped(dev_index, "北朝鮮")["readouts"][0]
+def test_a_cut_off_fragment_does_not_outrank_whole_paragraphs(mofa_dev_index):
+    first = grouped(mofa_dev_index, "北朝鮮")["readouts"][0]
     assert first["doc_id"] == SEED_ID
     assert "突っ込" not in first["hits"][0]["snippet"]
 
 
-def test_the_results_page_groups_by_readout_and_links_the_flat_list(dev_client):
-    page = dev_client.get("/search", query_string={"q": "北朝鮮"}).get_data(as_text=True)
+def test_the_results_page_groups_by_readout_and_links_the_flat_list(mofa_dev_client):
+    page = mofa_dev_client.get("/search", query_string={"q": "北朝鮮"}).get_data(as_text=True)
     assert "に一致する会談概要" in page
     assert "このほか" in page
     assert "group=paragraph" in page
-    flat = dev_client.get("/search", query_string={"q": "北朝鮮", "group": "paragraph"}).get_data(
+    flat = mofa_dev_client.get("/search", query_string={"q": "北朝鮮", "group": "paragraph"}).get_data(
         as_text=True
     )
     assert "に一致する段落" in flat
 
 
-def test_the_api_serves_both_shapes(dev_client):
-    flat = dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()
+def test_the_api_serves_both_shapes(mofa_dev_client):
+    flat = mofa_dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()
     assert flat["group"] == "paragraph" and "readouts" not in flat
-    grouped_data = dev_client.get("/api/search", query_string={"q": "北朝鮮", "group": "readout"}).get_json()
+    grouped_data = mofa_dev_client.get(
+        "/api/search", query_string={"q": "北朝鮮", "group": "readout"}
+    ).get_json()
     assert grouped_data["group"] == "readout"
     assert grouped_data["total"] == flat["total"]
     assert grouped_data["hits"] == [hit for readout in grouped_data["readouts"] for hit in readout["hits"]]
 
 
-def test_a_bad_group_is_a_400_naming_it(dev_client):
-    response = dev_client.get("/api/search", query_string={"q": "北朝鮮", "group": "year"})
+def test_a_bad_group_is_a_400_naming_it(mofa_dev_client):
+    response = mofa_dev_client.get("/api/search", query_string={"q": "北朝鮮", "group": "year"})
     assert response.status_code == 400
     assert response.get_json()["error"].startswith("group:")
 
 
-def test_the_atom_feed_has_one_entry_per_readout(dev_client):
-    body = dev_client.get("/search.atom", query_string={"q": "北朝鮮"}).get_data()
+def test_the_atom_feed_has_one_entry_per_readout(mofa_dev_client):
+    body = mofa_dev_client.get("/search.atom", query_string={"q": "北朝鮮"}).get_data()
     entries = ElementTree.fromstring(body).findall(f"{ATOM}entry")
     ids = [entry.find(f"{ATOM}id").text for entry in entries]
     assert len(ids) == len(set(ids)) > 1
@@ -187,11 +167,11 @@ def _words_of_the_dev_set() -> list[str]:
     return list(words)[:500]
 
 
-def test_no_hit_has_an_empty_section_over_500_queries(dev_client):
+def test_no_hit_has_an_empty_section_over_500_queries(mofa_dev_client):
     queries = _words_of_the_dev_set()
     assert len(queries) == 500
     for query in queries:
-        data = dev_client.get(
+        data = mofa_dev_client.get(
             "/api/search", query_string={"q": query, "per_page": 100, "facets": 0}
         ).get_json()
         for hit in data["hits"]:
@@ -199,16 +179,18 @@ def test_no_hit_has_an_empty_section_over_500_queries(dev_client):
 
 
 @pytest.mark.parametrize("section", ["2.(2)(ア)", "２．（２）（ア）", "s2-2-ア", "前文", "lead"])
-def test_related_takes_the_section_as_a_hit_prints_it_or_its_anchor(dev_client, section):
-    response = dev_client.get("/api/related", query_string={"doc": SEED_ID, "section": section})
+def test_related_takes_the_section_as_a_hit_prints_it_or_its_anchor(mofa_dev_client, section):
+    response = mofa_dev_client.get("/api/related", query_string={"doc": SEED_ID, "section": section})
     assert response.status_code == 200, response.get_json()
     data = response.get_json()
     assert data["anchor"] in ("s2-2-ア", "lead")
 
 
-def test_related_to_a_section_the_search_returned_answers(dev_client):
-    hit = dev_client.get("/api/search", query_string={"q": "普天間"}).get_json()["hits"][0]
-    response = dev_client.get("/api/related", query_string={"doc": hit["doc_id"], "section": hit["section"]})
+def test_related_to_a_section_the_search_returned_answers(mofa_dev_client):
+    hit = mofa_dev_client.get("/api/search", query_string={"q": "普天間"}).get_json()["hits"][0]
+    response = mofa_dev_client.get(
+        "/api/related", query_string={"doc": hit["doc_id"], "section": hit["section"]}
+    )
     assert response.status_code == 200
     assert response.get_json()["anchor"] == hit["anchor"]
 
@@ -245,12 +227,12 @@ def _csv_rows(body: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_the_csv_export_has_one_row_per_paragraph_of_the_result_set(dev_client):
-    response = dev_client.get("/search.csv", query_string={"q": "北朝鮮"})
+def test_the_csv_export_has_one_row_per_paragraph_of_the_result_set(mofa_dev_client):
+    response = mofa_dev_client.get("/search.csv", query_string={"q": "北朝鮮"})
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = _csv_rows(response.get_data())
-    total = dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()["total"]
+    total = mofa_dev_client.get("/api/search", query_string={"q": "北朝鮮"}).get_json()["total"]
     assert len(rows) == total > 10
     seed = next(row for row in rows if row["doc_id"] == SEED_ID)
     assert seed["readout"] == "日米首脳会談（概要）"
@@ -260,17 +242,17 @@ def test_the_csv_export_has_one_row_per_paragraph_of_the_result_set(dev_client):
     assert seed["url"].startswith(f"http://localhost/docs/{SEED_ID}#s2-2")
 
 
-def test_the_cli_exports_the_same_csv(dev_index):
-    result = run("search", "北朝鮮", "--csv", "--index-dir", dev_index)
+def test_the_cli_exports_the_same_csv(mofa_dev_index):
+    result = run("search", "北朝鮮", "--csv", "--index-dir", mofa_dev_index)
     assert result.exit_code == 0
     rows = _csv_rows(result.stdout_bytes)
-    assert len(rows) == search_json(dev_index, "北朝鮮")["total"]
+    assert len(rows) == search_json(mofa_dev_index, "北朝鮮")["total"]
     assert all(row["section"] for row in rows)
 
 
 @pytest.mark.parametrize("path", ["/search?q=普天間", f"/docs/{SEED_ID}"])
-def test_each_paragraph_offers_a_ready_citation(dev_client, path):
-    page = dev_client.get(path).get_data(as_text=True)
+def test_each_paragraph_offers_a_ready_citation(mofa_dev_client, path):
+    page = mofa_dev_client.get(path).get_data(as_text=True)
     assert (
         "出典：外務省「日米首脳会談（概要）」平成25年2月22日、1.(2)(イ)、"
         f"http://localhost/docs/{SEED_ID}#s1-2-%E3%82%A4" in page
@@ -278,5 +260,67 @@ def test_each_paragraph_offers_a_ready_citation(dev_client, path):
 
 
 @pytest.mark.parametrize("path", ["/search?q=普天間", f"/docs/{SEED_ID}", "/"])
-def test_dates_are_shown_with_the_era_year(dev_client, path):
-    assert "2013年2月22日（平成25年）" in dev_client.get(path).get_data(as_text=True)
+def test_dates_are_shown_with_the_era_year(mofa_dev_client, path):
+    assert "2013年2月22日（平成25年）" in mofa_dev_client.get(path).get_data(as_text=True)
+
+
+# --- did you mean -----------------------------------------------------------------
+
+# Near misses judged by hand: what an analyst types, and what the readouts write.
+NEAR_MISSES = [
+    ("安部", "安倍"),  # the same reading, アベ
+    ("河埜", "河野"),
+    ("古泉", "小泉"),
+    ("田仲", "田中"),
+    ("松元", "松本"),
+    ("中曾根", "中曽根"),
+    ("パウェル", "パウエル"),  # ェ/エ
+    ("オバーマ", "オバマ"),  # a long mark too many
+    ("ワシントーン", "ワシントン"),
+    ("ウクライーナ", "ウクライナ"),
+    ("アフガニスターン", "アフガニスタン"),
+    ("キャメローン", "キャメロン"),
+    ("メルケール", "メルケル"),
+    ("シンガポル", "シンガポール"),  # a long mark too few
+    ("ロシヤ", "ロシア"),  # ヤ/ア
+    ("オーストラリヤ", "オーストラリア"),
+    ("イタリヤ", "イタリア"),
+    ("モンゴール", "モンゴル"),
+    ("イラーク", "イラク"),
+    ("ライース", "ライス"),
+    ("ヒール", "ヒル"),
+    ("バルター", "ヴァルター"),  # ヴ/バ
+    ("髙", "高"),  # a character variant
+    ("﨑", "崎"),
+]
+
+
+@pytest.mark.parametrize(("typed", "meant"), NEAR_MISSES)
+def test_a_near_miss_suggests_what_the_readouts_write_first(mofa_dev_index, typed, meant):
+    data = search_json(mofa_dev_index, typed)
+    assert data["total"] == 0
+    first = data["suggestions"][0]
+    assert (first["word"], first["instead"], first["query"]) == (typed, meant, meant)
+    assert first["count"] == search_json(mofa_dev_index, meant)["total"] > 0
+
+
+def test_a_suggestion_keeps_the_other_words_of_the_query(mofa_dev_index):
+    data = search_json(mofa_dev_index, "安部", "拉致")
+    assert data["query"] == "安部 拉致"
+    assert data["suggestions"][0]["query"] == "安倍 拉致"
+
+
+def test_a_search_that_finds_enough_suggests_nothing(mofa_dev_index):
+    assert search_json(mofa_dev_index, "安倍")["suggestions"] == []
+
+
+def test_the_results_page_offers_the_suggestion_as_a_link(mofa_dev_client):
+    page = mofa_dev_client.get("/search", query_string={"q": "パウェル"}).get_data(as_text=True)
+    assert "もしかして" in page
+    assert "q=%E3%83%91%E3%82%A6%E3%82%A8%E3%83%AB" in page  # q=パウエル
+    assert 'に一致する会談概要：<strong class="total-readouts">0</strong>' in page
+
+
+def test_the_cli_prints_the_suggestion(mofa_dev_index):
+    output = run("search", "安部", "--index-dir", mofa_dev_index).output
+    assert "did you mean 安倍?" in output

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from indexer.facets import KINDS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
+from indexer.speakers import SIDES
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
@@ -41,10 +42,11 @@ class SearchParams:
     country: str | None = None
     kind: str | None = None
     group: str = "readout"  # the page's default; the API's is "paragraph"
+    side: str | None = None  # 日本側, 相手側, 双方: where the words are in what that side said
 
     @property
     def filtered(self) -> bool:
-        return any((self.date_from, self.date_to, self.year, self.country, self.kind))
+        return any((self.date_from, self.date_to, self.year, self.country, self.kind, self.side))
 
     def as_args(self, **changes) -> dict[str, str]:
         """URL parameters for these settings (defaults left out), with changes applied."""
@@ -60,6 +62,7 @@ class SearchParams:
             "country": self.country or "",
             "kind": self.kind or "",
             "group": self.group,
+            "side": self.side or "",
         }
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "group": "readout"}
@@ -126,4 +129,9 @@ def parse_search_params(args: Mapping[str, str], default_group: str = "readout")
     group = args.get("group", "").strip() or default_group
     if group not in GROUPS:
         raise BadParameter("group", f"must be one of {', '.join(GROUPS)}, not {group[:20]!r}")
-    return SearchParams(q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind, group)
+    side = args.get("side", "").strip() or None
+    if side is not None and side not in SIDES:
+        raise BadParameter("side", f"must be one of {', '.join(SIDES)}")
+    return SearchParams(
+        q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind, group, side
+    )

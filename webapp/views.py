@@ -40,6 +40,7 @@ def _run(params: SearchParams, facets: bool = True, export: bool = False) -> Res
             year=params.year,
             country=params.country,
             kind=params.kind,
+            side=params.side,
             facets=facets,
             budget=current_app.config["SEARCH_SECONDS"],
             group=params.group,
