@@ -149,3 +149,34 @@ def test_totals_leave_out_the_paragraphs_a_readout_replaced(replaced, word):
     results = replaced.search(word, per_page=100)
     assert results.total == len(replaced.match_keys(word)) == len(results.hits)
     assert results.total > 0
+
+
+def _grouped(library: Library, query: str, **filters) -> tuple[int, int, dict[str, int]]:
+    """Totals of paragraphs and readouts, and each readout's matches, over every page."""
+    first = library.search(query, per_page=100, group="readout", **filters)
+    matched = {readout.doc_id: readout.matched for readout in first.readouts}
+    for page in range(2, -(-first.total_readouts // 100) + 1):
+        for readout in library.search(query, per_page=100, page=page, group="readout", **filters).readouts:
+            matched[readout.doc_id] = readout.matched
+    return first.total, first.total_readouts, matched
+
+
+@pytest.mark.parametrize("query", sampled_queries(60))
+def test_both_engines_group_the_same_readouts(libraries, query):
+    whoosh, tantivy = (_grouped(libraries[engine], query) for engine in ("whoosh", "tantivy"))
+    assert whoosh == tantivy
+    assert whoosh[1] == len(whoosh[2])
+    assert sum(whoosh[2].values()) == whoosh[0]
+
+
+@pytest.mark.parametrize("side", ["日本側", "相手側", "双方"])
+@pytest.mark.parametrize("query", ["北朝鮮", "協力", "日米同盟", "述べる", "拉致 OR 核"])
+def test_both_engines_find_the_same_paragraphs_by_side(libraries, query, side):
+    found = {
+        engine: library.search(query, per_page=100, side=side, facets=True)
+        for engine, library in libraries.items()
+    }
+    keys = {engine: {(hit.doc_id, hit.anchor) for hit in results.hits} for engine, results in found.items()}
+    assert keys["whoosh"] == keys["tantivy"]
+    assert found["whoosh"].total == found["tantivy"].total
+    assert found["whoosh"].facets.side == found["tantivy"].facets.side
