@@ -21,7 +21,7 @@ from indexer.schema import FORMAT_VERSIONS
 from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
 from indexer.speakers import SIDES
 from indexer.store import IndexProblem, default_index_dir, engine_version
-from indexer.update import update_index
+from indexer.update import REPORTED_PER_FILE, update_index
 from indexer.watch import watch
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
@@ -65,6 +65,12 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+def printable(name: str) -> str:
+    """A file name as it may be printed on one line: control characters (a newline in a
+    name could forge a line of the report) escaped as Python writes them."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
+
+
 def run_index(
     root: Path,
     paths: list[Path],
@@ -94,15 +100,20 @@ def run_index(
     finally:
         progress.close()
     for origin, warning in sorted(summary.warnings):
-        click.echo(f"warning {origin}: {warning}", err=True)
+        click.echo(f"warning {printable(origin)}: {warning}", err=True)
     for failure in summary.failures:
-        click.echo(f"skipped {failure.origin}: {failure.reason}", err=True)
+        click.echo(printable(f"skipped {failure.origin}: {failure.reason}"), err=True)
+    for path, count in summary.more.items():
+        click.echo(
+            f"skipped {count:,} more from {printable(path)} (only the first {REPORTED_PER_FILE} of a file are listed)",
+            err=True,
+        )
     click.echo(
         f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
         f"unchanged {summary.unchanged}, failed {summary.failed} "
         f"({summary.paragraphs} paragraphs written in {summary.seconds:.1f} s) — index: {root}"
     )
-    return 1 if summary.failures else 0
+    return 1 if summary.failed else 0
 
 
 @cli.command()

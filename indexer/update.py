@@ -66,6 +66,10 @@ COMPOUND = False
 PARALLEL_MIN_BYTES = 4_000_000
 
 
+# Failures reported one by one per file (a bulk file's bad lines); past them, only counted.
+REPORTED_PER_FILE = 5
+
+
 @dataclass
 class Summary:
     added: int = 0
@@ -73,13 +77,27 @@ class Summary:
     removed: int = 0
     unchanged: int = 0
     paragraphs: int = 0
+    # The first REPORTED_PER_FILE failures of each file; the rest are only counted (`more`),
+    # so that a bulk file of millions of bad lines costs no memory and no screenful.
     failures: list[SourceError] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)  # file → failures past those reported
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, what is missing)
     seconds: float = 0.0
+    _per_file: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def failed(self) -> int:
-        return len(self.failures)
+        return len(self.failures) + sum(self.more.values())
+
+    def fail(self, failure: SourceError) -> None:
+        """Report a failure, or count it past the first few of its file."""
+        path = failure.bulk_file or failure.origin
+        seen = self._per_file.get(path, 0)
+        self._per_file[path] = seen + 1
+        if seen < REPORTED_PER_FILE:
+            self.failures.append(failure)
+        else:
+            self.more[path] = self.more.get(path, 0) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +387,7 @@ def _plan(
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
     for found in find_sources(list(paths), known, stamps, read):
         if isinstance(found, SourceError):
-            summary.failures.append(found)
+            summary.fail(found)
             if found.doc_id is not None:
                 kept.setdefault(found.doc_id, found.origin)
             if found.bulk_file is not None:
@@ -379,7 +397,7 @@ def _plan(
         if other is not None:
             first, second = sorted((other, found), key=lambda source: _origin_order(source.origin))
             found_sources[found.doc_id] = first
-            summary.failures.append(
+            summary.fail(
                 SourceError(
                     second.origin,
                     f"has the same document id {found.doc_id!r} as {first.origin}, which is indexed "
@@ -657,7 +675,8 @@ def update_index(
                 indexed.update((doc_id, hashes[doc_id]) for doc_id in written)
                 delete = []
                 for result in results:
-                    summary.failures.extend(result.failures)
+                    for failure in result.failures:
+                        summary.fail(failure)
                     summary.warnings.extend(result.warnings)
                     summary.paragraphs += result.paragraphs
                 summary.updated += sum(1 for doc_id in written if doc_id in existing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import gzip
 import importlib
 import inspect
 import os
@@ -141,3 +142,33 @@ def test_a_paragraph_of_two_million_characters_is_indexed_and_found(tmp_path, en
     assert result.exit_code == 0, result.output
     hits = search_json(index_dir, "普天間飛行場")["hits"]
     assert [hit["doc_id"] for hit in hits] == ["long"]
+
+
+def test_a_bulk_file_of_bad_lines_is_reported_in_a_few_lines_and_bounded_memory(tmp_path):
+    bulk = tmp_path / "bad.jsonl.gz"
+    with gzip.open(bulk, "wb") as stream:
+        stream.write(b"x\n" * 1_000_000)
+    with (tmp_path / "out").open("w+") as out, (tmp_path / "err").open("w+") as err:
+        process = subprocess.Popen(
+            [READOUTS, "index", bulk, "--index-dir", tmp_path / "ix"], stdout=out, stderr=err
+        )
+        _, status, usage = os.wait4(process.pid, 0)  # the peak memory of this run alone
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    assert process.returncode == 1
+    assert stderr.count("skipped ") == 6  # five lines, then one line for the rest
+    assert "skipped 999,995 more from" in stderr
+    assert "failed 1000000" in stdout
+    assert usage.ru_maxrss / 1024 < 300, f"{usage.ru_maxrss / 1024:.0f} MB"
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_line_of_the_report(tmp_path):
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    (folder / "x\nadded 99, updated 0, removed 0.txt").write_bytes(b"")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    lines = result.output.splitlines()
+    assert not any(line.startswith("added 99") for line in lines)
+    assert any(line.startswith("skipped ") and "x\\nadded 99" in line for line in lines)
