@@ -77,6 +77,7 @@ def run_index(
     rebuild: bool = False,
     workers: int | None = None,
     engine: str | None = None,
+    follow_symlinks: bool = False,
 ) -> int:
     """Index, print what happened; returns the exit status (1 if a file failed)."""
     progress = _Progress()
@@ -89,6 +90,7 @@ def run_index(
             engine=engine,
             on_wait=lambda message: click.echo(message, err=True),
             on_progress=progress,
+            follow_symlinks=follow_symlinks,
         )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
@@ -137,6 +139,11 @@ def run_index(
     default=None,
     help="The search engine of a new index (or of --rebuild) [default: whoosh, or the index's own].",
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Also read links that point to files outside the folders given (not read by default).",
+)
 def index(
     paths: tuple[Path, ...],
     index_dir: Path | None,
@@ -144,6 +151,7 @@ def index(
     workers: int | None,
     watch: bool,
     engine: str | None,
+    follow_symlinks: bool,
 ) -> None:
     """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
 
@@ -155,8 +163,8 @@ def index(
     root = resolve_index_dir(index_dir)
     targets = list(paths) or [SEEDS_DIR]
     if watch:
-        watch_and_index(root, targets, rebuild, workers, engine)
-    sys.exit(run_index(root, targets, rebuild, workers, engine))
+        watch_and_index(root, targets, rebuild, workers, engine, follow_symlinks)
+    sys.exit(run_index(root, targets, rebuild, workers, engine, follow_symlinks))
 
 
 def watch_and_index(
@@ -165,13 +173,14 @@ def watch_and_index(
     rebuild: bool = False,
     workers: int | None = None,
     engine: str | None = None,
+    follow_symlinks: bool = False,
 ) -> None:
     """Index paths now and after every change, until interrupted."""
     first = [rebuild]
 
     def run() -> None:
         try:
-            run_index(root, paths, first.pop() if first else False, workers, engine)
+            run_index(root, paths, first.pop() if first else False, workers, engine, follow_symlinks)
         except click.ClickException as error:
             error.show()  # reported, and the watcher carries on: the next change may fix it
 

@@ -235,11 +235,21 @@ def _stamp(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
+def outside_link(path: Path, root: Path) -> Path | None:
+    """Where a symbolic link found under the folder `root` points, if that is outside it."""
+    if not path.is_symlink() or path == root:
+        return None
+    target = path.resolve()
+    base = root.resolve()
+    return None if target == base or base in target.parents else target
+
+
 def find_sources(
     paths: list[Path],
     known: Mapping[str, str] | None = None,
     stamps: Mapping[str, dict] | None = None,
     read: dict[str, dict] | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[Source | SourceError]:
     """Every readout under the given files and folders (folders recursively).
 
@@ -247,7 +257,9 @@ def find_sources(
     that unchanged bulk records are recognized without being parsed. `stamps`
     (from `read` of an earlier run) skips reading a file whose stamp has not
     changed and whose readouts are all indexed as they were; `read` collects the
-    stamp and readouts of each file read whole and without a failure.
+    stamp and readouts of each file read whole and without a failure. A link
+    to a file outside the folder it was found in is not read unless
+    `follow_symlinks` (a link in a watched folder to /etc/passwd).
     """
     known = known or {}
     stamps = stamps or {}
@@ -256,6 +268,14 @@ def find_sources(
             yield SourceError(str(root), "no such file or folder")
             continue
         for path in _files(root):
+            target = None if follow_symlinks or not root.is_dir() else outside_link(path, root)
+            if target is not None:
+                yield SourceError(
+                    str(path),
+                    f"is a link to {target}, outside {root}, and was not read; "
+                    "index that file itself, or pass --follow-symlinks",
+                )
+                continue
             key = str(path)
             stamp = _stamp(path)
             unchanged = _unchanged(key, stamps.get(key), stamp, known)

@@ -374,6 +374,7 @@ def _plan(
     origins_of: Callable[[list[str]], dict[str, str]],
     stamps: dict[str, dict],
     read: dict[str, dict],
+    follow_symlinks: bool = False,
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
@@ -385,7 +386,7 @@ def _plan(
     broken_bulk: set[str] = set()
     found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-    for found in find_sources(list(paths), known, stamps, read):
+    for found in find_sources(list(paths), known, stamps, read, follow_symlinks):
         if isinstance(found, SourceError):
             summary.fail(found)
             if found.doc_id is not None:
@@ -595,8 +596,10 @@ def update_index(
     engine: str | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> Summary:
-    """Make the index at `root` hold exactly the readouts under `paths`.
+    """Make the index at `root` hold exactly the readouts under `paths` (links to files
+    outside the folders given only with `follow_symlinks`).
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
@@ -644,7 +647,9 @@ def update_index(
                 raise damaged(root, error) from error
 
         read: dict[str, dict] = {}
-        todo, vanished = _plan(paths, existing, summary, target.origins, remembered.files, read)
+        todo, vanished = _plan(
+            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks
+        )
         indexed = dict(existing)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)

@@ -73,7 +73,10 @@ def _segment_keys(reader, column: str = "facets") -> tuple:
     Segments never change, so the tuple serves every search until the segment is
     merged away; the values are few, interned, so it holds references to few objects.
     """
-    key = f"{reader.segment().segment_id()}/{column}"
+    segment = reader.segment()
+    if segment is None:
+        return ()  # an index with no segment yet (nothing was ever committed to it)
+    key = f"{segment.segment_id()}/{column}"
     keys = _SEGMENT_KEYS.get(key)
     if keys is None:
         interned: dict = {}

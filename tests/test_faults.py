@@ -172,3 +172,23 @@ def test_a_file_name_with_a_newline_cannot_forge_a_line_of_the_report(tmp_path):
     lines = result.output.splitlines()
     assert not any(line.startswith("added 99") for line in lines)
     assert any(line.startswith("skipped ") and "x\\nadded 99" in line for line in lines)
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_a_link_to_a_file_outside_the_folder_is_read_only_when_asked(tmp_path, follow):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(
+        "日独外相会談\n令和7年1月1日\n両外相はヴォルフスブルクで会談した。\n1 協力で一致した。\n", "utf-8"
+    )
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(outside)
+    (folder / "inside.txt").symlink_to(folder / "link.txt")  # a link within the folder, to that link
+    result = run("index", folder, "--index-dir", tmp_path / "ix", *(["--follow-symlinks"] if follow else []))
+    total = search_json(tmp_path / "ix", "ヴォルフスブルク")["total"]
+    if follow:
+        assert (result.exit_code, total) == (0, 2)
+    else:
+        assert result.exit_code == 1
+        assert f"is a link to {outside}, outside {folder}" in result.output
+        assert total == 0
