@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from indexer.documents import DocumentError, html_to_text, pdf_to_text
+from indexer.limits import TooLarge, bounded
 from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
@@ -341,7 +342,14 @@ def parse_source(source: Source) -> Readout:
             page = html_to_text(source.payload[1])
             return parse_readout(page.text, source.doc_id, source_url=page.source_url)
         if kind == "pdf":
-            text = pdf_to_text(source.payload[1])
+            try:
+                text = bounded(pdf_to_text, source.payload[1])
+            except TooLarge as error:
+                raise SourceError(
+                    source.origin,
+                    f"this PDF {error} to read (a stream that inflates without end?); "
+                    "if it is a real readout, raise READOUTS_DOCUMENT_MB",
+                ) from None
             if not text.strip():
                 raise SourceError(
                     source.origin, "this PDF has no text to extract (a scanned image?); OCR it first"

@@ -15,7 +15,6 @@ what a task does is the `work` function it is given.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import pickle
@@ -26,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
+from indexer.limits import die_with_parent
 from indexer.sources import Source, SourceError
 
 # How long one source may take to be parsed and analysed before its worker is
@@ -39,11 +39,6 @@ Work = Callable[[list[Source], Callable[[int], None]], object]
 
 def document_seconds() -> float:
     return float(os.environ.get("READOUTS_DOCUMENT_SECONDS", DOCUMENT_SECONDS))
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this process when its parent dies (Linux PR_SET_PDEATHSIG)."""
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 
 
 class WorkerFailed(Exception):
@@ -72,6 +67,9 @@ def _let_go_of_locks() -> None:
 def _serve(connection: Connection, work: Work) -> None:
     die_with_parent()
     _let_go_of_locks()
+    # Daemonic to the parent (it ends with it); here it may fork the child that reads a PDF
+    # within a memory bound (`indexer.limits`), which dies with it in turn.
+    multiprocessing.current_process().daemon = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := connection.recv()) is not None:
         try:

@@ -11,7 +11,9 @@ import pickle
 import pkgutil
 import signal
 import subprocess
+import sys
 import time
+import zlib
 
 import pytest
 from conftest import READOUTS, ROOT, info_counts, run, search_json
@@ -20,6 +22,7 @@ import indexer
 import webapp
 from indexer.documents import DocumentError
 from indexer.engine import SearchTimeout
+from indexer.limits import TooLarge
 from indexer.readout import ReadoutError
 from indexer.sources import Source, SourceError
 from indexer.store import IndexDamaged, IndexIncompatible, IndexMissing, IndexProblem, IndexUntrusted
@@ -43,6 +46,7 @@ ERRORS = [
     ReadoutError("no paragraphs"),
     WorkerFailed("OSError: no space left on device"),
     Overloaded("too many searches"),
+    TooLarge(1024),
 ]
 
 
@@ -144,24 +148,36 @@ def test_a_paragraph_of_two_million_characters_is_indexed_and_found(tmp_path, en
     assert [hit["doc_id"] for hit in hits] == ["long"]
 
 
+# Runs `readouts` and then prints its peak memory (VmHWM: this process's own, since its exec).
+PEAK = """
+import sys
+from webapp.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as end:
+    code = end.code
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(f"peak {int(peak.split()[1]) // 1024} MB", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def test_a_bulk_file_of_bad_lines_is_reported_in_a_few_lines_and_bounded_memory(tmp_path):
     bulk = tmp_path / "bad.jsonl.gz"
     with gzip.open(bulk, "wb") as stream:
         stream.write(b"x\n" * 1_000_000)
-    with (tmp_path / "out").open("w+") as out, (tmp_path / "err").open("w+") as err:
-        process = subprocess.Popen(
-            [READOUTS, "index", bulk, "--index-dir", tmp_path / "ix"], stdout=out, stderr=err
-        )
-        _, status, usage = os.wait4(process.pid, 0)  # the peak memory of this run alone
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    assert process.returncode == 1
-    assert stderr.count("skipped ") == 6  # five lines, then one line for the rest
-    assert "skipped 999,995 more from" in stderr
-    assert "failed 1000000" in stdout
-    assert usage.ru_maxrss / 1024 < 300, f"{usage.ru_maxrss / 1024:.0f} MB"
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, "index", bulk, "--index-dir", tmp_path / "ix"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("skipped ") == 6  # five lines, then one line for the rest
+    assert "skipped 999,995 more from" in result.stderr
+    assert "failed 1000000" in result.stdout
+    peak = int(result.stderr.rsplit("peak ", 1)[1].split()[0])
+    assert peak < 300, f"{peak} MB"
 
 
 def test_a_file_name_with_a_newline_cannot_forge_a_line_of_the_report(tmp_path):
@@ -192,3 +208,41 @@ def test_a_link_to_a_file_outside_the_folder_is_read_only_when_asked(tmp_path, f
         assert result.exit_code == 1
         assert f"is a link to {outside}, outside {folder}" in result.output
         assert total == 0
+
+
+def _pdf_bomb(path, inflated_mb: int) -> None:
+    """A one-page PDF whose content stream is a few kilobytes that inflate to `inflated_mb`."""
+    packer = zlib.compressobj(9)
+    chunk = b"0 0 m\n" * (1 << 17)  # 768 KiB of drawing operators
+    stream = b"".join(packer.compress(chunk) for _ in range(inflated_mb * 4 // 3)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(body)
+
+
+def test_a_pdf_that_inflates_past_the_memory_bound_costs_only_its_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("READOUTS_DOCUMENT_MB", "200")
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    _pdf_bomb(folder / "bomb.pdf", 600)
+    assert (folder / "bomb.pdf").stat().st_size < 2_000_000
+    (folder / "good.txt").write_text(
+        "日独外相会談\n令和7年1月1日\n両外相はヴォルフスブルクで会談した。\n1 協力で一致した。\n", "utf-8"
+    )
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert "bomb.pdf: this PDF needed more than 200 MB of memory to read" in result.output
+    assert search_json(tmp_path / "ix", "ヴォルフスブルク")["total"] == 1

@@ -11,7 +11,7 @@ from gunicorn.app.base import BaseApplication
 from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
 from indexer.search import Library
 from indexer.store import IndexProblem, current_dir
-from indexer.workers import die_with_parent
+from indexer.limits import die_with_parent
 from webapp import create_app
 
 
