@@ -22,7 +22,7 @@ from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
 from indexer.speakers import SIDES
 from indexer.store import IndexProblem, default_index_dir, engine_version
 from indexer.update import REPORTED_PER_FILE, update_index
-from indexer.watch import watch
+from indexer.watch import beat, watch, watcher_state
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
 # `readouts_seeds` (a folder of data, so a namespace package: its first path).
@@ -78,6 +78,7 @@ def run_index(
     workers: int | None = None,
     engine: str | None = None,
     follow_symlinks: bool = False,
+    hold: frozenset[str] = frozenset(),
 ) -> int:
     """Index, print what happened; returns the exit status (1 if a file failed)."""
     progress = _Progress()
@@ -91,6 +92,7 @@ def run_index(
             on_wait=lambda message: click.echo(message, err=True),
             on_progress=progress,
             follow_symlinks=follow_symlinks,
+            hold=hold,
         )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
@@ -178,15 +180,15 @@ def watch_and_index(
     """Index paths now and after every change, until interrupted."""
     first = [rebuild]
 
-    def run() -> None:
+    def run(hold: frozenset[str]) -> None:
         try:
-            run_index(root, paths, first.pop() if first else False, workers, engine, follow_symlinks)
+            run_index(root, paths, first.pop() if first else False, workers, engine, follow_symlinks, hold)
         except click.ClickException as error:
             error.show()  # reported, and the watcher carries on: the next change may fix it
 
     click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
     try:
-        watch(paths, run)
+        watch(paths, run, beat=lambda: beat(root))
     except KeyboardInterrupt:
         sys.exit(0)
 
@@ -367,6 +369,9 @@ def info(index_dir: Path | None) -> None:
         click.echo(f"  engine:     {engine_version(stats.engine)}")
         click.echo(f"  readouts:   {stats.readouts}")
         click.echo(f"  paragraphs: {stats.paragraphs}")
+        state = watcher_state(root)
+        if state is not None:
+            click.echo(f"  watcher:    {state}")
     except IndexProblem as error:
         click.echo(f"  {error}")
     click.echo(

@@ -97,12 +97,20 @@ def _main(root):
         found = root.xpath(path)
         if found:
             return found[0]
-    # Readability's idea in one step: the container with the most sentence text.
+    # Readability's idea in one step: the container with the most sentence text, its
+    # paragraphs' text summed from the leaves up in one pass (a page of nested <div>s
+    # around many <p>s costs its size, not its size times its depth).
     best, best_score = root.find("body") if root.find("body") is not None else root, 0
-    for element in root.iter("div", "section", "td"):
-        score = sum(len(_text(p)) for p in element.findall(".//p") if "。" in _text(p))
-        if score > best_score:
-            best, best_score = element, score
+    below: dict = {}  # element → the sentence text of the <p>s inside it
+    for element in reversed(list(root.iter())):
+        total = 0
+        for child in element:
+            total += below.pop(child, 0)
+            if child.tag == "p" and "。" in (text := _text(child)):
+                total += len(text)
+        below[element] = total
+        if element.tag in ("div", "section", "td") and total and total >= best_score:
+            best, best_score = element, total
     return best
 
 

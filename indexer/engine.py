@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -77,11 +78,11 @@ class FacetCounts:
     month: dict[str, int]
     country: dict[str, int]
     kind: dict[str, int]
-    readouts: dict[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
+    readouts: Mapping[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
     side: dict[str, int] = field(default_factory=dict)  # 日本側/相手側/双方 → matches said by that side
 
     @classmethod
-    def from_keys(cls, counts: dict[str, int], readouts: dict[str, int] | None = None) -> FacetCounts:
+    def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int] | None = None) -> FacetCounts:
         """From paragraphs counted per `indexer.facets.facet_key`."""
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()

@@ -280,18 +280,18 @@ def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
 
 def title_query(group: tuple[Word, ...]) -> q.Query | None:
     """The readout records whose title matches any word of a group (`indexer.titles`)."""
+    # Only readout records have these fields: no need to ask for kind:readout.
     words = [query for word in title_words(group) for query in _any_form(word, ("titles",))]
-    return q.And([q.Term("kind", "readout"), q.Or(words)]) if words else None
+    return q.Or(words) if words else None
 
 
 def _titled_paragraphs(ranks: dict[str, float]) -> q.Query:
     """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
     return q.Or(
         [
-            q.ConstantScoreQuery(
-                q.And([q.Term("kind", "para"), q.Term("doc_id", doc_id)]),
-                TITLE_TIER + TITLE_DATE_SPREAD * rank,
-            )
+            # The readout's record matches too: the search leaves it out (Whoosh's constant
+            # score reads every match of its query at once, and kind:para is every paragraph).
+            q.ConstantScoreQuery(q.Term("doc_id", doc_id), TITLE_TIER + TITLE_DATE_SPREAD * rank)
             for doc_id, rank in ranks.items()
         ]
     )

@@ -60,6 +60,7 @@ def make_schema() -> fields.Schema:
         label=fields.STORED,
         headings=fields.STORED,
         anchor=fields.STORED,
+        speakers=fields.STORED,  # [start, end, speaker, side] of each attributed sentence
         text=fields.TEXT(analyzer=words, stored=True, phrase=True),
         text_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # The paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
@@ -76,6 +77,7 @@ def make_schema() -> fields.Schema:
         # Readout records: what the title search matches (`indexer.facets.title_text`).
         titles=fields.TEXT(analyzer=words, phrase=True),
         titles_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
+        titles_exact=fields.KEYWORD,  # `indexer.titles.title_cores`, space-separated
         # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
         readings=fields.KEYWORD,
         category=fields.STORED,

@@ -28,7 +28,7 @@ from indexer.facets import KINDS
 from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
 from indexer.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
-from indexer.speakers import SIDES, Said, attribute
+from indexer.speakers import SIDES, Said
 from indexer.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
 from indexer.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
@@ -221,15 +221,13 @@ def _reads_index(method):
     return reading
 
 
-def _speaker(text: str, spans: list[Span], side: str | None) -> Said | None:
-    """Who said the first attributed sentence that a match lies in (of `side`, if given)."""
-    if not spans:
-        return None
-    attributed = attribute(text)
+def _speaker(speakers, spans: list[Span], side: str | None) -> Said | None:
+    """Who said the first attributed sentence that a match lies in (of `side`, if given), from
+    the paragraph's stored [start, end, speaker, side] of each attributed sentence."""
     for span in spans:
-        for said in attributed:
-            if said.start <= span.start < said.end and (side is None or said.side == side):
-                return said
+        for start, end, speaker, said_side in speakers:
+            if start <= span.start < end and (side is None or said_side == side):
+                return Said(start, end, speaker, said_side)
     return None
 
 
@@ -616,7 +614,7 @@ class Library:
         was found in (of `side`, when the search asked for one)."""
         text_value = fields["text"]
         spans = find_spans(text_value, found) if found else []
-        said = _speaker(text_value, spans, side)
+        said = _speaker(fields.get("speakers", ()), spans, side)
         return Hit(
             doc_id=fields["doc_id"],
             title=fields.get("title", ""),

@@ -251,6 +251,7 @@ def find_sources(
     stamps: Mapping[str, dict] | None = None,
     read: dict[str, dict] | None = None,
     follow_symlinks: bool = False,
+    hold: frozenset[str] = frozenset(),
 ) -> Iterator[Source | SourceError]:
     """Every readout under the given files and folders (folders recursively).
 
@@ -260,7 +261,9 @@ def find_sources(
     changed and whose readouts are all indexed as they were; `read` collects the
     stamp and readouts of each file read whole and without a failure. A link
     to a file outside the folder it was found in is not read unless
-    `follow_symlinks` (a link in a watched folder to /etc/passwd).
+    `follow_symlinks` (a link in a watched folder to /etc/passwd). A file in
+    `hold` (one that is still being written) is not read: its readouts stay as
+    the last run indexed them, and a new one waits for a later run.
     """
     known = known or {}
     stamps = stamps or {}
@@ -278,6 +281,15 @@ def find_sources(
                 )
                 continue
             key = str(path)
+            if key in hold:
+                earlier = stamps.get(key)
+                kept = _unchanged(
+                    key, earlier, earlier.get("stamp") if isinstance(earlier, dict) else None, known
+                )
+                if kept is not None and read is not None:
+                    read[key] = earlier
+                yield from kept or ()
+                continue
             stamp = _stamp(path)
             unchanged = _unchanged(key, stamps.get(key), stamp, known)
             if unchanged is not None:

@@ -95,20 +95,22 @@ _TURN = re.compile(
 )
 
 
+_SENTENCE_MARKS = re.compile(r"[「『（(【」』）)】。．、,，]")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of text: each ends after a 。 outside brackets and quotes, or
     before a 、これに対し… that turns to the other side within one sentence."""
     spans = []
     depth = 0
     start = 0
-    for at, char in enumerate(text):
+    for mark in _SENTENCE_MARKS.finditer(text):
+        char, at = mark.group(), mark.start()
         if char in "「『（(【":
             depth += 1
         elif char in "」』）)】":
             depth = max(depth - 1, 0)
-        elif depth == 0 and (
-            char in "。．" or (char in "、,，" and _TURN.match(text, at) and _SPEECH.search(text, start, at))
-        ):
+        elif depth == 0 and (char in "。．" or (_TURN.match(text, at) and _SPEECH.search(text, start, at))):
             spans.append((start, at + 1))
             start = at + 1
     if text[start:].strip():

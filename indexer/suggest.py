@@ -53,9 +53,13 @@ def _spellings(
     for surface, key in nouns:
         for doc_id in readouts_of(key):
             for text in paragraphs_of(doc_id):
-                for other, other_key in keyed_nouns(text):
-                    if other_key == key and other != surface:
-                        found.setdefault(folded.replace(surface, other, 1))
+                others = [
+                    other for other, other_key in keyed_nouns(text) if other_key == key and other != surface
+                ]
+                for other in others:
+                    found.setdefault(folded.replace(surface, other, 1))
+                if others:
+                    break  # one paragraph of a readout names it; its other paragraphs need no reading
     for old, usual in load_equivalents().variants:
         if old in word:
             found.setdefault(word.replace(old, usual))

@@ -18,12 +18,13 @@ import contextlib
 import dataclasses
 import errno
 import functools
+import hashlib
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import orjson
@@ -45,7 +46,7 @@ from indexer.query import (
 )
 from indexer.speakers import SIDE_CODES
 from indexer.store import check_compatible, check_trusted
-from indexer.titles import MAX_TITLED, title_ranks
+from indexer.titles import MAX_TITLED, query_cores, title_ranks
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -82,6 +83,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
     builder.add_integer_field("position", indexed=False, fast=True, stored=True)
+    # The readout as a number (`readout_number`): matches are counted per readout by it, which
+    # costs tantivy half what counting them per doc_id text does.
+    builder.add_integer_field("readout", indexed=False, fast=True)
     # The filters (`indexer.facets`), and one fast value to count the results per value.
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
@@ -97,6 +101,8 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")
     # A paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
     builder.add_text_field("said", tokenizer_name="whitespace", index_option="position")
+    # Readout records: the title as compared for an exact match (`indexer.titles.title_cores`).
+    builder.add_text_field("titles_exact", tokenizer_name="raw", index_option="basic")
     # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
     builder.add_text_field("readings", tokenizer_name="whitespace", index_option="basic")
     builder.add_bytes_field("data", stored=True, indexed=False)
@@ -140,6 +146,7 @@ def paragraph_document(
     document.add_text("facets", facet_key(date, countries, kind))
     document.add_integer("date", _date_number(date))
     document.add_integer("position", position)
+    document.add_integer("readout", readout_number(stored["doc_id"]))
     # A short paragraph's words are followed by gap tokens up to MIN_SCORED_WORDS, which no
     # query asks for: BM25 counts them in its length.
     words, bigrams, trigrams, said = text_terms
@@ -161,7 +168,9 @@ def paragraph_document(
     return document
 
 
-def readout_document(stored: dict, date: str, titles: tuple[str, str, str], readings: str) -> Document:
+def readout_document(
+    stored: dict, date: str, titles: tuple[str, str, str], readings: str, cores: list[str]
+) -> Document:
     document = Document()
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
@@ -172,6 +181,8 @@ def readout_document(stored: dict, date: str, titles: tuple[str, str, str], read
             document.add_text(name, terms)
     if readings:
         document.add_text("readings", readings)
+    for core in cores:
+        document.add_text("titles_exact", core)
     document.add_bytes("data", orjson.dumps(stored))
     return document
 
@@ -258,11 +269,8 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
         for word in title_words(group)
         for query in _any_form(searcher, word, ("titles",))
     ]
-    if not words:
-        return None
-    return Query.boolean_query(
-        [(Occur.Must, _term("kind", "readout")), (Occur.Must, Query.boolean_query(words))]
-    )
+    # Only readout records have these fields: no need to ask for kind:readout.
+    return Query.boolean_query(words) if words else None
 
 
 def _titled_paragraphs(ranks: dict[str, float]) -> Query:
@@ -303,7 +311,20 @@ def to_tantivy(
         return None
     # Readout records have no text, so only a query of exclusions alone (Every) needs
     # to be kept to paragraphs: a filter on every paragraph costs a fifth of a search.
-    filters = [] if clauses else [(Occur.Must, _term("kind", "para"))]
+    restrictions = _restrictions(
+        searcher, parsed, request, [] if clauses else [(Occur.Must, _term("kind", "para"))]
+    )
+    scoring = clauses or [(Occur.Must, Query.all_query())]
+    if len(scoring) == 1 and not restrictions:
+        return scoring[0][1]  # a boolean query of one clause costs a sixth more to run than the clause
+    return Query.boolean_query(scoring + restrictions)
+
+
+def _restrictions(
+    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, filters: list
+) -> list:
+    """The clauses that narrow a query down without scoring: the request's filters, and the
+    excluded words (in the paragraph's own text only)."""
     if request is not None:
         if request.date_from or request.date_to:
             filters.append(
@@ -326,16 +347,10 @@ def to_tantivy(
             filters.append((Occur.Must, _term("meeting", request.kind)))
         if request.side:
             filters.append((Occur.Must, said_query(parsed, SIDE_CODES[request.side])))
-    # Exclusion looks at the paragraph's own text only.
     excluded = [
         (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
     ]
-    scoring = clauses or [(Occur.Must, Query.all_query())]
-    if len(scoring) == 1 and not filters and not excluded:
-        return scoring[0][1]  # a boolean query of one clause costs a sixth more to run than the clause
-    return Query.boolean_query(
-        scoring + [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
-    )
+    return [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
 
 
 def said_query(parsed: ParsedQuery, code: str) -> Query:
@@ -406,7 +421,29 @@ def _runs_inside(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 # Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 # Paragraphs per readout, for results grouped by readout.
-_PER_READOUT = {"readouts": {"terms": {"field": "doc_id", "size": 10_000_000}}}
+_PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
+
+
+def readout_number(doc_id: str) -> int:
+    """A readout's number in the index: 63 bits of a hash of its id (two ids sharing one
+    would be counted together; at a million readouts, about one chance in ten million)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+class _PerReadout(Mapping):
+    """Matches per readout as the aggregation counts them (by number), looked up by doc_id."""
+
+    def __init__(self, counts: dict[int, int]) -> None:
+        self._counts = counts
+
+    def __getitem__(self, doc_id: str) -> int:
+        return self._counts[readout_number(doc_id)]
+
+    def __iter__(self):
+        raise TypeError("matches per readout are looked up by doc_id, not listed")
+
+    def __len__(self) -> int:
+        return len(self._counts)
 
 
 class TantivyReader:
@@ -443,11 +480,25 @@ class TantivyReader:
         query = title_query(self.searcher, group)
         if query is None:
             return {}
-        found = self.searcher.search(query, MAX_TITLED + 1, count=False).hits
-        if len(found) > MAX_TITLED:
+        count = self.searcher.search(query, 1, count=True).count
+        if not count or count > MAX_TITLED:
             return {}
-        records = [_data(self.searcher, address) for _, address in found]
-        return title_ranks(group, [(record["doc_id"], record["date"], record["title"]) for record in records])
+        exact = Query.boolean_query(
+            [(Occur.Should, _term("titles_exact", core)) for core in query_cores(group)]
+        )
+        scored = Query.boolean_query(
+            [
+                (Occur.Must, Query.const_score_query(query, 0.0)),
+                (Occur.Should, Query.const_score_query(exact, 1.0)),
+            ]
+        )
+        found = []
+        for score, address in self.searcher.search(scored, count, count=False).hits:
+            document = self.searcher.doc(address)
+            date = document["date"][0]
+            iso = f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}" if date else ""
+            found.append((document["doc_id"][0], iso, score >= 1.0))
+        return title_ranks(found)
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
@@ -481,10 +532,13 @@ class TantivyReader:
         # The counts are a second pass over the matches (tantivy's aggregation).
         counts = self._facets(searcher, whole(), request.facets, request.per_readout)
         if request.facets and request.parsed.groups:
+            # A paragraph where the words are in what one side said holds them as words, so
+            # the side's query with the request's restrictions counts it, without the whole query.
             sides = {}
+            restrictions = _restrictions(searcher, request.parsed, request, [])
             for side, code in SIDE_CODES.items():
-                both = [(Occur.Must, whole()), (Occur.Must, said_query(request.parsed, code))]
-                sides[side] = searcher.search(Query.boolean_query(both), 1, count=True).count
+                said = [(Occur.Must, said_query(request.parsed, code)), *restrictions]
+                sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
             counts = dataclasses.replace(counts, side={side: n for side, n in sides.items() if n})
         return total, hits, counts
 
@@ -533,14 +587,14 @@ class TantivyReader:
         wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
         answer = searcher.aggregate(query, wanted)
 
-        def counts(name: str) -> dict[str, int]:
+        def counts(name: str) -> dict:
             return (
                 {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
                 if name in answer
                 else {}
             )
 
-        return FacetCounts.from_keys(counts("facets"), counts("readouts"))
+        return FacetCounts.from_keys(counts("facets"), _PerReadout(counts("readouts")))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query = to_tantivy(self.searcher, parsed, titled=self.titled)

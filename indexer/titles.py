@@ -42,18 +42,23 @@ def core_title(text: str) -> str:
     return re.sub(r"[・･、，,.。]", "", _TITLE_ENDING.sub("", folded))
 
 
-def title_ranks(group: tuple[Word, ...], found: list[tuple[str, str, str]]) -> dict[str, float]:
-    """doc_id → a fraction in (0, 1] for (doc_id, ISO date or "", title) of the readouts
-    so titled: a title that is a word of the group, give or take an ending such as
-    （概要）, ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among
-    those, a newer readout higher (undated: least), equal dates alike."""
-    words = {core_title(word.text) for word in group}
+def title_cores(title: str) -> list[str]:
+    """The title and its other spellings (日加 for 日・カナダ) as compared for an exact match;
+    indexed on the readout record (`titles_exact`)."""
+    return list(dict.fromkeys(core for form in (title, *title_aliases(title)) if (core := core_title(form))))
+
+
+def query_cores(group: tuple[Word, ...]) -> list[str]:
+    """The group's words as exact titles are looked up (`title_cores`)."""
+    return list(dict.fromkeys(core for word in group if (core := core_title(word.text))))
+
+
+def title_ranks(found: list[tuple[str, str, bool]]) -> dict[str, float]:
+    """doc_id → a fraction in (0, 1] for (doc_id, ISO date or "", exact) of the readouts so
+    titled: a title that is a word of the group, give or take an ending such as （概要）
+    (`exact`), ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among those,
+    a newer readout higher (undated: least), equal dates alike."""
     dates = sorted({date for _, date, _ in found})
     step = 0.5 / (len(dates) + 1)
     place = {date: (number + 1) * step for number, date in enumerate(dates)}
-    return {doc_id: place[date] + (0.5 if _is_named(title, words) else 0.0) for doc_id, date, title in found}
-
-
-def _is_named(title: str, words: set[str]) -> bool:
-    """Whether the title, or another spelling of it (日加 for 日・カナダ), is one of the words."""
-    return any(core_title(form) in words for form in (title, *title_aliases(title)))
+    return {doc_id: place[date] + (0.5 if exact else 0.0) for doc_id, date, exact in found}

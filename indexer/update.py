@@ -27,6 +27,7 @@ from indexer.engine import default_engine
 from indexer.facets import facet_key, readout_facets, title_text
 from indexer.readout import Readout
 from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
+from indexer.speakers import attribute
 from indexer.store import (
     IndexProblem,
     Remembered,
@@ -44,6 +45,7 @@ from indexer.store import (
     write_remembered,
     writer_lock,
 )
+from indexer.titles import title_cores
 from indexer.workers import Supervisor
 
 # Commit after this many readouts or this much text, so that an interrupted
@@ -115,6 +117,9 @@ class Prepared:
     # The same of its title, the title's other spellings and its category line
     # (`indexer.facets.title_text`), for the title search on its readout record.
     titles: tuple[str, str, str] = ("", "", "")
+    # Who said each attributed sentence of each paragraph (`indexer.speakers.attribute`), as
+    # stored lists [start, end, speaker, side]: hits show it without reading the text again.
+    speakers: tuple[list, ...] = ()
     # The reading keys of its nouns (`indexer.analysis.reading_key`), space-separated: what
     # "did you mean" looks up for words that read alike.
     readings: str = ""
@@ -144,6 +149,10 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
                 context = analyze(context_text(paragraph.headings), trigrams)
                 by_headings[paragraph.headings] = context
             contexts.append((context.words, context.bigrams, context.trigrams))
+        speakers = tuple(
+            [[said.start, said.end, said.speaker, said.side] for said in attribute(paragraph.text)]
+            for paragraph in readout.paragraphs
+        )
         titles = analyze(title_text(readout.title, readout.category), trigrams)
         keys = set(titles.keys)
         for paragraph in readout.paragraphs:
@@ -155,8 +164,9 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
         readout,
         tuple(texts),
         tuple(contexts),
-        (titles.words, titles.bigrams, titles.trigrams),
-        " ".join(sorted(keys)),
+        titles=(titles.words, titles.bigrams, titles.trigrams),
+        readings=" ".join(sorted(keys)),
+        speakers=speakers,
     )
 
 
@@ -172,8 +182,8 @@ def _add(writer, item: Prepared) -> int:
     doc_id = readout.doc_id
     date = readout.date.isoformat() if readout.date else ""
     countries, kind = readout_facets(readout.title, readout.category)
-    for paragraph, text_terms, context_terms in zip(
-        readout.paragraphs, item.texts, item.contexts, strict=True
+    for paragraph, text_terms, context_terms, speakers in zip(
+        readout.paragraphs, item.texts, item.contexts, item.speakers, strict=True
     ):
         text = _analyzed(paragraph.text, text_terms)
         context = _analyzed(context_text(paragraph.headings), context_terms)
@@ -189,6 +199,7 @@ def _add(writer, item: Prepared) -> int:
             anchor=paragraph.anchor,
             text=text,
             _stored_text=str(paragraph.text),
+            speakers=speakers,
             text_ngram=text,
             said=text,
             context=context,
@@ -216,6 +227,7 @@ def _add(writer, item: Prepared) -> int:
         outline=[(h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings],
         titles=titles,
         titles_ngram=titles,
+        titles_exact=" ".join(title_cores(readout.title)),
         readings=item.readings,
     )
     return len(readout.paragraphs)
@@ -375,6 +387,7 @@ def _plan(
     stamps: dict[str, dict],
     read: dict[str, dict],
     follow_symlinks: bool = False,
+    hold: frozenset[str] = frozenset(),
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
@@ -386,7 +399,7 @@ def _plan(
     broken_bulk: set[str] = set()
     found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-    for found in find_sources(list(paths), known, stamps, read, follow_symlinks):
+    for found in find_sources(list(paths), known, stamps, read, follow_symlinks, hold):
         if isinstance(found, SourceError):
             summary.fail(found)
             if found.doc_id is not None:
@@ -534,8 +547,8 @@ class _TantivyTarget:
         date = readout.date.isoformat() if readout.date else ""
         facets = readout_facets(readout.title, readout.category)
         documents = []
-        for paragraph, text_terms, context_terms in zip(
-            readout.paragraphs, item.texts, item.contexts, strict=True
+        for paragraph, text_terms, context_terms, speakers in zip(
+            readout.paragraphs, item.texts, item.contexts, item.speakers, strict=True
         ):
             stored = {
                 "doc_id": readout.doc_id,
@@ -548,6 +561,7 @@ class _TantivyTarget:
                 "anchor": paragraph.anchor,
                 "position": paragraph.position,
                 "text": paragraph.text,
+                "speakers": speakers,
                 "source_url": readout.source_url,
             }
             documents.append(
@@ -568,7 +582,9 @@ class _TantivyTarget:
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
         }
-        documents.append(self.engine.readout_document(stored, date, item.titles, item.readings))
+        documents.append(
+            self.engine.readout_document(stored, date, item.titles, item.readings, title_cores(readout.title))
+        )
         return documents
 
     def commit(self, delete: list[str], results: list[ShardResult]) -> None:
@@ -597,9 +613,11 @@ def update_index(
     on_wait: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     follow_symlinks: bool = False,
+    hold: frozenset[str] = frozenset(),
 ) -> Summary:
     """Make the index at `root` hold exactly the readouts under `paths` (links to files
-    outside the folders given only with `follow_symlinks`).
+    outside the folders given only with `follow_symlinks`); files in `hold`, still being
+    written, keep what the last run indexed of them.
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
@@ -648,7 +666,7 @@ def update_index(
 
         read: dict[str, dict] = {}
         todo, vanished = _plan(
-            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks
+            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold
         )
         indexed = dict(existing)
         summary.removed = len(vanished)

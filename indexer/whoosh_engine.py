@@ -22,7 +22,7 @@ from indexer.query import ParsedQuery, Word, said_query, title_query, to_whoosh
 from indexer.schema import TieredBM25F
 from indexer.speakers import SIDE_CODES
 from indexer.store import check_readable, open_generation
-from indexer.titles import MAX_TITLED, title_ranks
+from indexer.titles import MAX_TITLED, query_cores, title_ranks
 
 
 class _Deadline:
@@ -154,23 +154,32 @@ class WhooshReader:
     def close(self) -> None:
         self.searcher.close()
 
-    def titled(self, group: tuple[Word, ...]) -> dict[str, float]:
+    def titled(self, group: tuple[Word, ...], records: set[int] | None = None) -> dict[str, float]:
         """The readouts whose title matches the group, with their rank (`indexer.titles`);
-        none when more than MAX_TITLED are."""
+        none when more than MAX_TITLED are. Their records' numbers go into `records`."""
         query = title_query(group)
         if query is None:
             return {}
-        found = []
-        for number, docnum in enumerate(self.searcher.docs_for_query(query)):
-            if number >= MAX_TITLED:
+        docnums = []
+        for docnum in self.searcher.docs_for_query(query):
+            docnums.append(docnum)
+            if len(docnums) > MAX_TITLED:
                 return {}
-            fields = self.searcher.stored_fields(docnum)
-            found.append((fields["doc_id"], fields.get("date", ""), fields.get("title", "")))
-        return title_ranks(group, found)
+        if not docnums:
+            return {}
+        exact = set(
+            self.searcher.docs_for_query(q.Or([q.Term("titles_exact", core) for core in query_cores(group)]))
+        )
+        reader = self.searcher.reader()
+        doc_ids, dates = reader.column_reader("doc_id"), reader.column_reader("date")
+        if records is not None:
+            records.update(docnums)
+        return title_ranks([(doc_ids[n], dates[n], n in exact) for n in docnums])
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         parsed = request.parsed
-        query, exclusions = to_whoosh(parsed, self.titled)
+        records: set[int] = set()  # readout records of the readouts so titled: matched, not counted
+        query, exclusions = to_whoosh(parsed, lambda group: self.titled(group, records))
         if query is q.NullQuery:
             return 0, [], FacetCounts({}, {}, {}) if request.facets or request.per_readout else None
         # Readout records have no text, so text queries never match them; only
@@ -207,7 +216,7 @@ class WhooshReader:
         # as an AndNot: skipping a union of thousands of bigram postings for every
         # candidate paragraph cost minutes; collecting each word's paragraphs once
         # costs one pass over its postings.
-        excluded: set[int] = set()
+        excluded: set[int] = set(records)
         for exclusion in exclusions:
             excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
         counting = request.facets or request.per_readout

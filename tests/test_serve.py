@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -186,3 +187,54 @@ def test_serve_indexes_the_seeds_into_an_index_a_failed_first_run_left_empty(tmp
         assert api_total(base, "普天間") == 1
     finally:
         stop_server(process)
+
+
+def _readout(word: str) -> str:
+    return f"日独外相会談\n令和7年1月1日\n本1日、両外相は{word}で会談を行ったところ、概要以下のとおり。\n1 両外相は協力で一致した。\n"
+
+
+def test_a_file_that_keeps_changing_does_not_hold_back_the_others(watched_server):
+    base, folder = watched_server
+    busy = folder / "busy.txt"
+    stop = threading.Event()
+
+    def rewrite() -> None:
+        for number in range(600):  # at most a minute
+            if stop.is_set():
+                return
+            busy.write_text(_readout(f"ハノーファー{number}"), "utf-8")
+            time.sleep(0.1)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        time.sleep(1.0)
+        (folder / "new.txt").write_text(_readout("ヴォルフスブルク"), "utf-8")
+        wait_for_total(base, "ヴォルフスブルク", 1, 3.0)
+    finally:
+        stop.set()
+        writer.join()
+
+
+def test_a_watcher_that_dies_is_started_again_and_info_says_it_runs(watched_server, tmp_path):
+    base, folder = watched_server
+    beat = tmp_path / "ix" / "watcher.json"
+    deadline = time.monotonic() + 10
+    while not beat.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    first = json.loads(beat.read_text("utf-8"))["pid"]
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            if json.loads(beat.read_text("utf-8"))["pid"] != first:
+                break
+        except (OSError, ValueError):
+            continue
+    else:
+        raise AssertionError("the watcher was not started again")
+    (folder / "after.txt").write_text(_readout("ヴォルフスブルク"), "utf-8")
+    wait_for_total(base, "ヴォルフスブルク", 1, 5.0)
+    info = subprocess.run([READOUTS, "info", "--index-dir", tmp_path / "ix"], capture_output=True, text=True)
+    assert "watcher:    running (pid" in info.stdout

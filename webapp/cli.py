@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -58,6 +61,27 @@ def _watcher(root: Path, paths: list[Path]) -> None:
     watch_and_index(root, paths)
 
 
+# A watcher that dies this soon after its start is not restarted at once, so that one that
+# cannot run (the index refused) does not fork again and again.
+RESTART_SECONDS = 5.0
+
+
+def _keep_watching(root: Path, paths: list[Path]) -> None:
+    """Run the watcher beside the server, and start it again whenever it dies, saying so."""
+    context = multiprocessing.get_context("fork")
+    while True:
+        process = context.Process(target=_watcher, args=(root, paths), daemon=True, name="readouts-watch")
+        started = time.monotonic()
+        process.start()
+        process.join()
+        code = process.exitcode
+        reason = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"status {code}"
+        click.echo(
+            f"the watcher of {', '.join(map(str, paths))} stopped ({reason}); starting it again", err=True
+        )
+        time.sleep(max(0.0, RESTART_SECONDS - (time.monotonic() - started)))
+
+
 def _post_fork(server, worker) -> None:
     # A worker busy with a long search would outlive a master killed with kill -9.
     die_with_parent()
@@ -92,10 +116,9 @@ def serve(
     if targets:
         run_index(root, targets)
     if watch:
-        process = multiprocessing.get_context("fork").Process(
-            target=_watcher, args=(root, targets), daemon=True, name="readouts-watch"
-        )
-        process.start()
+        threading.Thread(
+            target=_keep_watching, args=(root, targets), daemon=True, name="watch-keeper"
+        ).start()
     app = create_app({"INDEX_DIR": str(root)})
     if not app.config["PUBLIC_URL"] and host not in ("0.0.0.0", "::", ""):
         app.config["PUBLIC_URL"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
