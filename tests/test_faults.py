@@ -246,3 +246,26 @@ def test_a_pdf_that_inflates_past_the_memory_bound_costs_only_its_file(tmp_path,
     assert result.exit_code == 1
     assert "bomb.pdf: this PDF needed more than 200 MB of memory to read" in result.output
     assert search_json(tmp_path / "ix", "ヴォルフスブルク")["total"] == 1
+
+
+def test_a_page_of_deeply_nested_blocks_is_read_in_one_pass(tmp_path):
+    """250 nested <div>s around 40,000 <p>s: the main block is found without summing every
+    paragraph once per enclosing block (that took minutes); bounded here as a hang would be."""
+    paragraphs = "".join(f"<p>第{n}段落では両国の協力について述べた。</p>" for n in range(40_000))
+    page = (
+        "<html><head><meta charset='utf-8'><title>日独外相会談</title></head><body>"
+        + "<div>" * 250
+        + "<h1>日独外相会談</h1><p>令和7年1月1日</p>"
+        + paragraphs
+        + "</div>" * 250
+        + "</body></html>"
+    )
+    (tmp_path / "deep.html").write_text(page, "utf-8")
+    result = subprocess.run(
+        [READOUTS, "index", tmp_path / "deep.html", "--index-dir", tmp_path / "ix"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "added 1" in result.stdout

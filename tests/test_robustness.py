@@ -234,9 +234,14 @@ def test_normal_client_is_answered_while_fifty_clients_send_headers_byte_by_byte
 
 def test_workers_die_with_a_master_killed_by_kill_9(tmp_path, folder):
     _, process = start_server(str(folder), "--index-dir", str(tmp_path / "ix"), "--workers", "2")
-    children = subprocess.run(
-        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
-    ).stdout.split()
+    deadline = time.monotonic() + 10  # the second worker may start just after the first answers
+    while True:
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if len(children) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert len(children) >= 2
     process.kill()
     process.wait()

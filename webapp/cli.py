@@ -52,9 +52,26 @@ def _holds_nothing(root: Path) -> bool:
         return False  # said when the site serves it; not overwritten with the seeds
 
 
+# Signals the server handles itself, which a watcher started again from it must not inherit.
+_SERVER_SIGNALS = (
+    "SIGTERM",
+    "SIGINT",
+    "SIGHUP",
+    "SIGQUIT",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGCHLD",
+    "SIGWINCH",
+    "SIGTTIN",
+    "SIGTTOU",
+)
+
+
 def _watcher(root: Path, paths: list[Path]) -> None:
     # Die with the server: a watcher left behind would go on writing the index.
     die_with_parent()
+    for name in _SERVER_SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
     # The server ends it (it is daemonic there); here it may start the worker processes
     # that parse and analyse, which die with it in turn.
     multiprocessing.current_process().daemon = False
