@@ -11,12 +11,15 @@ from indexer.citation import citation, era_date
 from indexer.search import Facets, Hit, ReadoutHits, Results
 
 
+def readout_url(doc_id: str, query: str) -> str:
+    """A readout's page, with the query to highlight there."""
+    path = f"/docs/{quote(doc_id, safe='')}"
+    return path + ("?" + urlencode({"q": query}) if query else "")
+
+
 def hit_url(hit: Hit, query: str) -> str:
     """The paragraph's place in its readout, with the query to highlight there."""
-    path = f"/docs/{quote(hit.doc_id, safe='')}"
-    if query:
-        path += "?" + urlencode({"q": query})
-    return f"{path}#{quote(hit.anchor, safe='-')}"
+    return f"{readout_url(hit.doc_id, query)}#{quote(hit.anchor, safe='-')}"
 
 
 def hit_json(hit: Hit, query: str) -> dict:
@@ -81,11 +84,6 @@ def results_csv(hits: Sequence[Hit], site: str) -> str:
             )
         )
     return out.getvalue()
-
-
-def readout_url(doc_id: str, query: str) -> str:
-    path = f"/docs/{quote(doc_id, safe='')}"
-    return path + ("?" + urlencode({"q": query}) if query else "")
 
 
 def readout_json(readout: ReadoutHits, query: str) -> dict:

@@ -24,18 +24,20 @@ pytestmark = pytest.mark.skipif(
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def _dev_readouts():
-    """(doc_id, title) of every readout of the dev set that the parser keeps."""
-    found = []
-    for source in find_sources([MOFA_WEB, SEED]):
+def _parsed(paths):
+    """Every readout under paths that the parser keeps."""
+    for source in find_sources(paths):
         if isinstance(source, SourceError):
             continue
         try:
-            readout = parse_source(source)
+            yield parse_source(source)
         except SourceError:
             continue
-        found.append((readout.doc_id, readout.title))
-    return found
+
+
+def _dev_readouts():
+    """(doc_id, title) of every readout of the dev set that the parser keeps."""
+    return [(readout.doc_id, readout.title) for readout in _parsed([MOFA_WEB, SEED])]
 
 
 def _names(title: str, query: str) -> bool:
@@ -154,13 +156,7 @@ def _words_of_the_dev_set() -> list[str]:
     import re
 
     words: dict[str, None] = {}
-    for source in find_sources([MOFA_WEB]):
-        if isinstance(source, SourceError):
-            continue
-        try:
-            readout = parse_source(source)
-        except SourceError:
-            continue
+    for readout in _parsed([MOFA_WEB]):
         for paragraph in readout.paragraphs:
             for run_ in re.findall(r"[一-龥]{2,}", paragraph.text):
                 words.setdefault(run_[:2])
