@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -238,3 +239,26 @@ def test_a_watcher_that_dies_is_started_again_and_info_says_it_runs(watched_serv
     wait_for_total(base, "ヴォルフスブルク", 1, 5.0)
     info = subprocess.run([READOUTS, "info", "--index-dir", tmp_path / "ix"], capture_output=True, text=True)
     assert "watcher:    running (pid" in info.stdout
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),  # request line too long
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % n for n in range(60)) + b"\r\n", 431),
+        (b"GET / HTTP/1.1\r\nBad Header\r\n\r\n", 400),  # not a header
+    ],
+)
+def test_the_servers_own_error_pages_carry_the_security_headers(fresh_server, request_bytes, status):
+    base, _, _ = fresh_server
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    assert head.startswith(f"HTTP/1.1 {status} ")
+    assert "Content-Security-Policy: default-src 'none'" in head
+    assert "X-Content-Type-Options: nosniff" in head
+    assert "Cache-Control: no-store" in head

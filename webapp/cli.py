@@ -143,7 +143,8 @@ def serve(
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        # gunicorn's gthread worker, with the security headers on its own error pages too.
+        "worker_class": "webapp.worker.SecureThreadWorker",
         "threads": THREADS,
         "post_fork": _post_fork,
         "timeout": 30,

@@ -9,6 +9,14 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 
+# On every response the server sends: Flask's (`_headers`) and gunicorn's own error pages
+# (`webapp.worker`).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 # How long a response may be reused: results change only when the index does.
 _MAX_AGE = {
@@ -27,10 +35,7 @@ def _headers(response: Response) -> Response:
         else:  # errors, 503s above all, must not be kept
             response.headers["Cache-Control"] = "no-store"
     response.vary.add("Accept-Encoding")
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 
