@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import fugashi
 
+from indexer.citation import UNTITLED
 from indexer.engine import ENGINES
 from indexer.export import hit_url, results_csv, results_json
 from indexer.facets import KINDS
@@ -319,7 +320,7 @@ def search(
         for number, readout in enumerate(results.readouts, first + 1):
             date = readout.date.isoformat() if readout.date else "----------"
             click.echo(
-                f"\n{number:>3}. {date}  {readout.title or '（表題なし）'}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
+                f"\n{number:>3}. {date}  {readout.title or UNTITLED}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
             )
             for hit in readout.hits:
                 click.echo(f"     {hit.section}  {' › '.join(hit.headings)}".rstrip())
@@ -331,7 +332,7 @@ def search(
     for number, hit in enumerate(results.hits, first + 1):
         date = hit.date.isoformat() if hit.date else "----------"
         headings = " › ".join(hit.headings)
-        click.echo(f"\n{number:>3}. {date}  {hit.title}  {hit.section}  {headings}")
+        click.echo(f"\n{number:>3}. {date}  {hit.title or UNTITLED}  {hit.section}  {headings}")
         if hit.speaker:
             click.echo(f"     発言：{hit.speaker}" + (f"（{hit.side}）" if hit.side else ""))
         click.echo(f"     {render(str(hit.snippet))}")

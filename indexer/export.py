@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
-from indexer.citation import citation, era_date
+from indexer.citation import UNTITLED, citation, era_date
 from indexer.search import Facets, Hit, ReadoutHits, Results
 
 
@@ -68,7 +68,7 @@ def results_csv(hits: Sequence[Hit], site: str) -> str:
         permalink = site + hit_url(hit, "")
         writer.writerow(
             (
-                hit.title,
+                hit.title or UNTITLED,
                 hit.date.isoformat() if hit.date else "",
                 era_date(hit.date) if hit.date else "",
                 hit.section,

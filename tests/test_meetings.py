@@ -320,3 +320,23 @@ def test_the_results_page_offers_the_suggestion_as_a_link(mofa_dev_client):
 def test_the_cli_prints_the_suggestion(mofa_dev_index):
     output = run("search", "安部", "--index-dir", mofa_dev_index).output
     assert "did you mean 安倍?" in output
+
+
+# --- untitled readouts ----------------------------------------------------------------
+
+
+UNTITLED_IDS = [doc_id for doc_id, title in DEV if not title]
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=の&group=paragraph&doc={doc}", "/search?q=の&doc={doc}"])
+def test_an_untitled_readout_is_shown_as_untitled_never_by_its_file_id(mofa_dev_client, path):
+    assert UNTITLED_IDS, "the dev set has readouts whose title was lost"
+    page = mofa_dev_client.get(path.format(doc=UNTITLED_IDS[0])).get_data(as_text=True)
+    assert "（表題なし）" in page
+    for doc_id in UNTITLED_IDS:
+        assert f">{doc_id}</a>" not in page
+
+
+def test_an_untitled_readout_is_untitled_in_the_csv(mofa_dev_client):
+    rows = _csv_rows(mofa_dev_client.get("/search.csv", query_string={"q": "会談"}).get_data())
+    assert {row["readout"] for row in rows if row["doc_id"] in UNTITLED_IDS} == {"（表題なし）"}
