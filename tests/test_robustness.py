@@ -98,7 +98,7 @@ def test_responses_carry_cache_headers_that_suit_them(make_client, path, cache_c
 def test_numbers_with_thousands_of_digits_are_a_400(make_client, name):
     response = make_client().get("/api/search", query_string={"q": "普天間", name: "9" * 5000})
     assert response.status_code == 400
-    assert response.get_json()["error"].startswith(f"{name}: must be from 1 to")
+    assert response.get_json()["error"].startswith(f"{name}: 1から")
 
 
 def test_feed_stays_well_formed_with_control_characters_in_a_readout(tmp_path):

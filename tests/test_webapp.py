@@ -283,10 +283,36 @@ def test_not_found_page_speaks_japanese(client, path):
     assert "The requested URL" not in html
 
 
-def test_bad_parameter_page_has_a_heading_and_marks_its_english_detail(client):
+def test_bad_parameter_page_has_a_heading_and_says_in_japanese_what_works(client):
     html = client.get("/search?q=会談&page=abc").get_data(as_text=True)
     assert "<h1>パラメータが正しくありません</h1>" in html
-    assert '<span lang="en">page: must be a whole number' in html
+    assert "page: 1から1000までの整数で指定してください（例：page=1）。「abc」は使えません" in html
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2013-02-22", "2013/2/22", "2013年2月22日", "平成25年2月22日", "H25.2.22", "２０１３／２／２２"],
+)
+def test_a_date_is_read_as_people_write_it(client, written):
+    response = client.get("/api/search", query_string={"q": "普天間", "from": written, "to": written})
+    assert response.status_code == 200
+    assert response.get_json()["total"] >= 1
+
+
+@pytest.mark.parametrize("written", ["2013", "2013年", "平成25", "平成25年", "H25"])
+def test_a_year_is_read_as_people_write_it(client, written):
+    response = client.get("/api/search", query_string={"q": "普天間", "year": written})
+    assert response.status_code == 200
+    assert response.get_json()["total"] >= 1
+
+
+def test_a_date_that_cannot_be_read_is_a_400_with_examples_in_japanese(client):
+    response = client.get("/search", query_string={"q": "普天間", "from": "2020-99-99"})
+    assert response.status_code == 400
+    assert (
+        "from: 日付は 2013-01-01、2013/1/1、2013年1月1日、平成25年1月1日、H25.1.1 のように"
+        in response.get_data(as_text=True)
+    )
 
 
 def test_hit_titles_are_headings(client):

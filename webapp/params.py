@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from indexer.facets import KINDS
+from indexer.header import parse_date
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
 from indexer.speakers import SIDES
@@ -74,64 +76,124 @@ def _integer(args: Mapping[str, str], name: str, default: int, low: int, high: i
     if not raw:
         return default
     if not raw.isascii() or not raw.isdigit():
-        raise BadParameter(name, f"must be a whole number from {low} to {high}, not {raw[:20]!r}")
+        raise BadParameter(
+            name,
+            f"{low}から{high}までの整数で指定してください（例：{name}={low}）。「{raw[:20]}」は使えません",
+        )
     if len(raw) > len(str(high)) + 1:  # before int(): Python refuses to convert thousands of digits
-        raise BadParameter(name, f"must be from {low} to {high}, not {raw[:12]}… ({len(raw)} digits)")
+        raise BadParameter(name, f"{low}から{high}までで指定してください。{len(raw)}桁の数は使えません")
     value = int(raw)
     if not low <= value <= high:
-        raise BadParameter(name, f"must be from {low} to {high}, not {value}")
+        raise BadParameter(
+            name, f"{low}から{high}までで指定してください（例：{name}={low}）。{value} は範囲外です"
+        )
     return value
+
+
+# Dates as people write them: 2013-01-01, 2013/1/1, 2013.1.1; 2013年1月1日, 平成25年1月1日 (read
+# by the readouts' own date parser); H25.1.1 (an era's initial).
+_NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_ERA_INITIAL_DATE = re.compile(r"([MTSHRmtshr])(\d{1,2}|元)[-/.](\d{1,2})[-/.](\d{1,2})")
+_ERA_INITIALS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_YEAR = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHRmtshr])(\d{1,2}|元)年?|(\d{1,4})年?")
+DATE_EXAMPLES = "2013-01-01、2013/1/1、2013年1月1日、平成25年1月1日、H25.1.1"
+
+
+def parse_user_date(raw: str) -> datetime.date | None:
+    """A date typed in any of the ways of DATE_EXAMPLES, full- or half-width; None if it is none."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    try:
+        if match := _NUMERIC_DATE.fullmatch(text):
+            return datetime.date(*map(int, match.groups()))
+        if match := _ERA_INITIAL_DATE.fullmatch(text):
+            era, year, month, day = match.groups()
+            return parse_date(f"{_ERA_INITIALS[era.upper()]}{year}年{month}月{day}日")
+    except ValueError:
+        return None
+    date = parse_date(text)
+    return date if date is not None and len(text) <= 16 else None
+
+
+def parse_user_year(raw: str) -> int | None:
+    """2013, 2013年, 平成25, 平成25年, H25, 令和元年 as a Western year; None if it is none."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    match = _YEAR.fullmatch(text)
+    if match is None:
+        return None
+    if match.group(3):
+        return int(match.group(3))
+    date = parse_date(f"{_ERA_INITIALS.get(match.group(1).upper(), match.group(1))}{match.group(2)}年1月1日")
+    return date.year if date else None
 
 
 def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            raise ValueError
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise BadParameter(name, f"must be a date written YYYY-MM-DD, not {raw[:20]!r}") from None
+    date = parse_user_date(raw)
+    if date is None:
+        raise BadParameter(
+            name,
+            f"日付は {DATE_EXAMPLES} のように書いてください（例：{name}=2013-01-01）。「{raw[:20]}」は読めません",
+        )
+    return date
+
+
+def _year(args: Mapping[str, str]) -> int | None:
+    raw = args.get("year", "").strip()
+    if not raw:
+        return None
+    year = parse_user_year(raw)
+    if year is None or not 1 <= year <= 9999:
+        raise BadParameter(
+            "year",
+            f"年は 2013、平成25、H25 のように書いてください（例：year=2013）。「{raw[:20]}」は読めません",
+        )
+    return year
 
 
 def check_doc_id(doc: str) -> str:
     """A readout's id as URLs carry it, or BadParameter naming `doc`."""
     if not _DOC_ID.fullmatch(doc):
-        raise BadParameter("doc", "must be a document id (letters, digits, '.', '_', '~' or '-')")
+        raise BadParameter("doc", "文書IDを指定してください（英数字と . _ ~ - のみ。例：doc=page4_004951）")
     return doc
 
 
 def parse_search_params(args: Mapping[str, str], default_group: str = "readout") -> SearchParams:
     q = args.get("q", "")
     if len(q) > MAX_QUERY_CHARS:
-        raise BadParameter("q", f"is too long: {len(q)} characters, at most {MAX_QUERY_CHARS}")
+        raise BadParameter("q", f"検索語は{MAX_QUERY_CHARS}字までです（{len(q)}字あります）")
     per_page = _integer(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = _integer(args, "page", 1, 1, MAX_RESULT_WINDOW // per_page)
     sort = args.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
-        raise BadParameter("sort", f"must be one of {', '.join(SORTS)}, not {sort[:20]!r}")
+        raise BadParameter(
+            "sort", f"{' か '.join(SORTS)} を指定してください（例：sort=date）。「{sort[:20]}」は使えません"
+        )
     date_from, date_to = _date(args, "from"), _date(args, "to")
     if date_from and date_to and date_from > date_to:
-        raise BadParameter("from", f"{date_from} is after to={date_to}")
+        raise BadParameter("from", f"開始日 {date_from} が終了日 {date_to} より後です")
     doc = args.get("doc", "").strip() or None
     if doc is not None:
         check_doc_id(doc)
-    year = _integer(args, "year", 0, 1, 9999) or None
+    year = _year(args)
     country = args.get("country", "").strip() or None
     if country is not None and (len(country) > 100 or not country.isprintable()):
         raise BadParameter(
-            "country", "must be a counterpart's name as the filters show it (豪州, 米国, ASEAN…)"
+            "country", "相手国・機関は絞り込みに出る名前で指定してください（例：country=豪州）"
         )
     kind = args.get("kind", "").strip() or None
     if kind is not None and kind not in KINDS:
-        raise BadParameter("kind", f"must be one of {', '.join(KINDS)}")
+        raise BadParameter("kind", f"会談の種類は {'、'.join(KINDS)} のいずれかです（例：kind=首脳会談）")
     group = args.get("group", "").strip() or default_group
     if group not in GROUPS:
-        raise BadParameter("group", f"must be one of {', '.join(GROUPS)}, not {group[:20]!r}")
+        raise BadParameter(
+            "group",
+            f"{' か '.join(GROUPS)} を指定してください（例：group=paragraph）。「{group[:20]}」は使えません",
+        )
     side = args.get("side", "").strip() or None
     if side is not None and side not in SIDES:
-        raise BadParameter("side", f"must be one of {', '.join(SIDES)}")
+        raise BadParameter("side", f"発言した側は {'、'.join(SIDES)} のいずれかです（例：side=相手側）")
     return SearchParams(
         q.strip(), page, per_page, sort, date_from, date_to, doc, year, country, kind, group, side
     )

@@ -230,7 +230,8 @@ def _related(doc_id: str, section: str):
     check_doc_id(doc_id)
     if not section or len(section) > 200:
         raise BadParameter(
-            "section", "must be a paragraph's section as a hit prints it (1.(3), 前文) or its anchor (s1-3)"
+            "section",
+            "段落を、検索結果に出る節番号（例：section=1.(3)、前文）かアンカー（例：section=s1-3）で指定してください",
         )
     with search_slot():
         found = get_library().related(doc_id, section, RELATED)
