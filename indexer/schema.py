@@ -18,7 +18,7 @@ from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, W
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
 # must be rebuilt.
-FORMAT_VERSIONS = {"whoosh": 5, "tantivy": 7}
+FORMAT_VERSIONS = {"whoosh": 6, "tantivy": 8}
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -60,7 +60,8 @@ def make_schema() -> fields.Schema:
         label=fields.STORED,
         headings=fields.STORED,
         anchor=fields.STORED,
-        speakers=fields.STORED,  # [start, end, speaker, side] of each attributed sentence
+        speakers=fields.STORED,
+        indexed=fields.STORED,  # when the readout was written (`indexer.update.indexed_now`)  # [start, end, speaker, side] of each attributed sentence
         text=fields.TEXT(analyzer=words, stored=True, phrase=True),
         text_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # The paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).

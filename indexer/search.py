@@ -59,6 +59,7 @@ class Hit:
     score: float
     category: str = ""
     source_url: str = ""  # the Ministry's page, where known
+    indexed: str = ""  # when its readout was written to the index (UTC, ISO 8601)
     speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.speakers`)
     side: str = ""  # 日本側, 相手側, 双方, or "" when the text does not settle it
 
@@ -114,6 +115,11 @@ class ReadoutHits:
     @property
     def more(self) -> int:
         return self.matched - len(self.hits)
+
+    @property
+    def updated(self) -> str:
+        """When it changed, as a feed says it: its date, else when it was indexed (ISO 8601)."""
+        return f"{self.date.isoformat()}T00:00:00Z" if self.date else self.hits[0].indexed
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,6 +635,7 @@ class Library:
             snippet=snippet(text_value, spans) if snippets else Markup(""),
             score=round(score, 4),
             source_url=fields.get("source_url", ""),
+            indexed=fields.get("indexed", ""),
             speaker=said.speaker if said else "",
             side=said.side if said else "",
         )

@@ -11,6 +11,7 @@ reported and skipped, and its previous version, if any, stays searchable.
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,11 @@ class Prepared:
     readings: str = ""
 
 
+def indexed_now() -> str:
+    """When a readout is written to the index (UTC, ISO 8601): the date feeds give an undated one."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def context_text(headings: tuple[str, ...]) -> str:
     """What a paragraph also matches at a lower rank: the headings above it."""
     return " ".join(headings)
@@ -182,6 +188,7 @@ def _add(writer, item: Prepared) -> int:
     doc_id = readout.doc_id
     date = readout.date.isoformat() if readout.date else ""
     countries, kind = readout_facets(readout.title, readout.category)
+    indexed = indexed_now()
     for paragraph, text_terms, context_terms, speakers in zip(
         readout.paragraphs, item.texts, item.contexts, item.speakers, strict=True
     ):
@@ -207,6 +214,7 @@ def _add(writer, item: Prepared) -> int:
             title=readout.title,
             category=readout.category,
             source_url=readout.source_url,
+            indexed=indexed,
             country=" ".join(countries),
             meeting=kind,
             facets=facet_key(date, countries, kind).encode("utf-8"),
@@ -546,6 +554,7 @@ class _TantivyTarget:
         readout = item.readout
         date = readout.date.isoformat() if readout.date else ""
         facets = readout_facets(readout.title, readout.category)
+        indexed = indexed_now()
         documents = []
         for paragraph, text_terms, context_terms, speakers in zip(
             readout.paragraphs, item.texts, item.contexts, item.speakers, strict=True
@@ -563,6 +572,7 @@ class _TantivyTarget:
                 "text": paragraph.text,
                 "speakers": speakers,
                 "source_url": readout.source_url,
+                "indexed": indexed,
             }
             documents.append(
                 self.engine.paragraph_document(

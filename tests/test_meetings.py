@@ -7,6 +7,7 @@ saying why, where a clone has no ../shared), on both engines.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import xml.etree.ElementTree as ElementTree
 
@@ -326,6 +327,11 @@ def test_the_cli_prints_the_suggestion(mofa_dev_index):
 
 
 UNTITLED_IDS = [doc_id for doc_id, title in DEV if not title]
+UNDATED_IDS = (
+    {readout.doc_id for readout in _parsed([MOFA_WEB]) if readout.date is None}
+    if MOFA_WEB.is_dir()
+    else set()
+)
 
 
 @pytest.mark.parametrize("path", ["/", "/search?q=の&group=paragraph&doc={doc}", "/search?q=の&doc={doc}"])
@@ -340,3 +346,19 @@ def test_an_untitled_readout_is_shown_as_untitled_never_by_its_file_id(mofa_dev_
 def test_an_untitled_readout_is_untitled_in_the_csv(mofa_dev_client):
     rows = _csv_rows(mofa_dev_client.get("/search.csv", query_string={"q": "会談"}).get_data())
     assert {row["readout"] for row in rows if row["doc_id"] in UNTITLED_IDS} == {"（表題なし）"}
+
+
+def test_the_feed_dates_an_undated_readout_by_when_it_was_indexed(mofa_dev_client):
+    body = mofa_dev_client.get("/search.atom", query_string={"q": "の"}).get_data()
+    entries = ElementTree.fromstring(body).findall(f"{ATOM}entry")
+    by_id = {entry.find(f"{ATOM}id").text.rsplit("/", 1)[1]: entry for entry in entries}
+    undated = [doc_id for doc_id in by_id if doc_id in UNDATED_IDS]
+    assert undated, "the feed holds an undated readout of the dev set"
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    for doc_id in undated:
+        assert by_id[doc_id].find(f"{ATOM}updated").text.startswith(today)
+        assert by_id[doc_id].find(f"{ATOM}published") is None
+    dated = [entry for doc_id, entry in by_id.items() if doc_id not in UNDATED_IDS]
+    assert all(entry.find(f"{ATOM}published").text == entry.find(f"{ATOM}updated").text for entry in dated)
+    updated = [entry.find(f"{ATOM}updated").text for entry in entries]
+    assert updated == sorted(updated, reverse=True)

@@ -173,9 +173,9 @@ def feed():
     )
     add(root, "link", rel="alternate", type="text/html", href=page_url)
     add(root, "author").append(_name(site))
-    readouts = results.readouts if results else ()
-    newest = max((readout.date for readout in readouts if readout.date), default=datetime.date(2000, 1, 1))
-    add(root, "updated", f"{newest.isoformat()}T00:00:00Z")
+    # An undated readout is dated by when it was indexed, never by another readout's date.
+    readouts = sorted(results.readouts if results else (), key=lambda readout: readout.updated, reverse=True)
+    add(root, "updated", readouts[0].updated if readouts else "2000-01-01T00:00:00Z")
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     for readout in readouts:
         entry = add(root, "entry")
@@ -183,8 +183,9 @@ def feed():
         add(entry, "title", xml_text(readout.title or "（表題なし）"))
         add(entry, "id", base + url_for("views.document", doc_id=readout.doc_id))
         add(entry, "link", rel="alternate", type="text/html", href=link)
-        date = readout.date or newest
-        add(entry, "updated", f"{date.isoformat()}T00:00:00Z")
+        add(entry, "updated", readout.updated)
+        if readout.date:
+            add(entry, "published", readout.updated)
         summary = "".join(f"<p>{hit.section} {hit.snippet}</p>" for hit in readout.hits)
         add(entry, "summary", xml_text(summary), type="html")
     body = ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
