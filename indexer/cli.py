@@ -18,6 +18,7 @@ from indexer.citation import UNTITLED
 from indexer.engine import ENGINES
 from indexer.export import hit_url, results_csv, results_json
 from indexer.facets import KINDS
+from indexer.header import DATE_EXAMPLES, parse_user_date
 from indexer.schema import FORMAT_VERSIONS
 from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
 from indexer.speakers import SIDES
@@ -205,10 +206,10 @@ def _terminal(markup: str) -> str:
 def _iso_date(value: str | None) -> datetime.date | None:
     if value is None:
         return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    date = parse_user_date(value)
+    if date is None:
+        raise click.BadParameter(f"{value!r} is not a date; write it as {DATE_EXAMPLES}")
+    return date
 
 
 @cli.command()
@@ -220,8 +221,13 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--from", "date_from", default=None, help="Only readouts on or after this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Only readouts on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--from",
+    "date_from",
+    default=None,
+    help="Only readouts on or after this date (2013-01-01, 平成25年1月1日, H25.1.1…).",
+)
+@click.option("--to", "date_to", default=None, help="Only readouts on or before this date (as --from).")
 @click.option("--doc", "doc_id", default=None, help="Only this readout (its document id).")
 @click.option("--year", type=click.IntRange(1, 9999), default=None, help="Only readouts of this year.")
 @click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")

@@ -215,3 +215,15 @@ def test_total_counts_every_match_even_beyond_the_page(tmp_path, sort):
     # 30 paragraphs say it; one sits under a heading that says it.
     assert data["total"] == 31
     assert len(data["hits"]) == 1
+
+
+@pytest.mark.parametrize("written", ["2013-02-22", "2013/2/22", "平成25年2月22日", "H25.2.22"])
+def test_the_command_line_reads_dates_as_people_write_them(index_dir, written):
+    data = search_json(index_dir, "普天間", extra=("--from", written, "--to", written))
+    assert data["total"] >= 1
+
+
+def test_a_date_the_command_line_cannot_read_is_a_usage_error(index_dir):
+    result = run("search", "普天間", "--from", "2020-99-99", "--index-dir", index_dir)
+    assert result.exit_code == 2
+    assert "H25.1.1" in result.output

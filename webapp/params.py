@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from indexer.facets import KINDS
-from indexer.header import parse_date
+from indexer.header import DATE_EXAMPLES, parse_user_date, parse_user_year
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
 from indexer.speakers import SIDES
@@ -88,42 +87,6 @@ def _integer(args: Mapping[str, str], name: str, default: int, low: int, high: i
             name, f"{low}から{high}までで指定してください（例：{name}={low}）。{value} は範囲外です"
         )
     return value
-
-
-# Dates as people write them: 2013-01-01, 2013/1/1, 2013.1.1; 2013年1月1日, 平成25年1月1日 (read
-# by the readouts' own date parser); H25.1.1 (an era's initial).
-_NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_ERA_INITIAL_DATE = re.compile(r"([MTSHRmtshr])(\d{1,2}|元)[-/.](\d{1,2})[-/.](\d{1,2})")
-_ERA_INITIALS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-_YEAR = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHRmtshr])(\d{1,2}|元)年?|(\d{1,4})年?")
-DATE_EXAMPLES = "2013-01-01、2013/1/1、2013年1月1日、平成25年1月1日、H25.1.1"
-
-
-def parse_user_date(raw: str) -> datetime.date | None:
-    """A date typed in any of the ways of DATE_EXAMPLES, full- or half-width; None if it is none."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    try:
-        if match := _NUMERIC_DATE.fullmatch(text):
-            return datetime.date(*map(int, match.groups()))
-        if match := _ERA_INITIAL_DATE.fullmatch(text):
-            era, year, month, day = match.groups()
-            return parse_date(f"{_ERA_INITIALS[era.upper()]}{year}年{month}月{day}日")
-    except ValueError:
-        return None
-    date = parse_date(text)
-    return date if date is not None and len(text) <= 16 else None
-
-
-def parse_user_year(raw: str) -> int | None:
-    """2013, 2013年, 平成25, 平成25年, H25, 令和元年 as a Western year; None if it is none."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    match = _YEAR.fullmatch(text)
-    if match is None:
-        return None
-    if match.group(3):
-        return int(match.group(3))
-    date = parse_date(f"{_ERA_INITIALS.get(match.group(1).upper(), match.group(1))}{match.group(2)}年1月1日")
-    return date.year if date else None
 
 
 def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
