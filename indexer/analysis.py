@@ -207,11 +207,6 @@ def keyed_nouns(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def reading_keys(text: str) -> set[str]:
-    """The reading keys of the nouns of (unfolded) text."""
-    return _terms_and_keys(text)[1]
-
-
 @functools.lru_cache(maxsize=4096)
 def inflects(text: str) -> bool:
     """Whether any word of text is indexed by a base form (述べる, 高い), so that other forms match it."""
@@ -321,7 +316,7 @@ class AnalyzedText(str):
     words: str  # word_terms
     bigrams: str  # bigram_text
     trigrams: str  # trigram_text, or "" when not asked for
-    keys: set[str]  # reading_keys of its nouns
+    keys: set[str]  # the reading keys of its nouns (`reading_key`)
     said: str  # said_text: its words by the side that said them
 
 

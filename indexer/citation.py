@@ -7,14 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-# The first day of each era, newest first.
-_ERAS = (
-    ("令和", datetime.date(2019, 5, 1)),
-    ("平成", datetime.date(1989, 1, 8)),
-    ("昭和", datetime.date(1926, 12, 25)),
-    ("大正", datetime.date(1912, 7, 30)),
-    ("明治", datetime.date(1868, 1, 25)),
-)
+from indexer.header import ERAS
+
 PUBLISHER = "外務省"
 UNTITLED = "（表題なし）"
 UNDATED = "日付なし"
@@ -22,7 +16,7 @@ UNDATED = "日付なし"
 
 def era_year(date: datetime.date) -> str:
     """平成25年, 令和元年: the era and year of a date ("" before 明治)."""
-    for era, first in _ERAS:
+    for era, _, first in ERAS:
         if date >= first:
             year = date.year - first.year + 1
             return f"{era}{'元' if year == 1 else year}年"

@@ -24,7 +24,15 @@ from indexer.lines import (
     make_line,
 )
 
-_ERA_OFFSETS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+# The eras since 明治: name, initial (H25.1.1) and first day, newest first.
+ERAS = (
+    ("令和", "R", datetime.date(2019, 5, 1)),
+    ("平成", "H", datetime.date(1989, 1, 8)),
+    ("昭和", "S", datetime.date(1926, 12, 25)),
+    ("大正", "T", datetime.date(1912, 7, 30)),
+    ("明治", "M", datetime.date(1868, 1, 25)),
+)
+_ERA_OFFSETS = {name: first.year - 1 for name, _, first in ERAS}
 _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _WESTERN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -175,7 +183,7 @@ def title_from_lead(text: str) -> str:
 # by the readouts' own date parser); H25.1.1 (an era's initial).
 _NUMERIC_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _ERA_INITIAL_DATE = re.compile(r"([MTSHRmtshr])(\d{1,2}|元)[-/.](\d{1,2})[-/.](\d{1,2})")
-_ERA_INITIALS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_ERA_INITIALS = {initial: name for name, initial, _ in ERAS}
 _YEAR = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHRmtshr])(\d{1,2}|元)年?|(\d{1,4})年?")
 DATE_EXAMPLES = "2013-01-01、2013/1/1、2013年1月1日、平成25年1月1日、H25.1.1"
 

@@ -181,8 +181,3 @@ def _ends_in_speech(sentence: str) -> bool:
     return bool(
         re.search(r"(?:旨|と)(?:を)?(?:述べ|説明|表明|応じ|発言|強調|要請|伝え|指摘)[^。]{0,8}。?$", sentence)
     )
-
-
-def said_at(text: str, at: int) -> Said | None:
-    """Who said the sentence holding character `at` of text (None if not attributed)."""
-    return next((said for said in attribute(text) if said.start <= at < said.end), None)

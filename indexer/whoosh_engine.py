@@ -95,7 +95,7 @@ class _FacetCounter(collectors.WrappingCollector):
     notes the document numbers and looks them up in the segment's keys at C speed.
     """
 
-    def __init__(self, child, facets: bool = True, per_readout: bool = False) -> None:
+    def __init__(self, child, facets: bool = True, per_readout: bool = False, matched: bool = False) -> None:
         super().__init__(child)
         self.counts: Counter[bytes] = Counter()
         self.readouts: Counter[str] = Counter()
@@ -104,7 +104,7 @@ class _FacetCounter(collectors.WrappingCollector):
         self._doc_ids: tuple[str, ...] = ()
         self._docs: list[int] = []
         self._offset = 0
-        self.matched: list[int] | None = None  # global document numbers, when asked for
+        self.matched: list[int] | None = [] if matched else None  # global document numbers
         self.sides: dict[str, int] = {}
 
     def set_subsearcher(self, subsearcher, offset) -> None:
@@ -220,14 +220,14 @@ class WhooshReader:
         for exclusion in exclusions:
             excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
         counting = request.facets or request.per_readout
-        counter = _FacetCounter(top, request.facets, request.per_readout) if counting else None
+        # Every match's number too when the facets count the sides (`said_query`).
+        sides = request.facets and bool(parsed.groups)
+        counter = _FacetCounter(top, request.facets, request.per_readout, sides) if counting else None
         collector = top if counter is None else counter
         if filters or excluded:
             collector = collectors.FilterCollector(
                 collector, allow=q.And(filters) if filters else None, restrict=excluded or None
             )
-        if counter is not None and request.facets and parsed.groups:
-            counter.matched = []  # every match, for the counts per side
         searcher.search_with_collector(query, collector)
         results = collector.results()
         if counter is not None and counter.matched is not None:
