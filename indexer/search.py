@@ -237,6 +237,14 @@ def _speaker(speakers, spans: list[Span], side: str | None) -> Said | None:
     return None
 
 
+def _page(
+    text: str, parsed: ParsedQuery, total: int, page: int, per_page: int, hits: list[Hit], counts
+) -> Results:
+    """A page of paragraphs, with the facets when they were counted."""
+    facets = _facets(counts) if counts is not None else None
+    return Results(text, parsed, total, page, per_page, tuple(hits), also_searched(parsed), facets)
+
+
 def _date(value: str) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
@@ -442,16 +450,7 @@ class Library:
             self._hit(fields, score, found, snippets=not export, side=request.side)
             for fields, score in ranked[(page - 1) * per_page :]
         ]
-        return Results(
-            text,
-            parsed,
-            total,
-            page,
-            per_page,
-            tuple(hits),
-            also_searched(parsed),
-            _facets(counts) if counts is not None else None,
-        )
+        return _page(text, parsed, total, page, per_page, hits, counts)
 
     def _grouped(
         self, text: str, parsed: ParsedQuery, request: SearchRequest, page: int, per_page: int, facets: bool
@@ -482,15 +481,9 @@ class Library:
                     doc_id, first.title, first.category, first.date, hits, per_readout.get(doc_id, len(hits))
                 )
             )
-        return Results(
-            text,
-            parsed,
-            total,
-            page,
-            per_page,
-            tuple(hit for readout in groups for hit in readout.hits),
-            also_searched(parsed),
-            _facets(counts) if facets and counts is not None else None,
+        hits = [hit for readout in groups for hit in readout.hits]
+        return dataclasses.replace(
+            _page(text, parsed, total, page, per_page, hits, counts if facets else None),
             group="readout",
             readouts=tuple(groups),
             total_readouts=len(per_readout),
