@@ -15,7 +15,7 @@ import click
 import fugashi
 
 from indexer.citation import UNTITLED
-from indexer.engine import ENGINES
+from indexer.engine import COUNTED_PER_READOUT, ENGINES
 from indexer.export import hit_url, results_csv, results_json
 from indexer.facets import KINDS
 from indexer.header import DATE_EXAMPLES, parse_user_date
@@ -322,7 +322,10 @@ def search(
             values = getattr(results.facets, name)
             click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
     if results.group == "readout":
-        click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
+        if results.total_readouts is None:
+            click.echo(f"in many readouts (not counted past {COUNTED_PER_READOUT:,} paragraphs)")
+        else:
+            click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
         for number, readout in enumerate(results.readouts, first + 1):
             date = readout.date.isoformat() if readout.date else "----------"
             click.echo(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,6 +31,11 @@ from indexer.query import ParsedQuery
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 ENGINE_VAR = "READOUTS_ENGINE"
+# Matches are counted per readout (`SearchRequest.per_readout`) for every readout when at
+# most this many paragraphs match. Past it an engine may count only the readouts of the hits
+# it returns: counting thousands of readouts costs tantivy more than the search (a bucket
+# each), and a page shows its own readouts' counts and no more.
+COUNTED_PER_READOUT = 1_000
 
 
 def default_engine() -> str:
@@ -65,7 +70,14 @@ class SearchRequest:
     country: str | None = None  # a counterpart's name (`indexer.facets`)
     kind: str | None = None  # a kind of meeting (`indexer.facets.KINDS`)
     facets: bool = False  # also count the matches per month, counterpart and kind
-    per_readout: bool = False  # also count the matches per readout (FacetCounts.readouts)
+    # Also count the matches per readout (FacetCounts.readouts): of every readout, or (past
+    # COUNTED_PER_READOUT matches) at least of the readouts of the hits returned.
+    per_readout: bool = False
+    # Grouped by readout: ranked hits keep at most `keep_per_readout` paragraphs of one readout,
+    # and those of the first `keep_readouts` readouts to appear only (0: no limit). The
+    # paragraphs left out are skipped before their stored fields are read.
+    keep_per_readout: int = 0
+    keep_readouts: int = 0
     side: str | None = None  # only where the words are in what this side said (`indexer.speakers.SIDES`)
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
@@ -82,7 +94,7 @@ class FacetCounts:
     side: dict[str, int] = field(default_factory=dict)  # 日本側/相手側/双方 → matches said by that side
 
     @classmethod
-    def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int] | None = None) -> FacetCounts:
+    def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
         """From paragraphs counted per `indexer.facets.facet_key`."""
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()
@@ -95,7 +107,21 @@ class FacetCounts:
                 country[name] += count
             if key_kind:
                 kind[key_kind] += count
-        return cls(dict(month), dict(country), dict(kind), readouts or {})
+        return cls(dict(month), dict(country), dict(kind), readouts)
+
+
+def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:
+    """Which of the ranked paragraphs, given their readouts, a grouped request keeps: at most
+    `per_readout` of each readout, of the first `first` readouts to appear (0: all)."""
+    seen: Counter[Hashable] = Counter()
+    kept = []
+    for position, readout in enumerate(readouts):
+        if readout not in seen and first and len(seen) >= first:
+            continue
+        seen[readout] += 1
+        if seen[readout] <= per_readout:
+            kept.append(position)
+    return kept
 
 
 class Reader(Protocol):

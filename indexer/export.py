@@ -117,6 +117,7 @@ def results_json(results: Results) -> dict:
         **(
             {
                 "total_readouts": results.total_readouts,
+                "more_readouts": results.more_readouts,
                 "readouts": [readout_json(readout, results.query) for readout in results.readouts],
             }
             if grouped

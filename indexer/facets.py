@@ -219,6 +219,8 @@ def facet_key(date: str, countries: tuple[str, ...], kind: str) -> str:
     return f"{date[:7]}\t{' '.join(countries)}\t{kind}"
 
 
-def split_key(key: str) -> tuple[str, list[str], str]:
+@functools.lru_cache(maxsize=65_536)
+def split_key(key: str) -> tuple[str, tuple[str, ...], str]:
+    """(month, counterparts, kind) of a key; the keys of an index are few, and each is split once."""
     month, countries, kind = key.split("\t")
-    return month, countries.split(), kind
+    return month, tuple(countries.split()), kind

@@ -18,7 +18,7 @@ from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, W
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
 # must be rebuilt.
-FORMAT_VERSIONS = {"whoosh": 6, "tantivy": 8}
+FORMAT_VERSIONS = {"whoosh": 6, "tantivy": 9}
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its

@@ -23,7 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from indexer.analysis import WordToken, word_tokens
-from indexer.engine import FacetCounts, Reader, SearchRequest, SearchTimeout
+from indexer.engine import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
 from indexer.facets import KINDS
 from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.normalize import fold
@@ -135,7 +135,10 @@ class Results:
     facets: Facets | None = None  # when asked for
     group: str = "paragraph"  # or "readout": a page is per_page readouts
     readouts: tuple[ReadoutHits, ...] = ()  # grouped: the page's readouts
-    total_readouts: int = 0  # grouped: readouts with a match
+    # Grouped: readouts with a match; None when more than COUNTED_PER_READOUT paragraphs
+    # match (readouts are then not counted: see `indexer.engine`).
+    total_readouts: int | None = 0
+    more_readouts: bool = False  # grouped: there are readouts after this page
     suggestions: tuple[Suggestion, ...] = ()  # other spellings, when it found little
 
 
@@ -436,7 +439,7 @@ class Library:
             text,
             parsed,
             total,
-            count=lambda query: self.search(query, per_page=1, suggestions=False, side=side).total,
+            count=lambda query: reader.search(SearchRequest(parse_query(query), depth=1, side=side))[0],
             readouts_of=lambda key: reader.reading(key, READOUTS_PER_KEY),
             paragraphs_of=lambda doc_id: [paragraph["text"] for paragraph in reader.paragraphs(doc_id)],
         )
@@ -455,38 +458,51 @@ class Library:
     def _grouped(
         self, text: str, parsed: ParsedQuery, request: SearchRequest, page: int, per_page: int, facets: bool
     ) -> Results:
-        """A page of readouts: ranked paragraphs read deep enough to hold the page's readouts
-        in their order of first appearance (a deeper read only when the first was too shallow)."""
+        """A page of readouts: ranked paragraphs, at most PARAGRAPHS_PER_READOUT of each readout,
+        read deep enough to hold the page's readouts in their order of first appearance (a
+        deeper read only when the first was too shallow). Readouts are counted when at most
+        COUNTED_PER_READOUT paragraphs match (`indexer.engine`)."""
+        reader = self._reader()
         wanted = page * per_page
-        depth = max(4 * wanted, 40)
-        while True:
-            request = dataclasses.replace(request, depth=depth, per_readout=True)
-            total, ranked, counts = self._reader().search(request)
-            best: dict[str, list[tuple[dict, float]]] = {}
-            for fields, score in ranked:
-                shown = best.setdefault(fields["doc_id"], [])
-                if len(shown) < PARAGRAPHS_PER_READOUT:
-                    shown.append((fields, score))
-            if len(best) >= wanted or depth >= total or depth >= MAX_RESULT_WINDOW:
-                break
+        depth = max(10 * wanted, 100)
+        request = dataclasses.replace(
+            request, per_readout=True, keep_per_readout=PARAGRAPHS_PER_READOUT, keep_readouts=wanted + 1
+        )
+        total, ranked, counts = reader.search(dataclasses.replace(request, depth=depth))
+        while len({fields["doc_id"] for fields, _ in ranked}) < wanted and depth < min(
+            total, MAX_RESULT_WINDOW
+        ):
             depth = min(depth * 4, MAX_RESULT_WINDOW)
+            # The deeper read counts again only where the first counted the readouts of its hits alone.
+            deeper = dataclasses.replace(
+                request, depth=depth, facets=False, per_readout=total > COUNTED_PER_READOUT
+            )
+            _, ranked, recounted = reader.search(deeper)
+            if recounted is not None:
+                counts = dataclasses.replace(counts, readouts=recounted.readouts)
+        best: dict[str, list[tuple[dict, float]]] = {}
+        for fields, score in ranked:
+            best.setdefault(fields["doc_id"], []).append((fields, score))
+        shown = list(best.items())[(page - 1) * per_page : wanted]
+        matched = counts.readouts if counts is not None else {}
         found = needles(parsed)
-        per_readout = counts.readouts if counts is not None else {}
         groups = []
-        for doc_id, shown in list(best.items())[(page - 1) * per_page : wanted]:
-            hits = tuple(self._hit(fields, score, found, side=request.side) for fields, score in shown)
+        for doc_id, kept in shown:
+            hits = tuple(self._hit(fields, score, found, side=request.side) for fields, score in kept)
             first = hits[0]
             groups.append(
                 ReadoutHits(
-                    doc_id, first.title, first.category, first.date, hits, per_readout.get(doc_id, len(hits))
+                    doc_id, first.title, first.category, first.date, hits, matched.get(doc_id, len(hits))
                 )
             )
         hits = [hit for readout in groups for hit in readout.hits]
+        counted = total <= COUNTED_PER_READOUT
         return dataclasses.replace(
             _page(text, parsed, total, page, per_page, hits, counts if facets else None),
             group="readout",
             readouts=tuple(groups),
-            total_readouts=len(per_readout),
+            total_readouts=len(counts.readouts) if counted and counts is not None else None,
+            more_readouts=len(best) > wanted or depth < min(total, MAX_RESULT_WINDOW),
         )
 
     @_reads_index

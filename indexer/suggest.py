@@ -11,7 +11,8 @@ For each unquoted query word, the candidates are:
 
 Each candidate query (the query with that word replaced) is counted, and those that
 find more than the query did are offered, most first. The query itself is never
-replaced.
+replaced. A word of several that finds enough alone is left as it is: the query
+finds little because its words are rare together.
 
 May touch: the index only through the callables it is given.
 """
@@ -41,15 +42,27 @@ class Suggestion:
     count: int  # paragraphs it finds
 
 
+def _sources(word: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """What other spellings of a word come from: its nouns with a reading key (folded
+    surface, key), and its spellings with usual characters. MeCab reads the word alone."""
+    folded = fold(word)
+    nouns = keyed_nouns(word)
+    if (whole := reading_key(folded, "")) and (folded, whole) not in nouns:
+        nouns.append((folded, whole))  # a katakana word the dictionary splits (メルケール)
+    usual = [word.replace(old, new) for old, new in load_equivalents().variants if old in word]
+    return nouns, usual
+
+
 def _spellings(
-    word: str, readouts_of: Callable[[str], list[str]], paragraphs_of: Callable[[str], list[str]]
+    word: str,
+    sources: tuple[list[tuple[str, str]], list[str]],
+    readouts_of: Callable[[str], list[str]],
+    paragraphs_of: Callable[[str], list[str]],
 ) -> list[str]:
     """Other spellings of a word: same reading (from the index's readouts), usual characters."""
     folded = fold(word)
     found: dict[str, None] = {}
-    nouns = keyed_nouns(word)
-    if (whole := reading_key(folded, "")) and (folded, whole) not in nouns:
-        nouns.append((folded, whole))  # a katakana word the dictionary splits (メルケール)
+    nouns, usual = sources
     for surface, key in nouns:
         for doc_id in readouts_of(key):
             for text in paragraphs_of(doc_id):
@@ -60,9 +73,7 @@ def _spellings(
                     found.setdefault(folded.replace(surface, other, 1))
                 if others:
                     break  # one paragraph of a readout names it; its other paragraphs need no reading
-    for old, usual in load_equivalents().variants:
-        if old in word:
-            found.setdefault(word.replace(old, usual))
+    found.update(dict.fromkeys(usual))
     found.pop(folded, None)
     found.pop(word, None)
     return list(found)
@@ -80,10 +91,16 @@ def suggest(
     if total >= SUGGEST_BELOW:
         return ()
     offered: list[Suggestion] = []
-    for word in parsed.positive_words:
+    words = parsed.positive_words
+    for word in words:
         if word.exact or word.text not in text:
             continue
-        for spelling in _spellings(word.text, readouts_of, paragraphs_of)[:MAX_SUGGESTIONS]:
+        sources = _sources(word.text)
+        if not any(sources):
+            continue
+        if len(words) > 1 and count(word.text) >= SUGGEST_BELOW:
+            continue  # common as typed: the words are rare together, not this one misspelt
+        for spelling in _spellings(word.text, sources, readouts_of, paragraphs_of)[:MAX_SUGGESTIONS]:
             query = text.replace(word.text, spelling, 1)
             found = count(query)
             if found > total:

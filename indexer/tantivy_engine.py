@@ -32,7 +32,7 @@ import tantivy
 from tantivy import Document, Occur, Query
 
 from indexer.analysis import GAP, MIN_SCORED_WORDS
-from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
+from indexer.engine import COUNTED_PER_READOUT, FacetCounts, SearchRequest, SearchTimeout, kept_positions
 from indexer.facets import facet_key
 from indexer.query import (
     ParsedQuery,
@@ -83,9 +83,12 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
     builder.add_integer_field("position", indexed=False, fast=True, stored=True)
-    # The readout as a number (`readout_number`): matches are counted per readout by it, which
-    # costs tantivy half what counting them per doc_id text does.
-    builder.add_integer_field("readout", indexed=False, fast=True)
+    # The readout as a number (`readout_number`) on its paragraphs: matches are counted per
+    # readout by it, which costs tantivy half what counting them per doc_id text does, and
+    # the paragraphs of readouts so titled are found by it (`_titled_paragraphs`). Its record
+    # holds it as "record", read where the title matched (`_titled`).
+    builder.add_integer_field("readout", indexed=True, fast=True)
+    builder.add_integer_field("record", indexed=False, fast=True)
     # The filters (`indexer.facets`), and one fast value to count the results per value.
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
@@ -174,6 +177,7 @@ def readout_document(
     document = Document()
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
+    document.add_integer("record", readout_number(stored["doc_id"]))
     document.add_integer("date", _date_number(date))
     document.add_integer("position", -1)
     for name, terms in zip(("titles", "titles_ngram", "titles_trigram"), titles, strict=True):
@@ -273,40 +277,50 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
     return Query.boolean_query(words) if words else None
 
 
-def _titled_paragraphs(ranks: dict[str, float]) -> Query:
-    """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
-    paragraph = _term("kind", "para")
+def _titled_paragraphs(ranks: dict[int, float]) -> Query:
+    """The paragraphs of readouts so titled (by their number), each at the title tier, a newer
+    one a little higher."""
     return Query.boolean_query(
         [
             (
                 Occur.Should,
                 Query.const_score_query(
-                    Query.boolean_query([(Occur.Must, paragraph), (Occur.Must, _term("doc_id", doc_id))]),
-                    TITLE_BOOST + TITLE_DATE_SPREAD * rank,
+                    Query.term_query(SCHEMA, "readout", number), TITLE_BOOST + TITLE_DATE_SPREAD * rank
                 ),
             )
-            for doc_id, rank in ranks.items()
+            for number, rank in ranks.items()
         ]
     )
 
 
+def _alternatives(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query:
+    """Any form of any word of a group."""
+    alternatives = [(Occur.Should, query) for word in group for query in _any_form(searcher, word)]
+    return alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives)
+
+
+class _Groups:
+    """The queries of a request's groups of words, each built once for the request: any form
+    of its words, and the paragraphs of readouts whose title it matches (`_titled`)."""
+
+    def __init__(self, searcher: tantivy.Searcher, titled: Callable[[tuple[Word, ...]], dict[int, float]]):
+        self.titled = functools.cache(titled)
+        self.forms = functools.cache(lambda group: _alternatives(searcher, group))
+        self.tier = functools.cache(
+            lambda group: _titled_paragraphs(ranks) if (ranks := self.titled(group)) else None
+        )
+
+
 def to_tantivy(
-    searcher: tantivy.Searcher,
-    parsed: ParsedQuery,
-    request: SearchRequest | None = None,
-    titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None,
+    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, groups: _Groups
 ) -> Query | None:
-    """The tantivy query for a parsed query and a request's filters (None when nothing can match);
-    `titled(group)` gives the readouts whose title matches a group, with their rank."""
+    """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
     clauses = []
     for group in parsed.groups:
-        alternatives = [(Occur.Should, query) for word in group for query in _any_form(searcher, word)]
-        ranks = titled(group) if titled is not None else {}
-        if ranks:
-            alternatives.append((Occur.Should, _titled_paragraphs(ranks)))
-        clauses.append(
-            (Occur.Must, alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives))
-        )
+        query, tier = groups.forms(group), groups.tier(group)
+        if tier is not None:
+            query = Query.boolean_query([(Occur.Should, query), (Occur.Should, tier)])
+        clauses.append((Occur.Must, query))
     if not clauses and not parsed.excluded:
         return None
     # Readout records have no text, so only a query of exclusions alone (Every) needs
@@ -425,25 +439,35 @@ _PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
 
 
 def readout_number(doc_id: str) -> int:
-    """A readout's number in the index: 63 bits of a hash of its id (two ids sharing one
-    would be counted together; at a million readouts, about one chance in ten million)."""
-    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+    """A readout's number in the index: 52 bits of a hash of its id, so that an aggregation's
+    range bounds (floats) hold it exactly. Two ids sharing one would be counted together:
+    at a million readouts, about one chance in ten thousand."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big") >> 12
 
 
 class _PerReadout(Mapping):
     """Matches per readout as the aggregation counts them (by number), looked up by doc_id."""
 
     def __init__(self, counts: dict[int, int]) -> None:
-        self._counts = counts
+        self.numbers = counts
 
     def __getitem__(self, doc_id: str) -> int:
-        return self._counts[readout_number(doc_id)]
+        return self.numbers[readout_number(doc_id)]
 
     def __iter__(self):
         raise TypeError("matches per readout are looked up by doc_id, not listed")
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return len(self.numbers)
+
+
+def _kept(searcher: tantivy.Searcher, ranked: list, request: SearchRequest) -> tuple[list, list[int]]:
+    """The ranked addresses that a grouped request keeps (`SearchRequest.keep_per_readout`),
+    and their readouts' numbers, told apart by that number (a fast field: no stored record
+    is read)."""
+    numbers = searcher.fast_field_values("readout", [address for _, address in ranked])
+    kept = kept_positions(numbers, request.keep_per_readout, request.keep_readouts)
+    return [ranked[i] for i in kept], [numbers[i] for i in kept]
 
 
 class TantivyReader:
@@ -474,14 +498,12 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
-    def titled(self, group: tuple[Word, ...]) -> dict[str, float]:
-        """The readouts whose title matches the group, with their rank (`indexer.titles`);
-        none when more than MAX_TITLED are."""
+    def _titled(self, group: tuple[Word, ...]) -> dict[int, float]:
+        """The readouts whose title matches the group, by number, with their rank
+        (`indexer.titles`); none when more than MAX_TITLED are. Read from fast fields: no
+        stored record is read."""
         query = title_query(self.searcher, group)
-        if query is None:
-            return {}
-        count = self.searcher.search(query, 1, count=True).count
-        if not count or count > MAX_TITLED:
+        if query is None or self._too_common_in_titles(group):
             return {}
         exact = Query.boolean_query(
             [(Occur.Should, _term("titles_exact", core)) for core in query_cores(group)]
@@ -492,21 +514,38 @@ class TantivyReader:
                 (Occur.Should, Query.const_score_query(exact, 1.0)),
             ]
         )
-        found = []
-        for score, address in self.searcher.search(scored, count, count=False).hits:
-            document = self.searcher.doc(address)
-            date = document["date"][0]
-            iso = f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}" if date else ""
-            found.append((document["doc_id"][0], iso, score >= 1.0))
-        return title_ranks(found)
+        count = self.searcher.search(query, 1, count=True).count
+        if not count or count > MAX_TITLED:
+            return {}
+        result = self.searcher.search(scored, count, count=False)
+        addresses = [address for _, address in result.hits]
+        numbers = self.searcher.fast_field_values("record", addresses)
+        dates = self.searcher.fast_field_values("date", addresses)
+        return title_ranks(
+            [
+                (number, f"{date:08d}" if date else "", score >= 1.0)
+                for (score, _), number, date in zip(result.hits, numbers, dates, strict=True)
+            ]
+        )
+
+    def _too_common_in_titles(self, group: tuple[Word, ...]) -> bool:
+        """Whether a word of one term is in more than MAX_TITLED titles, read from the term
+        dictionary (where it counts no deleted record)."""
+        if not self.exact_frequencies:
+            return False
+        for word in title_words(group):
+            terms, _, _ = query_parts(word)
+            if len(terms) == 1 and self.searcher.doc_freq("titles", terms[0]) > MAX_TITLED:
+                return True
+        return False
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
-        titled = functools.cache(self.titled)
+        groups = _Groups(searcher, self._titled)
         # Built once, when first needed: a query of one word is often answered without it
         # (`_one_word`), though the counts per facet still ask for it.
-        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, titled))
-        planned = None if request.sort == "date" else self._one_word(searcher, request, whole, titled)
+        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, groups))
+        planned = None if request.sort == "date" else self._one_word(searcher, request, whole, groups)
         if planned is not None:
             total, ranked = planned
         else:
@@ -518,6 +557,9 @@ class TantivyReader:
             by_date = {"order_by_field": "date"} if request.sort == "date" else {}
             result = searcher.search(query, request.depth, count=True, **by_date)
             total, ranked = result.count, result.hits
+        numbers: list[int] = []  # of the readouts of the hits kept
+        if request.keep_per_readout:
+            ranked, numbers = _kept(searcher, ranked, request)
         hits = [
             (_data(searcher, address), 0.0 if request.sort == "date" else score) for score, address in ranked
         ]
@@ -530,7 +572,10 @@ class TantivyReader:
         if not total:
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        counts = self._facets(searcher, whole(), request.facets, request.per_readout)
+        # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
+        every = request.per_readout and total <= COUNTED_PER_READOUT
+        only = sorted(set(numbers)) if request.per_readout and not every else []
+        counts = self._facets(searcher, whole(), request.facets, every, only)
         if request.facets and request.parsed.groups:
             # A paragraph where the words are in what one side said holds them as words, so
             # the side's query with the request's restrictions counts it, without the whole query.
@@ -547,15 +592,17 @@ class TantivyReader:
         searcher: tantivy.Searcher,
         request: SearchRequest,
         whole: Callable[[], Query],
-        titled: Callable[[tuple[Word, ...]], dict[str, float]],
+        groups: _Groups,
     ) -> tuple[int, list] | None:
-        """The paragraphs holding the word first, by its score there, then the others: for a
-        query of one word whose count the term dictionary holds (None for any other).
+        """The paragraphs of readouts so titled first, then those holding the word, by its
+        score there, then the others: for a query of one word whose count the term
+        dictionary holds (None for any other).
 
         Scoring the word and its characters together reads two posting lists about as long
         as each other, as the count does; here the ranking reads the word's alone, and
         the count is the document frequency of its characters, which every paragraph
-        holding the word also holds.
+        holding the word also holds. The paragraphs of readouts so titled are few: they
+        are ranked and counted by the whole query, which they drive.
         """
         filtered = (
             request.date_from
@@ -566,25 +613,49 @@ class TantivyReader:
             or request.side
         )
         word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
-        if word is not None and titled(request.parsed.groups[0]):
-            return None  # the paragraphs of readouts so titled come first, and count too
         total = None if word is None else _holding(searcher, word)
         if total is None:
             return None
+        ranked: list = []
+        apart: list = []  # the paragraphs of readouts so titled, ranked already
+        group = request.parsed.groups[0]
+        ranks, tier = groups.titled(group), groups.tier(group)
+        if tier is not None:
+            forms = groups.forms(group)
+            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
+            ranked = searcher.search(on_top, request.depth, count=True)
+            without = Query.boolean_query([(Occur.Must, tier), (Occur.MustNot, forms)])
+            total += searcher.search(without, 1, count=True).count
+            titled_count, ranked = ranked.count, ranked.hits
+            apart = [(Occur.MustNot, tier)]
         terms, _, _ = query_parts(word)
         words = _term("text", terms[0])
-        # The term alone, its tier's boost applied here: a term query skips the blocks
-        # that cannot reach the top, a boosted one reads them all.
-        first = searcher.search(words, request.depth, count=False)
-        ranked = [(score * BOOSTS["text"], address) for score, address in first.hits]
         if len(ranked) < request.depth:
-            others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words)])
-            ranked = ranked + searcher.search(others, request.depth - len(ranked), count=False).hits
+            # The term alone, its tier's boost applied here: a term query skips the blocks
+            # that cannot reach the top, a boosted one reads them all. Fewer paragraphs of
+            # readouts so titled than the depth: read past them, and leave them out.
+            wanted = request.depth - len(ranked)
+            first = searcher.search(words, wanted + (titled_count if ranks else 0), count=False).hits
+            if ranks:
+                numbers = searcher.fast_field_values("readout", [address for _, address in first])
+                first = [hit for hit, number in zip(first, numbers, strict=True) if number not in ranks]
+            ranked += [(score * BOOSTS["text"], address) for score, address in first[:wanted]]
+        if len(ranked) < request.depth:
+            others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words), *apart])
+            ranked += searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
 
     @staticmethod
-    def _facets(searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool) -> FacetCounts:
+    def _facets(
+        searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
+    ) -> FacetCounts:
+        """The counts per facet key when `facets`, per readout when `per_readout` (every one,
+        by a terms aggregation: one bucket each) or of the readouts numbered `only` (a range
+        each, counted in the same pass)."""
         wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
+        if only:
+            ranges = [{"from": number, "to": number + 1} for number in only]
+            wanted["only"] = {"range": {"field": "readout", "ranges": ranges}}
         answer = searcher.aggregate(query, wanted)
 
         def counts(name: str) -> dict:
@@ -594,10 +665,16 @@ class TantivyReader:
                 else {}
             )
 
-        return FacetCounts.from_keys(counts("facets"), _PerReadout(counts("readouts")))
+        readouts = counts("readouts")
+        if only:  # tantivy adds a bucket for each gap between the ranges: those are left out
+            starts = {
+                int(bucket.get("from", -1)): bucket["doc_count"] for bucket in answer["only"]["buckets"]
+            }
+            readouts = {number: starts.get(number, 0) for number in only}
+        return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
-        query = to_tantivy(self.searcher, parsed, titled=self.titled)
+        query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled))
         if query is None:
             return set()
         count = self.searcher.search(query, 1, count=True).count

@@ -20,6 +20,8 @@ from indexer.facets import title_aliases
 from indexer.normalize import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from indexer.query import Word
 
 # More readouts than this so titled: the word is too common in titles to rank by.
@@ -53,12 +55,12 @@ def query_cores(group: tuple[Word, ...]) -> list[str]:
     return list(dict.fromkeys(core for word in group if (core := core_title(word.text))))
 
 
-def title_ranks(found: list[tuple[str, str, bool]]) -> dict[str, float]:
-    """doc_id → a fraction in (0, 1] for (doc_id, ISO date or "", exact) of the readouts so
+def title_ranks(found: list[tuple[Hashable, str, bool]]) -> dict[Hashable, float]:
+    """readout → a fraction in (0, 1] for (readout, date or "", exact) of the readouts so
     titled: a title that is a word of the group, give or take an ending such as （概要）
     (`exact`), ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among those,
     a newer readout higher (undated: least), equal dates alike."""
     dates = sorted({date for _, date, _ in found})
     step = 0.5 / (len(dates) + 1)
     place = {date: (number + 1) * step for number, date in enumerate(dates)}
-    return {doc_id: place[date] + (0.5 if exact else 0.0) for doc_id, date, exact in found}
+    return {readout: place[date] + (0.5 if exact else 0.0) for readout, date, exact in found}

@@ -17,7 +17,7 @@ from whoosh import collectors, sorting
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.engine import FacetCounts, SearchRequest, SearchTimeout
+from indexer.engine import FacetCounts, SearchRequest, SearchTimeout, kept_positions
 from indexer.query import ParsedQuery, Word, said_query, title_query, to_whoosh
 from indexer.schema import TieredBM25F
 from indexer.speakers import SIDE_CODES
@@ -176,12 +176,12 @@ class WhooshReader:
             records.update(docnums)
         return title_ranks([(doc_ids[n], dates[n], n in exact) for n in docnums])
 
-    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
+    def _matching(self, request: SearchRequest) -> tuple[q.Query, q.Query | None, set[int]]:
+        """The request's query, what a match must also match (its filters) and the paragraphs
+        to leave out; the query is NullQuery when nothing can match."""
         parsed = request.parsed
         records: set[int] = set()  # readout records of the readouts so titled: matched, not counted
         query, exclusions = to_whoosh(parsed, lambda group: self.titled(group, records))
-        if query is q.NullQuery:
-            return 0, [], FacetCounts({}, {}, {}) if request.facets or request.per_readout else None
         # Readout records have no text, so text queries never match them; only
         # a query made of exclusions alone (Every) needs the kind restriction.
         filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []
@@ -201,6 +201,20 @@ class WhooshReader:
             filters.append(q.Term("meeting", request.kind))
         if request.side:
             filters.append(said_query(parsed, SIDE_CODES[request.side]))
+        # Exclusions are applied as a set of paragraphs to leave out rather than
+        # as an AndNot: skipping a union of thousands of bigram postings for every
+        # candidate paragraph cost minutes; collecting each word's paragraphs once
+        # costs one pass over its postings.
+        excluded: set[int] = set(records)
+        if query is not q.NullQuery:
+            for exclusion in exclusions:
+                excluded |= _docs(self.searcher, exclusion, request.deadline, request.budget)
+        return query, q.And(filters) if filters else None, excluded
+
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
+        query, allow, excluded = self._matching(request)
+        if query is q.NullQuery:
+            return 0, [], FacetCounts({}, {}, {}) if request.facets or request.per_readout else None
         searcher = self.searcher
         if request.sort == "date":
             # Newest first, then by relevance; the score facet keeps the score
@@ -212,37 +226,39 @@ class WhooshReader:
             # that cannot reach the top N, and the total must count them all.
             top = _TopCollector(limit=request.depth, usequality=False, replace=0)
         top.deadline, top.budget = request.deadline, request.budget
-        # Exclusions are applied as a set of paragraphs to leave out rather than
-        # as an AndNot: skipping a union of thousands of bigram postings for every
-        # candidate paragraph cost minutes; collecting each word's paragraphs once
-        # costs one pass over its postings.
-        excluded: set[int] = set(records)
-        for exclusion in exclusions:
-            excluded |= _docs(searcher, exclusion, request.deadline, request.budget)
-        counting = request.facets or request.per_readout
         # Every match's number too when the facets count the sides (`said_query`).
-        sides = request.facets and bool(parsed.groups)
+        sides = request.facets and bool(request.parsed.groups)
+        counting = request.facets or request.per_readout
         counter = _FacetCounter(top, request.facets, request.per_readout, sides) if counting else None
         collector = top if counter is None else counter
-        if filters or excluded:
-            collector = collectors.FilterCollector(
-                collector, allow=q.And(filters) if filters else None, restrict=excluded or None
-            )
+        if allow is not None or excluded:
+            collector = collectors.FilterCollector(collector, allow=allow, restrict=excluded or None)
         searcher.search_with_collector(query, collector)
         results = collector.results()
         if counter is not None and counter.matched is not None:
             matched = set(counter.matched)
             counter.sides = {
                 side: len(
-                    matched & _docs(searcher, said_query(parsed, code), request.deadline, request.budget)
+                    matched
+                    & _docs(searcher, said_query(request.parsed, code), request.deadline, request.budget)
                 )
                 for side, code in SIDE_CODES.items()
             }
+        ranked = results[: request.depth]
+        if request.keep_per_readout:
+            ranked = self._kept(ranked, request)
         hits = [
             (hit.fields(), float(-hit.score[1] if request.sort == "date" else hit.score or 0.0))
-            for hit in results[: request.depth]
+            for hit in ranked
         ]
         return len(results), hits, counter.facet_counts() if counter is not None else None
+
+    def _kept(self, ranked, request: SearchRequest) -> list:
+        """The ranked hits that a grouped request keeps (`SearchRequest.keep_per_readout`), told
+        apart by the readout's id in its column (no stored record is read)."""
+        column = self.searcher.reader().column_reader("doc_id")
+        readouts = [column[hit.docnum] for hit in ranked]
+        return [ranked[i] for i in kept_positions(readouts, request.keep_per_readout, request.keep_readouts)]
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query, exclusions = to_whoosh(parsed, self.titled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import ROOT, SAMPLES, SEED, run
 
 from indexer.analysis import word_terms
+from indexer.engine import COUNTED_PER_READOUT
 from indexer.search import Library
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
@@ -153,11 +155,11 @@ def test_totals_leave_out_the_paragraphs_a_readout_replaced(replaced, word):
 
 def _grouped(library: Library, query: str, **filters) -> tuple[int, int, dict[str, int]]:
     """Totals of paragraphs and readouts, and each readout's matches, over every page."""
-    first = library.search(query, per_page=100, group="readout", **filters)
+    first = results = library.search(query, per_page=100, group="readout", **filters)
     matched = {readout.doc_id: readout.matched for readout in first.readouts}
-    for page in range(2, -(-first.total_readouts // 100) + 1):
-        for readout in library.search(query, per_page=100, page=page, group="readout", **filters).readouts:
-            matched[readout.doc_id] = readout.matched
+    while results.more_readouts:
+        results = library.search(query, per_page=100, page=results.page + 1, group="readout", **filters)
+        matched.update((readout.doc_id, readout.matched) for readout in results.readouts)
     return first.total, first.total_readouts, matched
 
 
@@ -180,3 +182,78 @@ def test_both_engines_find_the_same_paragraphs_by_side(libraries, query, side):
     assert keys["whoosh"] == keys["tantivy"]
     assert found["whoosh"].total == found["tantivy"].total
     assert found["whoosh"].facets.side == found["tantivy"].facets.side
+
+
+# More paragraphs match than readouts are counted for (COUNTED_PER_READOUT): 300 readouts of
+# four paragraphs each, all holding 協議, three of them 核 too.
+MANY_READOUTS, PARAGRAPHS_EACH = 300, 4
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crowded")
+    lines = []
+    for number in range(MANY_READOUTS):
+        paragraphs = [f"第{n}項について協議した。番号{number}の会談では核の問題も述べた。" for n in range(3)]
+        paragraphs.append(f"双方は引き続き協議することで一致した。会談番号{number}。")
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"many-{number:03d}",
+                    "title": f"第{number}回協議",
+                    "date": f"20{number % 20 + 1:02d}-01-{number % 28 + 1:02d}",
+                    "text": "\n\n".join(paragraphs),
+                },
+                ensure_ascii=False,
+            )
+        )
+    (folder / "many.jsonl").write_text("\n".join(lines), "utf-8")
+    opened = {}
+    for engine in ("whoosh", "tantivy"):
+        directory = tmp_path_factory.mktemp(f"crowded-{engine}")
+        run("index", folder, "--index-dir", directory, "--engine", engine)
+        opened[engine] = Library(directory)
+    yield opened
+    for library in opened.values():
+        library.close()
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_readouts_are_not_counted_past_the_limit(crowded, engine):
+    results = crowded[engine].search("協議", group="readout")
+    assert results.total == MANY_READOUTS * PARAGRAPHS_EACH > COUNTED_PER_READOUT
+    assert results.total_readouts is None
+    assert results.more_readouts
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_uncounted_readouts_still_count_their_own_matches(crowded, engine):
+    results = crowded[engine].search("協議", group="readout", per_page=20)
+    assert [readout.matched for readout in results.readouts] == [PARAGRAPHS_EACH] * 20
+
+
+def test_both_engines_group_the_same_readouts_past_the_limit(crowded):
+    whoosh, tantivy = (_grouped(crowded[engine], "協議") for engine in ("whoosh", "tantivy"))
+    assert whoosh == tantivy
+    assert len(whoosh[2]) == MANY_READOUTS
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_readouts_are_counted_up_to_the_limit(crowded, engine):
+    results = crowded[engine].search("核", group="readout")
+    assert results.total == MANY_READOUTS * 3 <= COUNTED_PER_READOUT
+    assert results.total_readouts == MANY_READOUTS
+
+
+def test_the_page_says_many_readouts_and_pages_on_past_the_limit(crowded):
+    from webapp import create_app
+
+    app = create_app(
+        {"INDEX_DIR": str(crowded["tantivy"].root), "TESTING": True, "PUBLIC_URL": "http://localhost"}
+    )
+    client = app.test_client()
+    page = client.get("/search", query_string={"q": "協議", "page": 2}).get_data(as_text=True)
+    assert '多数</strong>（段落 <strong class="total">1200</strong> 件）' in page
+    assert "2 ページ目" in page and 'rel="next"' in page and 'rel="prev"' in page
+    data = client.get("/api/search", query_string={"q": "協議", "group": "readout"}).get_json()
+    assert data["total_readouts"] is None and data["more_readouts"] is True

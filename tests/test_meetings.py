@@ -307,6 +307,12 @@ def test_a_suggestion_keeps_the_other_words_of_the_query(mofa_dev_index):
     assert data["suggestions"][0]["query"] == "安倍 拉致"
 
 
+def test_a_word_common_as_typed_gets_no_suggestion_beside_a_misspelt_one(mofa_dev_index):
+    data = search_json(mofa_dev_index, "国務長官", "パウェル")
+    assert data["total"] == 0
+    assert {suggestion["word"] for suggestion in data["suggestions"]} == {"パウェル"}
+
+
 def test_a_search_that_finds_enough_suggests_nothing(mofa_dev_index):
     assert search_json(mofa_dev_index, "安倍")["suggestions"] == []
 

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from indexer.citation import citation, display_date
+from indexer.engine import COUNTED_PER_READOUT
 from indexer.export import hit_json, hit_url, results_csv, results_json
 from indexer.search import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
@@ -76,6 +77,11 @@ def cite(title: str, date, section: str, source_url: str, doc_id: str, anchor: s
     return citation(title, date, section, source_url or permalink(doc_id, anchor))
 
 
+@blueprint.app_context_processor
+def limits() -> dict:
+    return {"counted_per_readout": f"{COUNTED_PER_READOUT:,}"}
+
+
 def permalink(doc_id: str, anchor: str) -> str:
     return public_url("views.document", doc_id=doc_id, _anchor=anchor)
 
@@ -98,8 +104,12 @@ def search():
     results = _run(params) if params.q else None
     pages = 0
     if results is not None:
-        count = results.total_readouts if results.group == "readout" else results.total
-        pages = min(-(-count // params.per_page), MAX_RESULT_WINDOW // params.per_page)
+        if results.group == "readout" and results.total_readouts is None:
+            # Readouts uncounted (too many matches): one page more while there are more.
+            pages = results.page + results.more_readouts
+        else:
+            count = results.total_readouts if results.group == "readout" else results.total
+            pages = min(-(-count // params.per_page), MAX_RESULT_WINDOW // params.per_page)
     doc_title = None
     if params.doc:
         summary = get_library().summary(params.doc)
