@@ -46,9 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.analysis import query_word_terms, word_terms  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
-from indexer.sources import Source, SourceError, doc_id_for, parse_source  # noqa: E402
+from indexer.analysis.normalize import fold  # noqa: E402
+from indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
+from indexer.parse.sources import Source, SourceError, doc_id_for, parse_source  # noqa: E402
 
 READOUTS = str(Path(sys.executable).with_name("readouts"))
 FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委員会")
@@ -174,7 +174,7 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
     keys: list[tuple[str, int]] = []  # row → (doc_id, position), loaded after the timing
 
     if engine in OURS:
-        from indexer.search import Library
+        from indexer.search.library import Library
 
         library = Library(work / engine)
 
@@ -344,7 +344,7 @@ def new_readout(folder: Path, n: int) -> str:
 
 
 def service_figures(work: Path, queries: list[str], engine: str) -> dict:
-    from indexer.search import Library
+    from indexer.search.library import Library
 
     index_dir = work / engine
     extra = work / f"extra-{engine}"

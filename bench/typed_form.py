@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.analysis import word_tokens  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
-from indexer.query import Word, matches_other_forms  # noqa: E402
-from indexer.search import Library  # noqa: E402
+from indexer.analysis.normalize import fold  # noqa: E402
+from indexer.analysis.query import Word, matches_other_forms  # noqa: E402
+from indexer.analysis.terms import word_tokens  # noqa: E402
+from indexer.search.library import Library  # noqa: E402
 
 DEPTH = 50
 

@@ -14,17 +14,17 @@ from pathlib import Path
 import click
 import fugashi
 
-from indexer.citation import UNTITLED
-from indexer.engine import COUNTED_PER_READOUT, ENGINES
-from indexer.export import hit_url, results_csv, results_json
-from indexer.facets import KINDS
-from indexer.header import DATE_EXAMPLES, parse_user_date
-from indexer.schema import FORMAT_VERSIONS
-from indexer.search import GROUPS, MAX_RESULT_WINDOW, Library
-from indexer.speakers import SIDES
-from indexer.store import IndexProblem, default_index_dir, engine_version
-from indexer.update import REPORTED_PER_FILE, update_index
-from indexer.watch import beat, watch, watcher_state
+from indexer.analysis.facets import KINDS
+from indexer.engines.base import COUNTED_PER_READOUT, ENGINES
+from indexer.engines.whoosh.schema import FORMAT_VERSIONS
+from indexer.index.store import IndexProblem, default_index_dir, engine_version
+from indexer.index.update import REPORTED_PER_FILE, update_index
+from indexer.index.watch import beat, watch, watcher_state
+from indexer.parse.header import DATE_EXAMPLES, parse_user_date
+from indexer.parse.speakers import SIDES
+from indexer.search.citation import UNTITLED
+from indexer.search.export import hit_url, results_csv, results_json
+from indexer.search.library import GROUPS, MAX_RESULT_WINDOW, Library
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
 # `readouts_seeds` (a folder of data, so a namespace package: its first path).

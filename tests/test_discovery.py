@@ -9,8 +9,8 @@ import re
 import pytest
 from conftest import SEED_ID, run, search_json
 
-from indexer.equivalents import load
-from indexer.facets import KINDS, counterparts, meeting_kind
+from indexer.analysis.equivalents import load
+from indexer.analysis.facets import KINDS, counterparts, meeting_kind
 
 # Judged: each query finds the paragraph that uses only its equivalent, and every
 # paragraph holding the query as typed ranks above every paragraph that does not.

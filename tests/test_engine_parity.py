@@ -9,9 +9,9 @@ import shutil
 import pytest
 from conftest import ROOT, SAMPLES, SEED, run
 
-from indexer.analysis import word_terms
-from indexer.engine import COUNTED_PER_READOUT
-from indexer.search import Library
+from indexer.analysis.terms import word_terms
+from indexer.engines.base import COUNTED_PER_READOUT
+from indexer.search.library import Library
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 

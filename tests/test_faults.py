@@ -20,13 +20,13 @@ from conftest import READOUTS, ROOT, info_counts, run, search_json
 
 import indexer
 import webapp
-from indexer.documents import DocumentError
-from indexer.engine import SearchTimeout
-from indexer.limits import TooLarge
-from indexer.readout import ReadoutError
-from indexer.sources import Source, SourceError
-from indexer.store import IndexDamaged, IndexIncompatible, IndexMissing, IndexProblem, IndexUntrusted
-from indexer.workers import Supervisor, WorkerFailed
+from indexer.engines.base import SearchTimeout
+from indexer.index.store import IndexDamaged, IndexIncompatible, IndexMissing, IndexProblem, IndexUntrusted
+from indexer.index.workers import Supervisor, WorkerFailed
+from indexer.parse.documents import DocumentError
+from indexer.parse.limits import TooLarge
+from indexer.parse.readout import ReadoutError
+from indexer.parse.sources import Source, SourceError
 from webapp.library import Overloaded
 from webapp.params import BadParameter
 

@@ -17,8 +17,8 @@ from conftest import READOUTS, SEED, SEED_ID, bulk_jsonl, info_counts, run, sear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.readout import ReadoutError, parse_readout
-from indexer.sources import SourceError, decode
+from indexer.parse.readout import ReadoutError, parse_readout
+from indexer.parse.sources import SourceError, decode
 from webapp.library import close_library
 
 # Every behaviour here holds on both engines.

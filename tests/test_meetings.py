@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from conftest import ROOT, SEED, SEED_ID, run, search_json
 
-from indexer.facets import title_aliases
-from indexer.sources import Source, SourceError, find_sources, parse_source
-from indexer.titles import core_title
+from indexer.analysis.facets import title_aliases
+from indexer.analysis.titles import core_title
+from indexer.parse.sources import Source, SourceError, find_sources, parse_source
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 pytestmark = pytest.mark.skipif(

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from conftest import SAMPLES, SEED
 
-from indexer.readout import parse_date, parse_readout
-from indexer.sources import Source, decode, doc_id_for, parse_source
+from indexer.parse.readout import parse_date, parse_readout
+from indexer.parse.sources import Source, decode, doc_id_for, parse_source
 
 
 def load(path) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer.store import default_index_dir
+from indexer.index.store import default_index_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -12,9 +12,9 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
-from indexer.limits import die_with_parent
-from indexer.search import Library
-from indexer.store import IndexProblem, current_dir
+from indexer.index.store import IndexProblem, current_dir
+from indexer.parse.limits import die_with_parent
+from indexer.search.library import Library
 from webapp import create_app
 
 

@@ -7,8 +7,8 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from indexer.search import SearchTimeout
-from indexer.store import IndexDamaged, IndexMissing, IndexProblem
+from indexer.index.store import IndexDamaged, IndexMissing, IndexProblem
+from indexer.search.library import SearchTimeout
 from webapp.library import Overloaded
 
 log = logging.getLogger(__name__)

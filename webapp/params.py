@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from indexer.facets import KINDS
-from indexer.header import DATE_EXAMPLES, parse_user_date, parse_user_year
-from indexer.query import MAX_QUERY_CHARS
-from indexer.search import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
-from indexer.speakers import SIDES
+from indexer.analysis.facets import KINDS
+from indexer.analysis.query import MAX_QUERY_CHARS
+from indexer.parse.header import DATE_EXAMPLES, parse_user_date, parse_user_year
+from indexer.parse.speakers import SIDES
+from indexer.search.library import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")

@@ -10,10 +10,10 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.citation import citation, display_date
-from indexer.engine import COUNTED_PER_READOUT
-from indexer.export import hit_json, hit_url, results_csv, results_json
-from indexer.search import MAX_RESULT_WINDOW, Results
+from indexer.engines.base import COUNTED_PER_READOUT
+from indexer.search.citation import citation, display_date
+from indexer.search.export import hit_json, hit_url, results_csv, results_json
+from indexer.search.library import MAX_RESULT_WINDOW, Results
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
 from webapp.params import BadParameter, SearchParams, check_doc_id, parse_search_params

@@ -32,8 +32,8 @@ import fugashi
 import unidic_lite
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.normalize import fold
-from indexer.speakers import SIDE_CODES, attribute
+from indexer.analysis.normalize import fold
+from indexer.parse.speakers import SIDE_CODES, attribute
 
 # Parts of speech whose words inflect: index their base form.
 _INFLECTED = frozenset({"動詞", "形容詞", "助動詞"})
@@ -164,7 +164,7 @@ def _terms_and_keys(text: str, starts: list[int] | None = None) -> tuple[list[st
 
 def said_text(folded: str, terms: list[str], starts: list[int]) -> str:
     """The words of what each side said, for the index: each term as side code:term
-    (j:北朝鮮) where its sentence is attributed to a side (`indexer.speakers`), GAP where
+    (j:北朝鮮) where its sentence is attributed to a side (`indexer.parse.speakers`), GAP where
     it is not, so positions stay those of the words; "" when no sentence is attributed."""
     sides = [(said.start, said.end, SIDE_CODES[said.side]) for said in attribute(folded) if said.side]
     if not sides:

@@ -10,11 +10,11 @@
   (a quote left open, a lone operator) is searched as the words it contains.
 
 Each word becomes an OR of four ways to match, on the ranking tiers of
-`indexer.schema`: its words in the paragraph, its characters in the paragraph
+`indexer.engines.whoosh.schema`: its words in the paragraph, its characters in the paragraph
 (bigrams), its words in the headings, its characters in the headings. A word
 whose terms also match other forms (認識する finds 認識した) adds a bonus for the
 paragraphs that hold the form typed, so that these come first. An unquoted word
-also searches its equivalents (`indexer.equivalents`: 安保理 finds
+also searches its equivalents (`indexer.analysis.equivalents`: 安保理 finds
 国連安全保障理事会) as words in the paragraph and its headings, weighted below
 the form typed.
 """
@@ -31,11 +31,17 @@ from itertools import pairwise
 from whoosh import matching
 from whoosh import query as q
 
-from indexer.analysis import inflects, query_bigrams, query_word_terms, word_terms
-from indexer.equivalents import load as load_equivalents
-from indexer.normalize import fold
-from indexer.schema import EQUIVALENT_WEIGHT, TIERS, TITLE_DATE_SPREAD, TITLE_TIER, TYPED_FORM_BONUS
-from indexer.titles import without_ending
+from indexer.analysis.equivalents import load as load_equivalents
+from indexer.analysis.normalize import fold
+from indexer.analysis.terms import inflects, query_bigrams, query_word_terms, word_terms
+from indexer.analysis.titles import without_ending
+from indexer.engines.whoosh.schema import (
+    EQUIVALENT_WEIGHT,
+    TIERS,
+    TITLE_DATE_SPREAD,
+    TITLE_TIER,
+    TYPED_FORM_BONUS,
+)
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -241,7 +247,7 @@ def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list
 
 def said_terms(parsed: ParsedQuery, code: str) -> list[list[tuple[str, ...]]]:
     """Per group, the word terms that said the group on one side (its code: j, o, b), each
-    form of each word (equivalents too) as a phrase of side:term terms (`indexer.analysis.said_text`)."""
+    form of each word (equivalents too) as a phrase of side:term terms (`indexer.analysis.terms.said_text`)."""
     return [
         [
             tuple(f"{code}:{term}" for term in query_parts(form)[0])
@@ -279,7 +285,7 @@ def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
 
 
 def title_query(group: tuple[Word, ...]) -> q.Query | None:
-    """The readout records whose title matches any word of a group (`indexer.titles`)."""
+    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
     # Only readout records have these fields: no need to ask for kind:readout.
     words = [query for word in title_words(group) for query in _any_form(word, ("titles",))]
     return q.Or(words) if words else None
@@ -303,7 +309,7 @@ def to_whoosh(
     """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.
 
     `titled(group)` gives the readouts whose title matches the group, with their
-    rank (`indexer.titles`); their paragraphs match it too. Exclusions are applied
+    rank (`indexer.analysis.titles`); their paragraphs match it too. Exclusions are applied
     as a set of paragraphs to leave out rather than as an AndNot: skipping a union
     of thousands of bigram postings for every candidate paragraph cost minutes;
     collecting each word's paragraphs once costs one pass over its postings.

@@ -17,12 +17,12 @@ from whoosh import collectors, sorting
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.engine import FacetCounts, SearchRequest, SearchTimeout, kept_positions
-from indexer.query import ParsedQuery, Word, said_query, title_query, to_whoosh
-from indexer.schema import TieredBM25F
-from indexer.speakers import SIDE_CODES
-from indexer.store import check_readable, open_generation
-from indexer.titles import MAX_TITLED, query_cores, title_ranks
+from indexer.analysis.query import ParsedQuery, Word, said_query, title_query, to_whoosh
+from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
+from indexer.engines.whoosh.schema import TieredBM25F
+from indexer.index.store import check_readable, open_generation
+from indexer.parse.speakers import SIDE_CODES
 
 
 class _Deadline:
@@ -89,7 +89,7 @@ def _segment_keys(reader, column: str = "facets") -> tuple:
 
 
 class _FacetCounter(collectors.WrappingCollector):
-    """Counts the matches per count key (`indexer.facets.facet_key`) while its child ranks them.
+    """Counts the matches per count key (`indexer.analysis.facets.facet_key`) while its child ranks them.
 
     Whoosh's FacetCollector reads the column once per match in Python; this one
     notes the document numbers and looks them up in the segment's keys at C speed.
@@ -155,7 +155,7 @@ class WhooshReader:
         self.searcher.close()
 
     def titled(self, group: tuple[Word, ...], records: set[int] | None = None) -> dict[str, float]:
-        """The readouts whose title matches the group, with their rank (`indexer.titles`);
+        """The readouts whose title matches the group, with their rank (`indexer.analysis.titles`);
         none when more than MAX_TITLED are. Their records' numbers go into `records`."""
         query = title_query(group)
         if query is None:
@@ -300,7 +300,7 @@ class WhooshReader:
         return [hit.fields() for hit in results]
 
     def reading(self, key: str, limit: int) -> list[str]:
-        """Readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
+        """Readouts with a noun of this reading key (`indexer.analysis.terms.reading_key`)."""
         found = []
         for docnum in self.searcher.docs_for_query(q.Term("readings", key)):
             found.append(self.searcher.stored_fields(docnum)["doc_id"])

@@ -4,7 +4,7 @@ An index is built by one engine, chosen when it is created (`readouts index
 --engine tantivy`) and recorded in its metadata. Above this interface the CLI,
 the web app, highlighting and snippets do not know which engine is underneath:
 
-- writing (`indexer.update`): read the indexed readouts and their content
+- writing (`indexer.index.update`): read the indexed readouts and their content
   hashes, delete readouts, add analyzed readouts, commit atomically;
 - reading (`Reader`): run a parsed query with filters, exact totals, ranking
   tiers and date order within a time budget; list readouts; fetch a readout's
@@ -25,8 +25,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from indexer.facets import split_key
-from indexer.query import ParsedQuery
+from indexer.analysis.facets import split_key
+from indexer.analysis.query import ParsedQuery
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
@@ -67,8 +67,8 @@ class SearchRequest:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     doc_id: str | None = None
-    country: str | None = None  # a counterpart's name (`indexer.facets`)
-    kind: str | None = None  # a kind of meeting (`indexer.facets.KINDS`)
+    country: str | None = None  # a counterpart's name (`indexer.analysis.facets`)
+    kind: str | None = None  # a kind of meeting (`indexer.analysis.facets.KINDS`)
     facets: bool = False  # also count the matches per month, counterpart and kind
     # Also count the matches per readout (FacetCounts.readouts): of every readout, or (past
     # COUNTED_PER_READOUT matches) at least of the readouts of the hits returned.
@@ -78,7 +78,9 @@ class SearchRequest:
     # paragraphs left out are skipped before their stored fields are read.
     keep_per_readout: int = 0
     keep_readouts: int = 0
-    side: str | None = None  # only where the words are in what this side said (`indexer.speakers.SIDES`)
+    side: str | None = (
+        None  # only where the words are in what this side said (`indexer.parse.speakers.SIDES`)
+    )
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
 
@@ -95,7 +97,7 @@ class FacetCounts:
 
     @classmethod
     def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
-        """From paragraphs counted per `indexer.facets.facet_key`."""
+        """From paragraphs counted per `indexer.analysis.facets.facet_key`."""
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()
         kind: Counter[str] = Counter()
@@ -152,7 +154,7 @@ class Reader(Protocol):
     def paragraphs(self, doc_id: str) -> list[dict]: ...
 
     def reading(self, key: str, limit: int) -> list[str]:
-        """Up to `limit` readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
+        """Up to `limit` readouts with a noun of this reading key (`indexer.analysis.terms.reading_key`)."""
 
     def counts(self) -> tuple[int, int]:
         """(readouts, paragraphs), after a light check that the files can be read."""

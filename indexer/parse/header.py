@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.lines import (
+from indexer.parse.lines import (
     MEETING_NOUN,
     Line,
     breadcrumb_leaf,

@@ -31,10 +31,8 @@ import orjson
 import tantivy
 from tantivy import Document, Occur, Query
 
-from indexer.analysis import GAP, MIN_SCORED_WORDS
-from indexer.engine import COUNTED_PER_READOUT, FacetCounts, SearchRequest, SearchTimeout, kept_positions
-from indexer.facets import facet_key
-from indexer.query import (
+from indexer.analysis.facets import facet_key
+from indexer.analysis.query import (
     ParsedQuery,
     Word,
     covering_offsets,
@@ -44,9 +42,17 @@ from indexer.query import (
     said_terms,
     title_words,
 )
-from indexer.speakers import SIDE_CODES
-from indexer.store import check_compatible, check_trusted
-from indexer.titles import MAX_TITLED, query_cores, title_ranks
+from indexer.analysis.terms import GAP, MIN_SCORED_WORDS
+from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from indexer.engines.base import (
+    COUNTED_PER_READOUT,
+    FacetCounts,
+    SearchRequest,
+    SearchTimeout,
+    kept_positions,
+)
+from indexer.index.store import check_compatible, check_trusted
+from indexer.parse.speakers import SIDE_CODES
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -58,7 +64,7 @@ BOOSTS = {
     "titles": 1.0,
     "titles_ngram": 1.0,
 }
-# The paragraphs of a readout whose title matches the query word (`indexer.titles`):
+# The paragraphs of a readout whose title matches the query word (`indexer.analysis.titles`):
 # above every other tier, a newer readout by up to TITLE_DATE_SPREAD higher, which
 # is below what a match in the words tier adds (scores are 32-bit floats: at this
 # height they step by about 6.6e4, so the spread still tells over a thousand dates apart).
@@ -89,24 +95,24 @@ def _schema() -> tantivy.Schema:
     # holds it as "record", read where the title matched (`_titled`).
     builder.add_integer_field("readout", indexed=True, fast=True)
     builder.add_integer_field("record", indexed=False, fast=True)
-    # The filters (`indexer.facets`), and one fast value to count the results per value.
+    # The filters (`indexer.analysis.facets`), and one fast value to count the results per value.
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
-    # Our terms, joined by spaces (`indexer.analysis`): tantivy splits them itself,
+    # Our terms, joined by spaces (`indexer.analysis.terms`): tantivy splits them itself,
     # each term at the next position. A word of three characters or more is found in
     # the trigrams, as a phrase; a shorter one by its bigram, or any bigram it starts,
     # which needs no positions.
-    # Readout records: "titles" (`indexer.facets.title_text`) are matched the same way.
+    # Readout records: "titles" (`indexer.analysis.facets.title_text`) are matched the same way.
     for name in ("text", "context", "titles"):
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         builder.add_text_field(f"{name}_ngram", tokenizer_name="whitespace", index_option="freq")
         builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")
-    # A paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
+    # A paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.parse.speakers`).
     builder.add_text_field("said", tokenizer_name="whitespace", index_option="position")
-    # Readout records: the title as compared for an exact match (`indexer.titles.title_cores`).
+    # Readout records: the title as compared for an exact match (`indexer.analysis.titles.title_cores`).
     builder.add_text_field("titles_exact", tokenizer_name="raw", index_option="basic")
-    # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
+    # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.search.suggest`).
     builder.add_text_field("readings", tokenizer_name="whitespace", index_option="basic")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
@@ -267,7 +273,7 @@ def _any_form(
 
 
 def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | None:
-    """The readout records whose title matches any word of a group (`indexer.titles`)."""
+    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
     words = [
         (Occur.Should, query)
         for word in title_words(group)
@@ -432,7 +438,7 @@ def _runs_inside(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
     return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))
 
 
-# Paragraphs per month, counterparts and kind, as one key (`indexer.facets.facet_key`).
+# Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 # Paragraphs per readout, for results grouped by readout.
 _PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
@@ -500,7 +506,7 @@ class TantivyReader:
 
     def _titled(self, group: tuple[Word, ...]) -> dict[int, float]:
         """The readouts whose title matches the group, by number, with their rank
-        (`indexer.titles`); none when more than MAX_TITLED are. Read from fast fields: no
+        (`indexer.analysis.titles`); none when more than MAX_TITLED are. Read from fast fields: no
         stored record is read."""
         query = title_query(self.searcher, group)
         if query is None or self._too_common_in_titles(group):
@@ -735,7 +741,7 @@ class TantivyReader:
         return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
 
     def reading(self, key: str, limit: int) -> list[str]:
-        """Readouts with a noun of this reading key (`indexer.analysis.reading_key`)."""
+        """Readouts with a noun of this reading key (`indexer.analysis.terms.reading_key`)."""
         found = self.searcher.search(_term("readings", key), limit, count=False).hits
         return [self.searcher.doc(address)["doc_id"][0] for _, address in found]
 

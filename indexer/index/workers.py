@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from indexer.limits import die_with_parent
-from indexer.sources import Source, SourceError
+from indexer.parse.limits import die_with_parent
+from indexer.parse.sources import Source, SourceError
 
 # How long one source may take to be parsed and analysed before its worker is
 # killed (READOUTS_DOCUMENT_SECONDS overrides it). A real readout takes well under
@@ -68,7 +68,7 @@ def _serve(connection: Connection, work: Work) -> None:
     die_with_parent()
     _let_go_of_locks()
     # Daemonic to the parent (it ends with it); here it may fork the child that reads a PDF
-    # within a memory bound (`indexer.limits`), which dies with it in turn.
+    # within a memory bound (`indexer.parse.limits`), which dies with it in turn.
     multiprocessing.current_process().daemon = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := connection.recv()) is not None:

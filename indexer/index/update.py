@@ -23,13 +23,11 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import AnalyzedText, analyze
-from indexer.engine import default_engine
-from indexer.facets import facet_key, readout_facets, title_text
-from indexer.readout import Readout
-from indexer.sources import Source, SourceError, find_sources, missing_paths, parse_source
-from indexer.speakers import attribute
-from indexer.store import (
+from indexer.analysis.facets import facet_key, readout_facets, title_text
+from indexer.analysis.terms import AnalyzedText, analyze
+from indexer.analysis.titles import title_cores
+from indexer.engines.base import default_engine
+from indexer.index.store import (
     IndexProblem,
     Remembered,
     check_compatible,
@@ -46,8 +44,10 @@ from indexer.store import (
     write_remembered,
     writer_lock,
 )
-from indexer.titles import title_cores
-from indexer.workers import Supervisor
+from indexer.index.workers import Supervisor
+from indexer.parse.readout import Readout
+from indexer.parse.sources import Source, SourceError, find_sources, missing_paths, parse_source
+from indexer.parse.speakers import attribute
 
 # Commit after this many readouts or this much text, so that an interrupted
 # import keeps its progress; each commit adds a segment per Whoosh writer process,
@@ -110,18 +110,18 @@ class Prepared:
     source: Source
     readout: Readout
     # (words, bigrams, trigrams) of each paragraph and of its headings, each kind of
-    # terms as one text (`indexer.analysis.AnalyzedText`); the trigrams only for an
+    # terms as one text (`indexer.analysis.terms.AnalyzedText`); the trigrams only for an
     # engine that asks for them. A paragraph's fourth text is its words by the side
-    # that said them (`indexer.analysis.said_text`).
+    # that said them (`indexer.analysis.terms.said_text`).
     texts: tuple[tuple[str, str, str, str], ...]
     contexts: tuple[tuple[str, str, str], ...]
     # The same of its title, the title's other spellings and its category line
-    # (`indexer.facets.title_text`), for the title search on its readout record.
+    # (`indexer.analysis.facets.title_text`), for the title search on its readout record.
     titles: tuple[str, str, str] = ("", "", "")
-    # Who said each attributed sentence of each paragraph (`indexer.speakers.attribute`), as
+    # Who said each attributed sentence of each paragraph (`indexer.parse.speakers.attribute`), as
     # stored lists [start, end, speaker, side]: hits show it without reading the text again.
     speakers: tuple[list, ...] = ()
-    # The reading keys of its nouns (`indexer.analysis.reading_key`), space-separated: what
+    # The reading keys of its nouns (`indexer.analysis.terms.reading_key`), space-separated: what
     # "did you mean" looks up for words that read alike.
     readings: str = ""
 
@@ -495,7 +495,7 @@ class _TantivyTarget:
     """
 
     def __init__(self, directory: Path, root: Path) -> None:
-        from indexer import tantivy_engine
+        from indexer.engines.tantivy import engine as tantivy_engine
 
         self.engine = tantivy_engine
         self.directory = directory

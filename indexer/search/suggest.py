@@ -4,7 +4,7 @@ For each unquoted query word, the candidates are:
 
 - nouns that read the same in the dictionary (安部 → 安倍, both アベ) or are the same
   katakana word written with another variation (パウェル → パウエル, ヴォ/ボ): a few
-  readouts that hold a noun of the word's reading key (`indexer.analysis.reading_key`)
+  readouts that hold a noun of the word's reading key (`indexer.analysis.terms.reading_key`)
   are read for those nouns;
 - the word with a character written the usual way (髙 → 高, 﨑 → 崎): the variant pairs
   of `equivalents.toml`.
@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.analysis import keyed_nouns, reading_key
-from indexer.equivalents import load as load_equivalents
-from indexer.normalize import fold
-from indexer.query import ParsedQuery
+from indexer.analysis.equivalents import load as load_equivalents
+from indexer.analysis.normalize import fold
+from indexer.analysis.query import ParsedQuery
+from indexer.analysis.terms import keyed_nouns, reading_key
 
 # A search with fewer paragraphs than this gets suggestions.
 SUGGEST_BELOW = 3

@@ -28,8 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.header import parse_date, split_header, title_from_lead
-from indexer.lines import (
+from indexer.parse.header import parse_date, split_header, title_from_lead
+from indexer.parse.lines import (
     CREDIT,
     MEETING_NOUN,
     Line,

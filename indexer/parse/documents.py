@@ -219,7 +219,7 @@ def pdf_to_text(data: bytes) -> str:
     try:
         return extract_text(io.BytesIO(data))
     except MemoryError:
-        raise  # past the memory bound (`indexer.limits`): said as such, not as damage
+        raise  # past the memory bound (`indexer.parse.limits`): said as such, not as damage
     except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
         raise DocumentError(
             f"this PDF cannot be read ({type(error).__name__}: {error}); is it damaged?"

@@ -13,7 +13,7 @@ import functools
 
 from whoosh import columns, fields, scoring
 
-from indexer.analysis import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, WordTokenizer
+from indexer.analysis.terms import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, WordTokenizer
 
 # The index format of each engine. Bump an engine's whenever its schema or the
 # analysis changes what it stores or indexes: an index built with another version
@@ -28,7 +28,7 @@ FORMAT_VERSIONS = {"whoosh": 6, "tantivy": 9}
 # term, cannot climb out of its tier.
 TIERS = {"text": 1e6, "text_ngram": 1e3, "context": 1.0, "context_ngram": 1e-3}
 # Above them all, the paragraphs of a readout whose title matches the query word
-# (`indexer.titles`): the same score for each, plus up to TITLE_DATE_SPREAD for a
+# (`indexer.analysis.titles`): the same score for each, plus up to TITLE_DATE_SPREAD for a
 # newer readout, below what a match in the words tier adds, so that among
 # readouts so titled the newest comes first where their paragraphs match alike.
 TITLE_TIER = 1e9
@@ -61,25 +61,25 @@ def make_schema() -> fields.Schema:
         headings=fields.STORED,
         anchor=fields.STORED,
         speakers=fields.STORED,
-        indexed=fields.STORED,  # when the readout was written (`indexer.update.indexed_now`)  # [start, end, speaker, side] of each attributed sentence
+        indexed=fields.STORED,  # when the readout was written (`indexer.index.update.indexed_now`)  # [start, end, speaker, side] of each attributed sentence
         text=fields.TEXT(analyzer=words, stored=True, phrase=True),
         text_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
-        # The paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.speakers`).
+        # The paragraph's words by the side that said them (j:…, o:…, b:…; `indexer.parse.speakers`).
         said=fields.TEXT(analyzer=SaidTokenizer(), phrase=True),
         context=fields.TEXT(analyzer=words, phrase=True),
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
-        # The filters (`indexer.facets`): counterparts, space-separated, and the
+        # The filters (`indexer.analysis.facets`): counterparts, space-separated, and the
         # kind of meeting; and one column to count the results per value.
         country=fields.KEYWORD,
         meeting=fields.ID,
         facets=fields.COLUMN(columns.VarBytesColumn()),
         title=fields.STORED,
-        # Readout records: what the title search matches (`indexer.facets.title_text`).
+        # Readout records: what the title search matches (`indexer.analysis.facets.title_text`).
         titles=fields.TEXT(analyzer=words, phrase=True),
         titles_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
-        titles_exact=fields.KEYWORD,  # `indexer.titles.title_cores`, space-separated
-        # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.suggest`).
+        titles_exact=fields.KEYWORD,  # `indexer.analysis.titles.title_cores`, space-separated
+        # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.search.suggest`).
         readings=fields.KEYWORD,
         category=fields.STORED,
         issuer=fields.STORED,

@@ -22,9 +22,9 @@ from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
-from indexer.documents import DocumentError, html_to_text, pdf_to_text
-from indexer.limits import TooLarge, bounded
-from indexer.readout import Readout, ReadoutError, parse_date, parse_readout
+from indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
+from indexer.parse.limits import TooLarge, bounded
+from indexer.parse.readout import Readout, ReadoutError, parse_date, parse_readout
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}

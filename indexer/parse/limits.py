@@ -4,7 +4,7 @@ A PDF of a few kilobytes can inflate a stream to gigabytes or nest its drawings
 without end; pdfminer has no limit of its own. Such work runs in a forked child
 whose address space may grow by at most DOCUMENT_MB (READOUTS_DOCUMENT_MB): past
 it, allocation fails there, the child reports it, and the parent carries on.
-Time is bounded by the worker's supervisor (`indexer.workers`), which kills the
+Time is bounded by the worker's supervisor (`indexer.index.workers`), which kills the
 worker, and so this child, when a file takes too long.
 
 May touch: processes, pipes and resource limits.

@@ -35,7 +35,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer.schema import FORMAT_VERSIONS, make_schema
+from indexer.engines.whoosh.schema import FORMAT_VERSIONS, make_schema
 
 META_FILE = "readouts-index.json"
 # What the last run wrote and the files it read: an unchanged file is not read again.
@@ -145,7 +145,7 @@ class Remembered:
     `readouts` (doc_id → content hash) holds for the index's commit `generation`
     only: after any other commit the index itself is read. `files` are the files
     read whole, each with its stamp and the ids, content hashes and line numbers
-    of its readouts (`indexer.sources.find_sources`).
+    of its readouts (`indexer.parse.sources.find_sources`).
     """
 
     generation: object = None
@@ -163,7 +163,7 @@ def read_remembered(directory: Path) -> Remembered:
     readouts = saved.get("readouts")
     if not (isinstance(readouts, dict) and all(isinstance(value, str) for value in readouts.values())):
         readouts = None
-    # A file whose entry is not as written is read again (`indexer.sources`).
+    # A file whose entry is not as written is read again (`indexer.parse.sources`).
     files = saved.get("files") if isinstance(saved.get("files"), dict) else {}
     return Remembered(saved.get("generation"), readouts, files)
 
@@ -238,7 +238,7 @@ def create_generation(root: Path, engine: str = "whoosh") -> Path:
     directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     directory.chmod(0o755)
     if engine == "tantivy":
-        from indexer.tantivy_engine import create_tantivy_index
+        from indexer.engines.tantivy.engine import create_tantivy_index
 
         create_tantivy_index(directory)
     else:

@@ -2,7 +2,7 @@
 
 `Library` is what the CLI and the web app use; it returns plain dataclasses and
 never hands out engine objects. It opens a new reader of the index's engine
-(`indexer.engine`) whenever the index has changed (a new commit or a rebuilt
+(`indexer.engines.base`) whenever the index has changed (a new commit or a rebuilt
 index), one per thread.
 """
 
@@ -22,15 +22,15 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from indexer.analysis import WordToken, word_tokens
-from indexer.engine import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
-from indexer.facets import KINDS
-from indexer.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
-from indexer.normalize import fold
-from indexer.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
-from indexer.speakers import SIDES, Said
-from indexer.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
-from indexer.suggest import READOUTS_PER_KEY, Suggestion, suggest
+from indexer.analysis.facets import KINDS
+from indexer.analysis.normalize import fold
+from indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
+from indexer.analysis.terms import WordToken, word_tokens
+from indexer.engines.base import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
+from indexer.index.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
+from indexer.parse.speakers import SIDES, Said
+from indexer.search.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
+from indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
@@ -60,7 +60,7 @@ class Hit:
     category: str = ""
     source_url: str = ""  # the Ministry's page, where known
     indexed: str = ""  # when its readout was written to the index (UTC, ISO 8601)
-    speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.speakers`)
+    speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.parse.speakers`)
     side: str = ""  # 日本側, 相手側, 双方, or "" when the text does not settle it
 
 
@@ -136,7 +136,7 @@ class Results:
     group: str = "paragraph"  # or "readout": a page is per_page readouts
     readouts: tuple[ReadoutHits, ...] = ()  # grouped: the page's readouts
     # Grouped: readouts with a match; None when more than COUNTED_PER_READOUT paragraphs
-    # match (readouts are then not counted: see `indexer.engine`).
+    # match (readouts are then not counted: see `indexer.engines.base`).
     total_readouts: int | None = 0
     more_readouts: bool = False  # grouped: there are readouts after this page
     suggestions: tuple[Suggestion, ...] = ()  # other spellings, when it found little
@@ -289,10 +289,10 @@ def _is_content_word(token: WordToken) -> bool:
 def open_reader(directory: Path, root: Path) -> Reader:
     """A reader of the engine that built the index generation in `directory`."""
     if engine_of(directory) == "tantivy":
-        from indexer.tantivy_engine import TantivyReader
+        from indexer.engines.tantivy.engine import TantivyReader
 
         return TantivyReader(directory, root)
-    from indexer.whoosh_engine import WhooshReader
+    from indexer.engines.whoosh.reader import WhooshReader
 
     return WhooshReader(directory, root)
 
@@ -461,7 +461,7 @@ class Library:
         """A page of readouts: ranked paragraphs, at most PARAGRAPHS_PER_READOUT of each readout,
         read deep enough to hold the page's readouts in their order of first appearance (a
         deeper read only when the first was too shallow). Readouts are counted when at most
-        COUNTED_PER_READOUT paragraphs match (`indexer.engine`)."""
+        COUNTED_PER_READOUT paragraphs match (`indexer.engines.base`)."""
         reader = self._reader()
         wanted = page * per_page
         depth = max(10 * wanted, 100)

@@ -2,7 +2,7 @@
 
 A query word matches a paragraph in its text, its headings, or its readout's
 title (with the title's other spellings and the category line,
-`indexer.facets.title_text`). Each engine looks up, per group of the query, the
+`indexer.analysis.facets.title_text`). Each engine looks up, per group of the query, the
 readouts so titled; their paragraphs then score the same, above every other
 tier, with a little more for a newer readout (`title_ranks`). A word found in
 more than MAX_TITLED titles (会談, 首脳) names no meeting in particular: for it the
@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from indexer.facets import title_aliases
-from indexer.normalize import fold
+from indexer.analysis.facets import title_aliases
+from indexer.analysis.normalize import fold
 
 if TYPE_CHECKING:
     from collections.abc import Hashable
 
-    from indexer.query import Word
+    from indexer.analysis.query import Word
 
 # More readouts than this so titled: the word is too common in titles to rank by.
 MAX_TITLED = 1000
