@@ -15,9 +15,9 @@ import click
 import fugashi
 
 from indexer.analysis.facets import KINDS
-from indexer.engines.base import COUNTED_PER_READOUT, ENGINES
-from indexer.engines.whoosh.schema import FORMAT_VERSIONS
-from indexer.index.store import IndexProblem, default_index_dir, engine_version
+from indexer.engines import ENGINES, engine
+from indexer.engines.base import COUNTED_PER_READOUT
+from indexer.index.store import IndexProblem, default_index_dir
 from indexer.index.update import REPORTED_PER_FILE, update_index
 from indexer.index.watch import beat, watch, watcher_state
 from indexer.parse.header import DATE_EXAMPLES, parse_user_date
@@ -355,16 +355,6 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
-def whoosh_distributions() -> list[str]:
-    """Every installed distribution that provides the `whoosh` package."""
-    found = []
-    for dist in importlib.metadata.distributions():
-        top_level = dist.read_text("top_level.txt") or ""
-        if "whoosh" in top_level.split():
-            found.append(f"{dist.metadata['Name']} {dist.version}")
-    return found
-
-
 @cli.command()
 @index_dir_option
 def info(index_dir: Path | None) -> None:
@@ -376,7 +366,7 @@ def info(index_dir: Path | None) -> None:
             stats = library.stats()
         click.echo(f"  directory:  {stats.directory}")
         click.echo(f"  created:    {stats.created}")
-        click.echo(f"  engine:     {engine_version(stats.engine)}")
+        click.echo(f"  engine:     {engine(stats.engine).version()}")
         click.echo(f"  readouts:   {stats.readouts}")
         click.echo(f"  paragraphs: {stats.paragraphs}")
         state = watcher_state(root)
@@ -384,11 +374,10 @@ def info(index_dir: Path | None) -> None:
             click.echo(f"  watcher:    {state}")
     except IndexProblem as error:
         click.echo(f"  {error}")
-    click.echo(
-        f"index format: {', '.join(f'{engine} {version}' for engine, version in FORMAT_VERSIONS.items())}"
-    )
+    click.echo(f"index format: {', '.join(f'{name} {engine(name).format_version}' for name in ENGINES)}")
     click.echo(f"readouts:     {_version('readouts')}")
-    click.echo(f"whoosh:       {', '.join(whoosh_distributions()) or 'not installed'}")
+    for name in ENGINES:
+        click.echo(f"{name + ':':<13} {', '.join(engine(name).libraries()) or 'not installed'}")
     click.echo(f"fugashi:      {_version('fugashi')}")
     dictionary = fugashi.Tagger().dictionary_info[0]
     click.echo(f"dictionary:   unidic-lite {_version('unidic-lite')} ({dictionary['filename']})")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.engines.base import ENGINE_VAR, ENGINES
+from indexer.engines import ENGINE_VAR, ENGINES
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

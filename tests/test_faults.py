@@ -53,7 +53,7 @@ ERRORS = [
 def _project_error_types() -> set[type]:
     found = set()
     for package in (indexer, webapp):
-        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             for _, value in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
                 if issubclass(value, BaseException) and value.__module__.startswith(("indexer", "webapp")):
                     found.add(value)

@@ -1,4 +1,4 @@
-"""The query language, and its translation into a Whoosh query.
+"""The query language every engine translates (`indexer.engines.<name>.query`).
 
 - Words separated by spaces (the ideographic space too) must all match.
 - A word typed without spaces (日米同盟の強化) is a phrase of its words.
@@ -9,14 +9,11 @@
 - Full-width forms (ＯＲ, －, ＂) work the same. Syntax that does not parse
   (a quote left open, a lone operator) is searched as the words it contains.
 
-Each word becomes an OR of four ways to match, on the ranking tiers of
-`indexer.engines.whoosh.schema`: its words in the paragraph, its characters in the paragraph
-(bigrams), its words in the headings, its characters in the headings. A word
-whose terms also match other forms (認識する finds 認識した) adds a bonus for the
-paragraphs that hold the form typed, so that these come first. An unquoted word
-also searches its equivalents (`indexer.analysis.equivalents`: 安保理 finds
-国連安全保障理事会) as words in the paragraph and its headings, weighted below
-the form typed.
+What a word matches is the same on every engine (`query_parts`): its words, its
+characters (bigrams, as phrases), and for an unquoted word its equivalents
+(`indexer.analysis.equivalents`: 安保理 finds 国連安全保障理事会).
+
+May touch: analysis/ only.
 """
 
 from __future__ import annotations
@@ -24,24 +21,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-
-from whoosh import matching
-from whoosh import query as q
 
 from indexer.analysis.equivalents import load as load_equivalents
 from indexer.analysis.normalize import fold
 from indexer.analysis.terms import inflects, query_bigrams, query_word_terms, word_terms
 from indexer.analysis.titles import without_ending
-from indexer.engines.whoosh.schema import (
-    EQUIVALENT_WEIGHT,
-    TIERS,
-    TITLE_DATE_SPREAD,
-    TITLE_TIER,
-    TYPED_FORM_BONUS,
-)
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -125,23 +110,6 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(tuple(group) for group in groups), tuple(excluded))
 
 
-def _sequence(fieldname: str, terms: Sequence[str]) -> q.Query | None:
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return q.Term(fieldname, terms[0])
-    return q.Phrase(fieldname, list(terms))
-
-
-class _GappedPhrase(q.SpanNear2):
-    """Two spans a fixed distance apart (bigrams pinned to their offsets); boosted like a Phrase."""
-
-    def matcher(self, searcher, context=None):
-        found = super().matcher(searcher, context)
-        boost = getattr(self, "boost", 1.0)  # span queries have none of their own
-        return matching.WrappingMatcher(found, boost=boost) if boost != 1.0 else found
-
-
 def covering_offsets(frequency: list[int], width: int = 2) -> list[int]:
     """Which of a word's n-grams (bigrams, `width` 2, or trigrams) to search, pinned to
     their offsets, given how common each is.
@@ -163,19 +131,6 @@ def covering_offsets(frequency: list[int], width: int = 2) -> list[int]:
         cost.append(cost[before] + frequency[i])
         chosen.append([*chosen[before], i])
     return sorted(set(chosen[-1]) | {min(range(len(frequency)), key=frequency.__getitem__)})
-
-
-def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
-    """A word's bigrams as a phrase of every other one (`covering_offsets`; Whoosh's span
-    matching is pure Python, so half the position checks count)."""
-    if len(bigrams) < 3:
-        return _sequence(fieldname, bigrams)
-    keep = covering_offsets([1] * len(bigrams))
-    phrase: q.Query = q.Term(fieldname, bigrams[0])
-    for before, at in pairwise(keep):
-        gap = at - before
-        phrase = _GappedPhrase([phrase, q.Term(fieldname, bigrams[at])], slop=gap, mindist=gap)
-    return phrase
 
 
 # A search asks for a word's parts several times (the engine's query, then the
@@ -206,45 +161,6 @@ def _equivalent_forms(text: str) -> tuple[str, ...]:
     return load_equivalents().of(text)
 
 
-def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> q.Query:
-    terms, bigrams, char = query_parts(word)
-    alternatives: list[q.Query | None] = []
-    for field in fields:
-        alternatives.append(_sequence(field, terms))
-        if not typed:
-            continue  # an equivalent matches as words only: its characters cost more than they find
-        if bigrams:
-            alternatives.append(_bigram_phrase(f"{field}_ngram", bigrams))
-        else:
-            # One character: any bigram that starts with it, or a run-final unigram.
-            alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
-    found = [alternative for alternative in alternatives if alternative is not None]
-    if not typed:
-        # Per term: a phrase scores once per term, and a long equivalent
-        # (東南アジア諸国連合) must not outscore the one word typed (ASEAN).
-        for alternative in found:
-            size = len(getattr(alternative, "words", None) or [None])
-            alternative.boost = EQUIVALENT_WEIGHT / size
-    elif "text" in fields and bigrams and matches_other_forms(word):
-        # Its bigrams again, boosted (Whoosh's ConstantScoreQuery ignores a phrase's
-        # positions: it takes every paragraph holding the bigrams anywhere).
-        bonus = _bigram_phrase("text_ngram", bigrams)
-        bonus.boost = TYPED_FORM_BONUS / TIERS["text_ngram"]
-        found.append(bonus)
-    return q.Or(found)
-
-
-def _any_form(word: Word, fields: tuple[str, ...] = ("text", "context")) -> list[q.Query]:
-    """The word's query, and one for its equivalents that scores as the best of them only."""
-    queries = [_word_query(word, fields)]
-    others = [_word_query(other, fields, typed=False) for other in equivalents(word)]
-    if others:
-        # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
-        # sum would climb above the word typed (首相).
-        queries.append(q.DisjunctionMax(others) if len(others) > 1 else others[0])
-    return queries
-
-
 def said_terms(parsed: ParsedQuery, code: str) -> list[list[tuple[str, ...]]]:
     """Per group, the word terms that said the group on one side (its code: j, o, b), each
     form of each word (equivalents too) as a phrase of side:term terms (`indexer.analysis.terms.said_text`)."""
@@ -259,20 +175,6 @@ def said_terms(parsed: ParsedQuery, code: str) -> list[list[tuple[str, ...]]]:
     ]
 
 
-def said_query(parsed: ParsedQuery, code: str) -> q.Query:
-    """The paragraphs where every group of the query is in what one side said."""
-    groups = [
-        q.Or(
-            [
-                q.Term("said", terms[0]) if len(terms) == 1 else q.Phrase("said", list(terms))
-                for terms in forms
-            ]
-        )
-        for forms in said_terms(parsed, code)
-    ]
-    return q.And(groups) if groups else q.NullQuery
-
-
 def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
     """The words a group's title search looks for: each word, and each without an ending
     such as （概要）, so that 日米外相会談（概要） finds a readout titled 日米外相会談."""
@@ -282,51 +184,3 @@ def title_words(group: tuple[Word, ...]) -> tuple[Word, ...]:
         if bare and bare != word.text:
             words.setdefault(Word(bare, word.exact, word.negated))
     return tuple(words)
-
-
-def title_query(group: tuple[Word, ...]) -> q.Query | None:
-    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
-    # Only readout records have these fields: no need to ask for kind:readout.
-    words = [query for word in title_words(group) for query in _any_form(word, ("titles",))]
-    return q.Or(words) if words else None
-
-
-def _titled_paragraphs(ranks: dict[str, float]) -> q.Query:
-    """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
-    return q.Or(
-        [
-            # The readout's record matches too: the search leaves it out (Whoosh's constant
-            # score reads every match of its query at once, and kind:para is every paragraph).
-            q.ConstantScoreQuery(q.Term("doc_id", doc_id), TITLE_TIER + TITLE_DATE_SPREAD * rank)
-            for doc_id, rank in ranks.items()
-        ]
-    )
-
-
-def to_whoosh(
-    parsed: ParsedQuery, titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None
-) -> tuple[q.Query, list[q.Query]]:
-    """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.
-
-    `titled(group)` gives the readouts whose title matches the group, with their
-    rank (`indexer.analysis.titles`); their paragraphs match it too. Exclusions are applied
-    as a set of paragraphs to leave out rather than as an AndNot: skipping a union
-    of thousands of bigram postings for every candidate paragraph cost minutes;
-    collecting each word's paragraphs once costs one pass over its postings.
-    """
-    required = []
-    for group in parsed.groups:
-        alternatives = [query for word in group for query in _any_form(word)]
-        ranks = titled(group) if titled is not None else {}
-        if ranks:
-            alternatives.append(_titled_paragraphs(ranks))
-        required.append(q.Or(alternatives))
-    if required:
-        positive: q.Query = q.And(required) if len(required) > 1 else required[0]
-    elif parsed.excluded:
-        positive = q.Every()
-    else:
-        return q.NullQuery, []
-    # Exclusion looks at the paragraph's own text only: a readout whose
-    # title names the excluded word still has paragraphs about other things.
-    return positive, [q.Or(_any_form(word, ("text",))) for word in parsed.excluded]

@@ -30,7 +30,6 @@ from typing import NamedTuple
 
 import fugashi
 import unidic_lite
-from whoosh.analysis import Token, Tokenizer
 
 from indexer.analysis.normalize import fold
 from indexer.parse.speakers import SIDE_CODES, attribute
@@ -330,55 +329,3 @@ def analyze(text: str, trigrams: bool = False) -> AnalyzedText:
     analyzed.bigrams = bigram_text(folded)
     analyzed.trigrams = trigram_text(folded) if trigrams else ""
     return analyzed
-
-
-class _TermTokenizer(Tokenizer):
-    """Feeds precomputed (or freshly computed) terms to Whoosh."""
-
-    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
-        raise NotImplementedError
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, term in self.positioned_terms(value):
-            token.text = term
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
-class WordTokenizer(_TermTokenizer):
-    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
-        words = getattr(value, "words", None)
-        if words is None:
-            return list(enumerate(word_terms(value)))
-        return list(enumerate(words.split(" "))) if words else []
-
-
-class SaidTokenizer(_TermTokenizer):
-    """The words of what each side said (`said_text`), gaps left out but counted."""
-
-    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
-        said = getattr(value, "said", "")
-        return (
-            [(position, term) for position, term in enumerate(said.split(" ")) if term != GAP] if said else []
-        )
-
-
-class BigramTokenizer(_TermTokenizer):
-    def positioned_terms(self, value: str) -> list[tuple[int, str]]:
-        bigrams = getattr(value, "bigrams", None)
-        return bigram_terms(fold(value)) if bigrams is None else positioned_bigrams(bigrams)

@@ -20,9 +20,7 @@ from indexer.analysis.facets import title_aliases
 from indexer.analysis.normalize import fold
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
-
-    from indexer.analysis.query import Word
+    from collections.abc import Hashable, Iterable
 
 # More readouts than this so titled: the word is too common in titles to rank by.
 MAX_TITLED = 1000
@@ -50,9 +48,9 @@ def title_cores(title: str) -> list[str]:
     return list(dict.fromkeys(core for form in (title, *title_aliases(title)) if (core := core_title(form))))
 
 
-def query_cores(group: tuple[Word, ...]) -> list[str]:
-    """The group's words as exact titles are looked up (`title_cores`)."""
-    return list(dict.fromkeys(core for word in group if (core := core_title(word.text))))
+def query_cores(words: Iterable[str]) -> list[str]:
+    """A group's words as exact titles are looked up (`title_cores`)."""
+    return list(dict.fromkeys(core for word in words if (core := core_title(word))))
 
 
 def title_ranks(found: list[tuple[Hashable, str, bool]]) -> dict[Hashable, float]:

@@ -19,18 +19,15 @@ from every engine (`doc_id`, `title`, `category`, `date`, `section`, `label`,
 from __future__ import annotations
 
 import datetime
-import os
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from indexer.analysis.facets import split_key
 from indexer.analysis.query import ParsedQuery
 
-ENGINES = ("whoosh", "tantivy")
-DEFAULT_ENGINE = "whoosh"
-ENGINE_VAR = "READOUTS_ENGINE"
 # Matches are counted per readout (`SearchRequest.per_readout`) for every readout when at
 # most this many paragraphs match. Past it an engine may count only the readouts of the hits
 # it returns: counting thousands of readouts costs tantivy more than the search (a bucket
@@ -38,12 +35,32 @@ ENGINE_VAR = "READOUTS_ENGINE"
 COUNTED_PER_READOUT = 1_000
 
 
-def default_engine() -> str:
-    """The engine of a new index when none is asked for: $READOUTS_ENGINE, else whoosh."""
-    engine = os.environ.get(ENGINE_VAR) or DEFAULT_ENGINE
-    if engine not in ENGINES:
-        raise ValueError(f"{ENGINE_VAR}={engine!r} is not an engine; use one of {', '.join(ENGINES)}")
-    return engine
+class IndexProblem(Exception):
+    """A problem with the index that the user can fix; the message says how."""
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class IndexIncompatible(IndexProblem):
+    pass
+
+
+class IndexDamaged(IndexProblem):
+    pass
+
+
+class IndexUntrusted(IndexProblem):
+    pass
+
+
+def damaged(root: Path, error: BaseException) -> IndexDamaged:
+    """The error to raise when reading the index failed on its own files."""
+    return IndexDamaged(
+        f"the index at {root} is damaged ({type(error).__name__}: {str(error)[:200]}); "
+        f"run `readouts index --rebuild --index-dir {root}`"
+    )
 
 
 class SearchTimeout(Exception):
@@ -158,3 +175,113 @@ class Reader(Protocol):
 
     def counts(self) -> tuple[int, int]:
         """(readouts, paragraphs), after a light check that the files can be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRecord:
+    """One paragraph as every engine stores and indexes it (`indexer.index.records`)."""
+
+    key: str  # doc_id#anchor
+    # What a hit shows: doc_id, title, category, date, section, label, headings, anchor,
+    # position, text, speakers, source_url, indexed.
+    stored: dict
+    # Its words, bigrams, trigrams (empty unless the engine asks) and words by the side that
+    # said them, each kind of terms one space-separated text (`indexer.analysis.terms`).
+    terms: tuple[str, str, str, str]
+    context: str  # the headings above it, matched at a lower rank
+    context_terms: tuple[str, str, str]
+    countries: tuple[str, ...]
+    kind: str
+    facet_key: str  # `indexer.analysis.facets.facet_key`
+
+
+@dataclass(frozen=True, slots=True)
+class ReadoutRecord:
+    """A readout's own record: what its page shows, and its title to search."""
+
+    key: str  # doc_id
+    # doc_id, title, category, date, issuer, origin, source_url, content_hash, outline.
+    stored: dict
+    titles: str  # `indexer.analysis.facets.title_text`
+    title_terms: tuple[str, str, str]
+    title_cores: tuple[str, ...]  # `indexer.analysis.titles.title_cores`
+    readings: str  # reading keys of its nouns, space-separated (`indexer.analysis.terms.reading_key`)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A parsed, analysed readout: the records an engine writes, and what the report needs."""
+
+    doc_id: str
+    origin: str
+    paragraphs: tuple[ParagraphRecord, ...]
+    record: ReadoutRecord
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ShardResult:
+    """What one round (or one writer process's share of it) wrote."""
+
+    segment: object | None  # an engine's uncommitted part, if it writes in workers
+    written: list[str]  # doc ids written
+    failures: list = field(default_factory=list)  # `indexer.parse.sources.SourceError`s
+    paragraphs: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Workers(Protocol):
+    """Worker processes that run the writer's `work` on tasks (`indexer.index.workers`)."""
+
+    def run(self, tasks: list, tick: Callable[[int], None]) -> Iterator[tuple[object, object]]: ...
+
+
+class Writer(Protocol):
+    """One engine's writing to one index generation, a round at a time.
+
+    A round's sources are handed to `work` in worker processes, which parse and analyse
+    them with the `prepare` the writer was opened with (and may write them, as Whoosh
+    does, each into a segment of its own); `write_round` collects the round and
+    `commit` makes it, with the deletions, visible at once.
+    """
+
+    def existing(self) -> dict[str, str]:
+        """doc_id → content hash of every readout in the index."""
+
+    def generation(self) -> int:
+        """Which commit the index is at."""
+
+    def readout_count(self) -> int:
+        """How many readouts the index holds (a damaged index raises)."""
+
+    def origins(self, doc_ids: list[str]) -> dict[str, str]:
+        """Where indexed readouts came from (a path, or path:line)."""
+
+    def work(self, sources: list, started: Callable[[int], None]) -> object:
+        """A worker's task; `started(i)` before source i."""
+
+    def write_round(
+        self, sources: list, workers: Workers, count: int, tick: Callable[[int], None], existing: dict
+    ) -> list[ShardResult]: ...
+
+    def commit(self, delete: list[str], results: list[ShardResult]) -> None: ...
+
+    def close(self) -> None:
+        """Drop what is not committed."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine as readouts sees it; each engine's package describes itself as ENGINE."""
+
+    name: str
+    version: Callable[[], str]  # its library and version, as `readouts info` prints it
+    format_version: int  # bumped whenever what it writes changes
+    trigrams: bool  # whether it indexes trigrams (`ParagraphRecord.terms`)
+    commit_every: int  # readouts per round: each commit adds segments
+    round_bytes: int  # text per round
+    create: Callable[[Path], None]  # an empty index in a new folder
+    reader: Callable[[Path, Path], Reader]  # (generation, index root) → a reader of it
+    # (generation, index root, prepare: source → Prepared | SourceError) → a writer
+    writer: Callable[[Path, Path, Callable], Writer]
+    libraries: Callable[[], list[str]]  # the installed distributions of its library, with versions

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import gc
 import importlib.metadata
 import json
 import os
@@ -26,65 +25,39 @@ import shutil
 import stat
 import tempfile
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import Index
+from indexer.engines import engine
+from indexer.engines.base import (
+    IndexDamaged,
+    IndexIncompatible,
+    IndexMissing,
+    IndexProblem,
+    IndexUntrusted,
+    Reader,
+    damaged,
+)
 
-from indexer.engines.whoosh.schema import FORMAT_VERSIONS, make_schema
+__all__ = ["IndexDamaged", "IndexIncompatible", "IndexMissing", "IndexProblem", "IndexUntrusted", "damaged"]
 
 META_FILE = "readouts-index.json"
 # What the last run wrote and the files it read: an unchanged file is not read again.
 REMEMBERED_FILE = "readouts-sources.json"
 ENV_VAR = "READOUTS_INDEX_DIR"
+# The engine of an index made before its metadata named one.
+FIRST_ENGINE = "whoosh"
 
 
-class IndexProblem(Exception):
-    """A problem with the index that the user can fix; the message says how."""
-
-
-class IndexMissing(IndexProblem):
-    pass
-
-
-class IndexIncompatible(IndexProblem):
-    pass
-
-
-class IndexDamaged(IndexProblem):
-    pass
-
-
-class IndexUntrusted(IndexProblem):
-    pass
-
-
-def damaged(root: Path, error: BaseException) -> IndexDamaged:
-    """The error to raise when reading the index failed on its own files."""
-    return IndexDamaged(
-        f"the index at {root} is damaged ({type(error).__name__}: {str(error)[:200]}); "
-        f"run `readouts index --rebuild --index-dir {root}`"
-    )
-
-
-def check_readable(searcher) -> None:
-    """A light check that each segment's stored documents can be read (the last one of each)."""
-    for leaf, _ in searcher.leaf_searchers():
-        if leaf.doc_count_all():
-            leaf.stored_fields(leaf.doc_count_all() - 1)
-
-
-def check_engine(directory: Path, root: Path, engine: str | None) -> None:
+def check_engine(directory: Path, root: Path, name: str | None) -> None:
     """Refuse to write with another engine than the index was built with."""
     built = engine_of(directory)
-    if engine is not None and engine != built:
+    if name is not None and name != built:
         raise IndexIncompatible(
-            f"the index at {root} was built with {built}, not {engine}; "
-            f"run `readouts index --rebuild --engine {engine} --index-dir {root}` to build it with {engine}"
+            f"the index at {root} was built with {built}, not {name}; "
+            f"run `readouts index --rebuild --engine {name} --index-dir {root}` to build it with {name}"
         )
 
 
@@ -180,13 +153,7 @@ def write_remembered(directory: Path, remembered: Remembered) -> None:
 
 def engine_of(directory: Path) -> str:
     """The engine that built an index generation (indexes from before engines were chosen: whoosh)."""
-    return read_meta(directory).get("engine", "whoosh")
-
-
-def engine_version(engine: str) -> str:
-    if engine == "tantivy":
-        return f"tantivy {importlib.metadata.version('tantivy')}"
-    return f"Whoosh-Reloaded {importlib.metadata.version('whoosh-reloaded')}"
+    return read_meta(directory).get("engine", FIRST_ENGINE)
 
 
 def analyzer_versions() -> dict[str, str]:
@@ -197,7 +164,7 @@ def analyzer_versions() -> dict[str, str]:
 def check_compatible(directory: Path, root: Path) -> None:
     meta = read_meta(directory)
     found = (meta.get("format"), meta.get("analyzer"))
-    expected = (FORMAT_VERSIONS.get(meta.get("engine", "whoosh")), analyzer_versions())
+    expected = (engine(meta.get("engine", FIRST_ENGINE)).format_version, analyzer_versions())
     if found != expected:
         raise IndexIncompatible(
             f"the index at {root} was built by an incompatible version of readouts "
@@ -214,40 +181,24 @@ def live_dir(root: Path) -> Path:
     return directory
 
 
-def open_generation(directory: Path, root: Path) -> Index:
+def open_reader(directory: Path, root: Path) -> Reader:
+    """A reader of the generation in `directory`, by the engine that built it, once its format
+    and its owner are checked."""
     check_compatible(directory, root)
     check_trusted(directory, root)
-    # Passing our schema means the pickled schema is never used, so a moved
-    # module cannot break an old index; the table of contents is still a pickle.
-    try:
-        return whoosh_index.open_dir(str(directory), schema=make_schema())
-    except Exception as error:  # Whoosh raises anything from struct.error to a bare Exception
-        problem = damaged(root, error)
-        # Whoosh leaves the table of contents open when it cannot read it; the
-        # file is held only by the traceback's frames: free them now, quietly.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            error.__traceback__ = None
-            del error
-            gc.collect()
-    raise problem
+    return engine(engine_of(directory)).reader(directory, root)
 
 
-def create_generation(root: Path, engine: str = "whoosh") -> Path:
+def create_generation(root: Path, name: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     directory.chmod(0o755)
-    if engine == "tantivy":
-        from indexer.engines.tantivy.engine import create_tantivy_index
-
-        create_tantivy_index(directory)
-    else:
-        whoosh_index.create_in(str(directory), make_schema())
+    engine(name).create(directory)
     meta = {
-        "format": FORMAT_VERSIONS[engine],
+        "format": engine(name).format_version,
         "analyzer": analyzer_versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "engine": engine,
+        "engine": name,
     }
     _write_atomically(directory / META_FILE, json.dumps(meta))
     return directory

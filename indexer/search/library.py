@@ -26,8 +26,17 @@ from indexer.analysis.facets import KINDS
 from indexer.analysis.normalize import fold
 from indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
 from indexer.analysis.terms import WordToken, word_tokens
+from indexer.engines import DEFAULT_ENGINE
 from indexer.engines.base import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
-from indexer.index.store import IndexProblem, current_name, damaged, engine_of, live_dir, read_meta
+from indexer.index.store import (
+    IndexProblem,
+    current_name,
+    damaged,
+    engine_of,
+    live_dir,
+    open_reader,
+    read_meta,
+)
 from indexer.parse.speakers import SIDES, Said
 from indexer.search.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
 from indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
@@ -195,7 +204,7 @@ class Stats:
     readouts: int
     paragraphs: int
     created: str
-    engine: str = "whoosh"
+    engine: str = DEFAULT_ENGINE
 
 
 # Errors that are our own bugs, not damage in the index's files.
@@ -284,17 +293,6 @@ def _is_content_word(token: WordToken) -> bool:
         and not _HIRAGANA.fullmatch(term)
         and any(char.isalpha() for char in term)
     )
-
-
-def open_reader(directory: Path, root: Path) -> Reader:
-    """A reader of the engine that built the index generation in `directory`."""
-    if engine_of(directory) == "tantivy":
-        from indexer.engines.tantivy.engine import TantivyReader
-
-        return TantivyReader(directory, root)
-    from indexer.engines.whoosh.reader import WhooshReader
-
-    return WhooshReader(directory, root)
 
 
 def find_paragraph(paragraphs: list[dict], section: str) -> dict | None:

@@ -17,11 +17,12 @@ from whoosh import collectors, sorting
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.analysis.query import ParsedQuery, Word, said_query, title_query, to_whoosh
+from indexer.analysis.query import ParsedQuery, Word
 from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
 from indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
+from indexer.engines.whoosh.query import said_query, title_query, to_whoosh
 from indexer.engines.whoosh.schema import TieredBM25F
-from indexer.index.store import check_readable, open_generation
+from indexer.engines.whoosh.store import check_readable, open_index
 from indexer.parse.speakers import SIDE_CODES
 
 
@@ -143,7 +144,7 @@ class _FacetCounter(collectors.WrappingCollector):
 
 class WhooshReader:
     def __init__(self, directory: Path, root: Path) -> None:
-        self.searcher = open_generation(directory, root).searcher(weighting=TieredBM25F())
+        self.searcher = open_index(directory, root).searcher(weighting=TieredBM25F())
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
@@ -168,7 +169,9 @@ class WhooshReader:
         if not docnums:
             return {}
         exact = set(
-            self.searcher.docs_for_query(q.Or([q.Term("titles_exact", core) for core in query_cores(group)]))
+            self.searcher.docs_for_query(
+                q.Or([q.Term("titles_exact", core) for core in query_cores(word.text for word in group)])
+            )
         )
         reader = self.searcher.reader()
         doc_ids, dates = reader.column_reader("doc_id"), reader.column_reader("date")

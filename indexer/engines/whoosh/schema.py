@@ -13,12 +13,12 @@ import functools
 
 from whoosh import columns, fields, scoring
 
-from indexer.analysis.terms import MIN_SCORED_WORDS, BigramTokenizer, SaidTokenizer, WordTokenizer
+from indexer.analysis.terms import MIN_SCORED_WORDS
+from indexer.engines.whoosh.analyzers import BigramTokenizer, SaidTokenizer, WordTokenizer
 
-# The index format of each engine. Bump an engine's whenever its schema or the
-# analysis changes what it stores or indexes: an index built with another version
-# must be rebuilt.
-FORMAT_VERSIONS = {"whoosh": 6, "tantivy": 9}
+# The index format: bump it whenever the schema or the analysis changes what is stored or
+# indexed: an index built with another version must be rebuilt.
+FORMAT_VERSION = 6
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its

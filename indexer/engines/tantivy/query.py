@@ -1,0 +1,273 @@
+"""The query language (`indexer.analysis.query`) as a tantivy query, and the plans that
+answer a one-word query from the term dictionary.
+
+May touch: tantivy's query API, and analysis/.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+
+import tantivy
+from tantivy import Occur, Query
+
+from indexer.analysis.query import (
+    ParsedQuery,
+    Word,
+    covering_offsets,
+    equivalents,
+    matches_other_forms,
+    query_parts,
+    said_terms,
+    title_words,
+)
+from indexer.engines.base import SearchRequest
+from indexer.engines.tantivy.schema import (
+    BOOSTS,
+    EQUIVALENT_WEIGHT,
+    SCHEMA,
+    TITLE_BOOST,
+    TITLE_DATE_SPREAD,
+    TYPED_FORM_BONUS,
+    _date_number,
+)
+from indexer.parse.speakers import SIDE_CODES
+
+
+def _term(field: str, value: str) -> Query:
+    return Query.term_query(SCHEMA, field, value)
+
+
+def _sequence(searcher: tantivy.Searcher, field: str, terms: Sequence[str]) -> Query | None:
+    """The terms as a phrase, or None when one of them is in no record: a clause that
+    cannot match still costs a scorer per segment."""
+    if not terms or not all(searcher.doc_freq(field, term) for term in terms):
+        return None
+    if len(terms) == 1:
+        return _term(field, terms[0])
+    return Query.phrase_query(SCHEMA, field, list(terms))
+
+
+def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | None:
+    """The paragraphs holding a word's characters in `field` (its text or its headings)."""
+    if len(folded) < 2:
+        # Any bigram that starts with it, or a run-final unigram.
+        return Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(folded) + ".?")
+    if len(folded) == 2:
+        return _sequence(searcher, f"{field}_ngram", [folded])
+    # The trigrams that cover the word, the rarest (`covering_offsets`), pinned to their offsets.
+    trigrams = [folded[i : i + 3] for i in range(len(folded) - 2)]
+    frequencies = []
+    for trigram in trigrams:
+        frequencies.append(searcher.doc_freq(f"{field}_trigram", trigram))
+        if not frequencies[-1]:
+            return None  # the rest need not be looked up
+    if len(trigrams) == 1:
+        return _term(f"{field}_trigram", trigrams[0])
+    keep = covering_offsets(frequencies, width=3)
+    return Query.phrase_query(SCHEMA, f"{field}_trigram", [(i, trigrams[i]) for i in keep])
+
+
+def _word_query(
+    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True
+) -> Query:
+    terms, _, folded = query_parts(word)
+    clauses = []
+    characters: dict[str, Query | None] = {}
+    for field in fields:
+        words = _sequence(searcher, field, terms)
+        if words is not None:
+            # Per term for an equivalent: a phrase scores once per term, and a long
+            # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
+            weight = BOOSTS[field] * (1.0 if typed else EQUIVALENT_WEIGHT / len(terms))
+            clauses.append((Occur.Should, Query.boost_query(words, weight)))
+        if not typed:
+            continue  # an equivalent matches as words only: its characters cost more than they find
+        characters[field] = _characters(searcher, field, folded)
+        if characters[field] is not None:
+            clauses.append((Occur.Should, Query.boost_query(characters[field], BOOSTS[f"{field}_ngram"])))
+    if len(folded) > 1 and characters.get("text") is not None and matches_other_forms(word):
+        bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
+        clauses.append((Occur.Should, bonus))
+    return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+
+
+def _any_form(
+    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context")
+) -> list[Query]:
+    """The word's query, and one for its equivalents that scores as the best of them only."""
+    queries = [_word_query(searcher, word, fields)]
+    others = [_word_query(searcher, other, fields, typed=False) for other in equivalents(word)]
+    if others:
+        # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
+        # sum would climb above the word typed (首相).
+        queries.append(Query.disjunction_max_query(others) if len(others) > 1 else others[0])
+    return queries
+
+
+def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | None:
+    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
+    words = [
+        (Occur.Should, query)
+        for word in title_words(group)
+        for query in _any_form(searcher, word, ("titles",))
+    ]
+    # Only readout records have these fields: no need to ask for kind:readout.
+    return Query.boolean_query(words) if words else None
+
+
+def _titled_paragraphs(ranks: dict[int, float]) -> Query:
+    """The paragraphs of readouts so titled (by their number), each at the title tier, a newer
+    one a little higher."""
+    return Query.boolean_query(
+        [
+            (
+                Occur.Should,
+                Query.const_score_query(
+                    Query.term_query(SCHEMA, "readout", number), TITLE_BOOST + TITLE_DATE_SPREAD * rank
+                ),
+            )
+            for number, rank in ranks.items()
+        ]
+    )
+
+
+def _alternatives(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query:
+    """Any form of any word of a group."""
+    alternatives = [(Occur.Should, query) for word in group for query in _any_form(searcher, word)]
+    return alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives)
+
+
+class _Groups:
+    """The queries of a request's groups of words, each built once for the request: any form
+    of its words, and the paragraphs of readouts whose title it matches (`_titled`)."""
+
+    def __init__(self, searcher: tantivy.Searcher, titled: Callable[[tuple[Word, ...]], dict[int, float]]):
+        self.titled = functools.cache(titled)
+        self.forms = functools.cache(lambda group: _alternatives(searcher, group))
+        self.tier = functools.cache(
+            lambda group: _titled_paragraphs(ranks) if (ranks := self.titled(group)) else None
+        )
+
+
+def to_tantivy(
+    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, groups: _Groups
+) -> Query | None:
+    """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
+    clauses = []
+    for group in parsed.groups:
+        query, tier = groups.forms(group), groups.tier(group)
+        if tier is not None:
+            query = Query.boolean_query([(Occur.Should, query), (Occur.Should, tier)])
+        clauses.append((Occur.Must, query))
+    if not clauses and not parsed.excluded:
+        return None
+    # Readout records have no text, so only a query of exclusions alone (Every) needs
+    # to be kept to paragraphs: a filter on every paragraph costs a fifth of a search.
+    restrictions = _restrictions(
+        searcher, parsed, request, [] if clauses else [(Occur.Must, _term("kind", "para"))]
+    )
+    scoring = clauses or [(Occur.Must, Query.all_query())]
+    if len(scoring) == 1 and not restrictions:
+        return scoring[0][1]  # a boolean query of one clause costs a sixth more to run than the clause
+    return Query.boolean_query(scoring + restrictions)
+
+
+def _restrictions(
+    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, filters: list
+) -> list:
+    """The clauses that narrow a query down without scoring: the request's filters, and the
+    excluded words (in the paragraph's own text only)."""
+    if request is not None:
+        if request.date_from or request.date_to:
+            filters.append(
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        SCHEMA,
+                        "date",
+                        tantivy.FieldType.Integer,
+                        _date_number(request.date_from.isoformat()) if request.date_from else 1,
+                        _date_number(request.date_to.isoformat()) if request.date_to else 99991231,
+                    ),
+                )
+            )
+        if request.doc_id:
+            filters.append((Occur.Must, _term("doc_id", request.doc_id)))
+        if request.country:
+            filters.append((Occur.Must, _term("country", request.country)))
+        if request.kind:
+            filters.append((Occur.Must, _term("meeting", request.kind)))
+        if request.side:
+            filters.append((Occur.Must, said_query(parsed, SIDE_CODES[request.side])))
+    excluded = [
+        (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
+    ]
+    return [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
+
+
+def said_query(parsed: ParsedQuery, code: str) -> Query:
+    """The paragraphs where every group of the query is in what one side said."""
+    groups = []
+    for forms in said_terms(parsed, code):
+        phrases = [
+            _term("said", terms[0]) if len(terms) == 1 else Query.phrase_query(SCHEMA, "said", list(terms))
+            for terms in forms
+        ]
+        groups.append((Occur.Must, Query.boolean_query([(Occur.Should, phrase) for phrase in phrases])))
+    return Query.boolean_query(groups)
+
+
+def _plain_word(parsed: ParsedQuery) -> Word | None:
+    """The query's word when it is one word alone that matches only as written (no other
+    forms, nothing excluded)."""
+    if parsed.excluded or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
+        return None
+    word = parsed.groups[0][0]
+    return None if matches_other_forms(word) else word
+
+
+def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
+    """How many records a plain word of one term and two or three characters matches,
+    the word itself read from the term dictionary (None for any other word).
+
+    Such a word is its own characters, so the records holding it as a word hold its
+    bigram or trigram too: those of the word are the records holding that one term in
+    their text or headings. Its equivalents' are counted where those are not.
+    """
+    terms, _, folded = query_parts(word)
+    if len(terms) != 1 or len(folded) not in (2, 3):
+        return None
+    field = "ngram" if len(folded) == 2 else "trigram"
+    text = searcher.doc_freq(f"text_{field}", folded)
+    context = searcher.doc_freq(f"context_{field}", folded)
+    total = text + context
+    if text and context:
+        both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
+        total -= searcher.search(Query.boolean_query(both), 1, count=True).count
+    others = [_word_query(searcher, other, typed=False) for other in _widest(equivalents(word))]
+    if others:
+        only = [(Occur.Must, Query.boolean_query([(Occur.Should, other) for other in others]))]
+        only += [(Occur.MustNot, _term(f"{name}_{field}", folded)) for name in ("text", "context")]
+        total += searcher.search(Query.boolean_query(only), 1, count=True).count
+    return total
+
+
+def _widest(words: Sequence[Word]) -> list[Word]:
+    """The words whose matches hold those of the others: a word whose terms run inside
+    another's (平和維持活動 in 国連平和維持活動) matches wherever that one does."""
+    kept: list[tuple[str, ...]] = []
+    widest = []
+    for terms, word in sorted(
+        ((query_parts(word)[0], word) for word in words), key=lambda item: len(item[0])
+    ):
+        if not any(_runs_inside(inner, terms) for inner in kept):
+            kept.append(terms)
+            widest.append(word)
+    return widest
+
+
+def _runs_inside(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
+    return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))

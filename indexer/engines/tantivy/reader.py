@@ -1,0 +1,346 @@
+"""Searching a tantivy index generation: ranked pages, exact totals, counts per facet and per
+readout, stored records.
+
+May touch: tantivy's searcher API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import orjson
+import tantivy
+from tantivy import Occur, Query
+
+from indexer.analysis.query import ParsedQuery, Word, query_parts, title_words
+from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from indexer.engines.base import (
+    COUNTED_PER_READOUT,
+    FacetCounts,
+    SearchRequest,
+    SearchTimeout,
+    kept_positions,
+)
+from indexer.engines.tantivy.query import (
+    _Groups,
+    _holding,
+    _plain_word,
+    _restrictions,
+    _term,
+    said_query,
+    title_query,
+    to_tantivy,
+)
+from indexer.engines.tantivy.schema import BOOSTS, readout_number
+from indexer.parse.speakers import SIDE_CODES
+
+# Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
+_AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
+# Paragraphs per readout, for results grouped by readout.
+_PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
+
+
+def _data(searcher: tantivy.Searcher, address) -> dict:
+    return orjson.loads(searcher.doc(address)["data"][0])
+
+
+class _PerReadout(Mapping):
+    """Matches per readout as the aggregation counts them (by number), looked up by doc_id."""
+
+    def __init__(self, counts: dict[int, int]) -> None:
+        self.numbers = counts
+
+    def __getitem__(self, doc_id: str) -> int:
+        return self.numbers[readout_number(doc_id)]
+
+    def __iter__(self):
+        raise TypeError("matches per readout are looked up by doc_id, not listed")
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def _kept(searcher: tantivy.Searcher, ranked: list, request: SearchRequest) -> tuple[list, list[int]]:
+    """The ranked addresses that a grouped request keeps (`SearchRequest.keep_per_readout`),
+    and their readouts' numbers, told apart by that number (a fast field: no stored record
+    is read)."""
+    numbers = searcher.fast_field_values("readout", [address for _, address in ranked])
+    kept = kept_positions(numbers, request.keep_per_readout, request.keep_readouts)
+    return [ranked[i] for i in kept], [numbers[i] for i in kept]
+
+
+class TantivyReader:
+    def __init__(self, directory: Path, root: Path) -> None:
+        self.directory = directory
+        self.index = tantivy.Index.open(str(directory))
+        self.stamp = self._stamp()
+        self.searcher = self.index.searcher()
+        # A term's document frequency counts deleted records too, until a merge drops them.
+        kinds = self.searcher.doc_freq("kind", "para") + self.searcher.doc_freq("kind", "readout")
+        self.exact_frequencies = kinds == self.searcher.num_docs
+
+    def _stamp(self) -> tuple[int, int]:
+        info = (self.directory / "meta.json").stat()
+        return info.st_mtime_ns, info.st_size
+
+    def up_to_date(self) -> bool:
+        try:
+            return self._stamp() == self.stamp
+        except OSError:
+            return False
+
+    def generation(self) -> object:
+        return self.stamp
+
+    def close(self) -> None:
+        self.searcher = None
+
+    def _titled(self, group: tuple[Word, ...]) -> dict[int, float]:
+        """The readouts whose title matches the group, by number, with their rank
+        (`indexer.analysis.titles`); none when more than MAX_TITLED are. Read from fast fields: no
+        stored record is read."""
+        query = title_query(self.searcher, group)
+        if query is None or self._too_common_in_titles(group):
+            return {}
+        exact = Query.boolean_query(
+            [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
+        )
+        scored = Query.boolean_query(
+            [
+                (Occur.Must, Query.const_score_query(query, 0.0)),
+                (Occur.Should, Query.const_score_query(exact, 1.0)),
+            ]
+        )
+        count = self.searcher.search(query, 1, count=True).count
+        if not count or count > MAX_TITLED:
+            return {}
+        result = self.searcher.search(scored, count, count=False)
+        addresses = [address for _, address in result.hits]
+        numbers = self.searcher.fast_field_values("record", addresses)
+        dates = self.searcher.fast_field_values("date", addresses)
+        return title_ranks(
+            [
+                (number, f"{date:08d}" if date else "", score >= 1.0)
+                for (score, _), number, date in zip(result.hits, numbers, dates, strict=True)
+            ]
+        )
+
+    def _too_common_in_titles(self, group: tuple[Word, ...]) -> bool:
+        """Whether a word of one term is in more than MAX_TITLED titles, read from the term
+        dictionary (where it counts no deleted record)."""
+        if not self.exact_frequencies:
+            return False
+        for word in title_words(group):
+            terms, _, _ = query_parts(word)
+            if len(terms) == 1 and self.searcher.doc_freq("titles", terms[0]) > MAX_TITLED:
+                return True
+        return False
+
+    def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
+        searcher = self.searcher
+        groups = _Groups(searcher, self._titled)
+        # Built once, when first needed: a query of one word is often answered without it
+        # (`_one_word`), though the counts per facet still ask for it.
+        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, groups))
+        planned = None if request.sort == "date" else self._one_word(searcher, request, whole, groups)
+        if planned is not None:
+            total, ranked = planned
+        else:
+            query = whole()
+            if query is None:
+                return 0, [], FacetCounts({}, {}, {}) if request.facets else None
+            # Newest first; tantivy orders by a fast field without scores, so paragraphs
+            # of one day come in index order and report no score.
+            by_date = {"order_by_field": "date"} if request.sort == "date" else {}
+            result = searcher.search(query, request.depth, count=True, **by_date)
+            total, ranked = result.count, result.hits
+        numbers: list[int] = []  # of the readouts of the hits kept
+        if request.keep_per_readout:
+            ranked, numbers = _kept(searcher, ranked, request)
+        hits = [
+            (_data(searcher, address), 0.0 if request.sort == "date" else score) for score, address in ranked
+        ]
+        # A tantivy search cannot be stopped half-way, but it is quick: the budget
+        # still bounds what is answered.
+        if request.deadline is not None and time.monotonic() > request.deadline:
+            raise SearchTimeout(request.budget)
+        if not request.facets and not request.per_readout:
+            return total, hits, None
+        if not total:
+            return total, hits, FacetCounts({}, {}, {})
+        # The counts are a second pass over the matches (tantivy's aggregation).
+        # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
+        every = request.per_readout and total <= COUNTED_PER_READOUT
+        only = sorted(set(numbers)) if request.per_readout and not every else []
+        counts = self._facets(searcher, whole(), request.facets, every, only)
+        if request.facets and request.parsed.groups:
+            # A paragraph where the words are in what one side said holds them as words, so
+            # the side's query with the request's restrictions counts it, without the whole query.
+            sides = {}
+            restrictions = _restrictions(searcher, request.parsed, request, [])
+            for side, code in SIDE_CODES.items():
+                said = [(Occur.Must, said_query(request.parsed, code)), *restrictions]
+                sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
+            counts = dataclasses.replace(counts, side={side: n for side, n in sides.items() if n})
+        return total, hits, counts
+
+    def _one_word(
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        whole: Callable[[], Query],
+        groups: _Groups,
+    ) -> tuple[int, list] | None:
+        """The paragraphs of readouts so titled first, then those holding the word, by its
+        score there, then the others: for a query of one word whose count the term
+        dictionary holds (None for any other).
+
+        Scoring the word and its characters together reads two posting lists about as long
+        as each other, as the count does; here the ranking reads the word's alone, and
+        the count is the document frequency of its characters, which every paragraph
+        holding the word also holds. The paragraphs of readouts so titled are few: they
+        are ranked and counted by the whole query, which they drive.
+        """
+        filtered = (
+            request.date_from
+            or request.date_to
+            or request.doc_id
+            or request.country
+            or request.kind
+            or request.side
+        )
+        word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
+        total = None if word is None else _holding(searcher, word)
+        if total is None:
+            return None
+        ranked: list = []
+        apart: list = []  # the paragraphs of readouts so titled, ranked already
+        group = request.parsed.groups[0]
+        ranks, tier = groups.titled(group), groups.tier(group)
+        if tier is not None:
+            forms = groups.forms(group)
+            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
+            ranked = searcher.search(on_top, request.depth, count=True)
+            without = Query.boolean_query([(Occur.Must, tier), (Occur.MustNot, forms)])
+            total += searcher.search(without, 1, count=True).count
+            titled_count, ranked = ranked.count, ranked.hits
+            apart = [(Occur.MustNot, tier)]
+        terms, _, _ = query_parts(word)
+        words = _term("text", terms[0])
+        if len(ranked) < request.depth:
+            # The term alone, its tier's boost applied here: a term query skips the blocks
+            # that cannot reach the top, a boosted one reads them all. Fewer paragraphs of
+            # readouts so titled than the depth: read past them, and leave them out.
+            wanted = request.depth - len(ranked)
+            first = searcher.search(words, wanted + (titled_count if ranks else 0), count=False).hits
+            if ranks:
+                numbers = searcher.fast_field_values("readout", [address for _, address in first])
+                first = [hit for hit, number in zip(first, numbers, strict=True) if number not in ranks]
+            ranked += [(score * BOOSTS["text"], address) for score, address in first[:wanted]]
+        if len(ranked) < request.depth:
+            others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words), *apart])
+            ranked += searcher.search(others, request.depth - len(ranked), count=False).hits
+        return total, ranked
+
+    @staticmethod
+    def _facets(
+        searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
+    ) -> FacetCounts:
+        """The counts per facet key when `facets`, per readout when `per_readout` (every one,
+        by a terms aggregation: one bucket each) or of the readouts numbered `only` (a range
+        each, counted in the same pass)."""
+        wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
+        if only:
+            ranges = [{"from": number, "to": number + 1} for number in only]
+            wanted["only"] = {"range": {"field": "readout", "ranges": ranges}}
+        answer = searcher.aggregate(query, wanted)
+
+        def counts(name: str) -> dict:
+            return (
+                {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
+                if name in answer
+                else {}
+            )
+
+        readouts = counts("readouts")
+        if only:  # tantivy adds a bucket for each gap between the ranges: those are left out
+            starts = {
+                int(bucket.get("from", -1)): bucket["doc_count"] for bucket in answer["only"]["buckets"]
+            }
+            readouts = {number: starts.get(number, 0) for number in only}
+        return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
+
+    def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
+        query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled))
+        if query is None:
+            return set()
+        count = self.searcher.search(query, 1, count=True).count
+        if not count:
+            return set()
+        hits = self.searcher.search(query, count, count=False).hits
+        keys = set()
+        for _, address in hits:
+            document = self.searcher.doc(address)
+            keys.add((document["doc_id"][0], document["position"][0]))
+        return keys
+
+    def doc_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        paragraphs = self.searcher.doc_freq("kind", "para")
+        return paragraphs, {term: self.searcher.doc_freq("text", term) for term in terms}
+
+    def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
+        query = Query.boolean_query(
+            [
+                (Occur.Must, Query.boolean_query([(Occur.Should, _term("text", term)) for term in terms])),
+                (Occur.Must, Query.const_score_query(_term("kind", "para"), 0.0)),
+                (Occur.MustNot, _term("doc_id", exclude_doc_id)),
+            ]
+        )
+        result = self.searcher.search(query, limit)
+        return [(_data(self.searcher, address), score) for score, address in result.hits]
+
+    def _all(self, query: Query, limit: int | None = None, **options) -> tuple[list[dict], int]:
+        count = self.searcher.search(query, 1, count=True).count
+        if not count:
+            return [], 0
+        result = self.searcher.search(query, min(limit or count, count), count=False, **options)
+        return [_data(self.searcher, address) for _, address in result.hits], count
+
+    def readouts(self, limit: int) -> tuple[list[dict], int]:
+        return self._all(_term("kind", "readout"), limit, order_by_field="date")
+
+    def record(self, doc_id: str) -> dict | None:
+        query = Query.boolean_query(
+            [(Occur.Must, _term("kind", "readout")), (Occur.Must, _term("doc_id", doc_id))]
+        )
+        records, _ = self._all(query, 1)
+        return records[0] if records else None
+
+    def paragraphs(self, doc_id: str) -> list[dict]:
+        query = Query.boolean_query(
+            [(Occur.Must, _term("kind", "para")), (Occur.Must, _term("doc_id", doc_id))]
+        )
+        paragraphs, _ = self._all(query, order_by_field="position", order=tantivy.Order.Asc)
+        return paragraphs
+
+    def content_hashes(self) -> dict[str, str]:
+        """doc_id → content hash of every readout, for the writer."""
+        records, _ = self._all(_term("kind", "readout"))
+        return {record["doc_id"]: record["content_hash"] for record in records}
+
+    def origins(self, doc_ids: list[str]) -> dict[str, str]:
+        return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
+
+    def reading(self, key: str, limit: int) -> list[str]:
+        """Readouts with a noun of this reading key (`indexer.analysis.terms.reading_key`)."""
+        found = self.searcher.search(_term("readings", key), limit, count=False).hits
+        return [self.searcher.doc(address)["doc_id"][0] for _, address in found]
+
+    def counts(self) -> tuple[int, int]:
+        readouts = self.searcher.search(_term("kind", "readout"), 1, count=True).count
+        paragraphs = self.searcher.search(_term("kind", "para"), 1, count=True).count
+        return readouts, paragraphs
