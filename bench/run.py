@@ -46,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import groonga  # noqa: E402
 from indexer.analysis.normalize import fold  # noqa: E402
 from indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
 from indexer.parse.sources import Source, SourceError, doc_id_for, parse_source  # noqa: E402
@@ -53,7 +54,15 @@ from indexer.parse.sources import Source, SourceError, doc_id_for, parse_source 
 READOUTS = str(Path(sys.executable).with_name("readouts"))
 FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委員会")
 SIZES = {"quick": 400, "fa": None, "full": None}
-ENGINES = ("readouts-whoosh", "readouts-tantivy", "fts5-trigram", "fts5-fugashi", "tantivy-fugashi")
+ENGINES = (
+    "readouts-whoosh",
+    "readouts-tantivy",
+    "fts5-trigram",
+    "fts5-fugashi",
+    "tantivy-fugashi",
+    "groonga-bigram",
+    "groonga-mecab",
+)
 OURS = ("readouts-whoosh", "readouts-tantivy")
 ROUNDS = 5
 RUN = f"{int(time.time()) % 100_000:05d}"  # makes the new readouts' words unique to this run
@@ -116,47 +125,51 @@ def ground_truth(paragraphs, queries) -> dict[str, set[tuple[str, int]]]:
 def build_engine(engine: str, work: Path) -> dict:
     paragraphs = json.loads((work / "paragraphs.json").read_text("utf-8"))
     started = time.perf_counter()
+    answer: dict = {}
     if engine in OURS:
-        result = subprocess.run(
-            [
-                READOUTS,
-                "index",
-                str(work / "corpus.jsonl"),
-                "--index-dir",
-                str(work / engine),
-                "--engine",
-                engine.split("-")[1],
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(result.stderr)
+        _build_ours(engine, work)
     elif engine.startswith("fts5"):
-        db = sqlite3.connect(work / f"{engine}.sqlite")
-        if engine == "fts5-trigram":
-            db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='trigram')")
-            rows = ((i, text) for i, (_, _, text) in enumerate(paragraphs))
-        else:
-            db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='unicode61 remove_diacritics 0')")
-            rows = ((i, " ".join(word_terms(text))) for i, (_, _, text) in enumerate(paragraphs))
-        with db:
-            db.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", rows)
-        db.close()
+        _build_fts5(engine, work, paragraphs)
+    elif engine.startswith("groonga"):
+        answer["helper_peak_kb"] = groonga.build(engine, work, paragraphs)
     else:
-        import tantivy
+        _build_tantivy(engine, work, paragraphs)
+    return {"seconds": time.perf_counter() - started, **answer}
 
-        builder = tantivy.SchemaBuilder()
-        builder.add_text_field("text", stored=True, tokenizer_name="whitespace")
-        builder.add_integer_field("row", stored=True, indexed=True)
-        (work / engine).mkdir()
-        index = tantivy.Index(builder.build(), path=str(work / engine))
-        writer = index.writer()
-        for i, (_, _, text) in enumerate(paragraphs):
-            writer.add_document(tantivy.Document(text=" ".join(word_terms(text)), row=i))
-        writer.commit()
-        writer.wait_merging_threads()
-    return {"seconds": time.perf_counter() - started}
+
+def _build_ours(engine: str, work: Path) -> None:
+    command = [READOUTS, "index", str(work / "corpus.jsonl"), "--index-dir", str(work / engine)]
+    result = subprocess.run([*command, "--engine", engine.split("-")[1]], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+
+
+def _build_fts5(engine: str, work: Path, paragraphs: list) -> None:
+    db = sqlite3.connect(work / f"{engine}.sqlite")
+    if engine == "fts5-trigram":
+        db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='trigram')")
+        rows = ((i, text) for i, (_, _, text) in enumerate(paragraphs))
+    else:
+        db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='unicode61 remove_diacritics 0')")
+        rows = ((i, " ".join(word_terms(text))) for i, (_, _, text) in enumerate(paragraphs))
+    with db:
+        db.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", rows)
+    db.close()
+
+
+def _build_tantivy(engine: str, work: Path, paragraphs: list) -> None:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("text", stored=True, tokenizer_name="whitespace")
+    builder.add_integer_field("row", stored=True, indexed=True)
+    (work / engine).mkdir()
+    index = tantivy.Index(builder.build(), path=str(work / engine))
+    writer = index.writer()
+    for i, (_, _, text) in enumerate(paragraphs):
+        writer.add_document(tantivy.Document(text=" ".join(word_terms(text)), row=i))
+    writer.commit()
+    writer.wait_merging_threads()
 
 
 def _fts5_trigram_expression(query: str) -> str:
@@ -172,61 +185,14 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
     collects every match, for recall."""
     queries = load_queries()
     keys: list[tuple[str, int]] = []  # row → (doc_id, position), loaded after the timing
-
     if engine in OURS:
-        from indexer.search.library import Library
-
-        library = Library(work / engine)
-
-        def top10(q):
-            return [hit.snippet for hit in library.search(q, per_page=10).hits]
-
-        def matches(q):
-            return library.match_keys(q)
-
+        top10, matches, library = _ours(engine, work)
     elif engine.startswith("fts5"):
-        db = sqlite3.connect(work / f"{engine}.sqlite")
-        expression = (
-            _fts5_trigram_expression
-            if engine == "fts5-trigram"
-            else lambda q: " AND ".join('"' + p.replace('"', '""') + '"' for p in _fugashi_phrases(q))
-        )
-
-        def top10(q):
-            return db.execute(
-                "SELECT snippet(p, 0, '<mark>', '</mark>', '…', 40) FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10",
-                (expression(q),),
-            ).fetchall()
-
-        def matches(q):
-            rows = db.execute("SELECT rowid FROM p WHERE p MATCH ?", (expression(q),)).fetchall()
-            return {tuple(keys[row]) for (row,) in rows}
-
+        top10, matches = _fts5(engine, work, keys)
+    elif engine.startswith("groonga"):
+        top10, matches, searcher = _groonga(engine, work, keys)
     else:
-        import tantivy
-
-        index = tantivy.Index.open(str(work / engine))
-        index.reload()
-        searcher = index.searcher()
-        schema = index.schema
-
-        def parse(q):
-            text = " ".join('+"' + p.replace('"', "") + '"' for p in _fugashi_phrases(q) if p)
-            return index.parse_query(text, ["text"])
-
-        def top10(q):
-            query = parse(q)
-            generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
-            return [
-                generator.snippet_from_doc(searcher.doc(a)).to_html()
-                for _, a in searcher.search(query, 10).hits
-            ]
-
-        def matches(q):
-            query = parse(q)
-            count = searcher.search(query, 1, count=True).count
-            hits = searcher.search(query, max(count, 1)).hits if count else []
-            return {tuple(keys[searcher.doc(a)["row"][0]]) for _, a in hits}
+        top10, matches = _tantivy(engine, work, keys)
 
     def timed(run) -> list[float]:
         for q in queries:  # warm-up: caches and lazily opened files
@@ -247,19 +213,94 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
         answer["grouped_latencies_ms"] = timed(
             lambda q: library.search(q, per_page=10, facets=True, group="readout")
         )
-    if round_number != "0":
-        return answer
-    # The paragraphs are loaded only now: millions of live objects would slow every
-    # garbage collection of the searches timed above, in whichever engine allocates more.
-    keys.extend((d, p) for d, p, _ in json.loads((work / "paragraphs.json").read_text("utf-8")))
-    answer["matches"] = {q: sorted(matches(q)) for q in queries}
+    if round_number == "0":
+        # The paragraphs are loaded only now: millions of live objects would slow every
+        # garbage collection of the searches timed above, in whichever engine allocates more.
+        keys.extend((d, p) for d, p, _ in json.loads((work / "paragraphs.json").read_text("utf-8")))
+        answer["matches"] = {q: sorted(matches(q)) for q in queries}
+    if engine.startswith("groonga"):
+        answer["helper_peak_kb"] = searcher.groonga.peak_kb()
+        searcher.groonga.close()
     return answer
 
 
+def _ours(engine: str, work: Path):
+    from indexer.search.library import Library
+
+    library = Library(work / engine)
+
+    def top10(q):
+        return [hit.snippet for hit in library.search(q, per_page=10).hits]
+
+    return top10, library.match_keys, library
+
+
+def _fts5(engine: str, work: Path, keys: list):
+    db = sqlite3.connect(work / f"{engine}.sqlite")
+    expression = (
+        _fts5_trigram_expression
+        if engine == "fts5-trigram"
+        else lambda q: " AND ".join('"' + p.replace('"', '""') + '"' for p in _fugashi_phrases(q))
+    )
+
+    def top10(q):
+        return db.execute(
+            "SELECT snippet(p, 0, '<mark>', '</mark>', '…', 40) FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10",
+            (expression(q),),
+        ).fetchall()
+
+    def matches(q):
+        rows = db.execute("SELECT rowid FROM p WHERE p MATCH ?", (expression(q),)).fetchall()
+        return {tuple(keys[row]) for (row,) in rows}
+
+    return top10, matches
+
+
+def _groonga(engine: str, work: Path, keys: list):
+    searcher = groonga.Searcher(engine, work)
+
+    def top10(q):
+        return searcher.top10(query_words(q))
+
+    def matches(q):
+        return {tuple(keys[row]) for row in searcher.rows(query_words(q))}
+
+    return top10, matches, searcher
+
+
+def _tantivy(engine: str, work: Path, keys: list):
+    import tantivy
+
+    index = tantivy.Index.open(str(work / engine))
+    index.reload()
+    searcher = index.searcher()
+    schema = index.schema
+
+    def parse(q):
+        text = " ".join('+"' + p.replace('"', "") + '"' for p in _fugashi_phrases(q) if p)
+        return index.parse_query(text, ["text"])
+
+    def top10(q):
+        query = parse(q)
+        generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
+        return [
+            generator.snippet_from_doc(searcher.doc(a)).to_html() for _, a in searcher.search(query, 10).hits
+        ]
+
+    def matches(q):
+        query = parse(q)
+        count = searcher.search(query, 1, count=True).count
+        hits = searcher.search(query, max(count, 1)).hits if count else []
+        return {tuple(keys[searcher.doc(a)["row"][0]]) for _, a in hits}
+
+    return top10, matches
+
+
 def disk_size(path: Path) -> int:
+    """Bytes the files take on disk (Groonga's are sparse: their length overstates them)."""
     if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+        return path.stat().st_blocks * 512
+    return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def in_child(function: str, engine: str, work: Path, *args: str) -> tuple[dict, int | None]:
@@ -283,9 +324,10 @@ def in_child(function: str, engine: str, work: Path, *args: str) -> tuple[dict, 
         out.unlink(missing_ok=True)
         raise RuntimeError(f"{function} {engine} failed with status {process.returncode}")
     result = json.loads(out.read_text("utf-8"))
-    result["peak_kb"] = usage.ru_maxrss
+    # A peer served by a process of its own (groonga) reports that one's peak too.
+    result["peak_kb"] = max(usage.ru_maxrss, result.get("helper_peak_kb", 0))
     out.write_text(json.dumps(result), "utf-8")
-    return result, usage.ru_maxrss
+    return result, result["peak_kb"]
 
 
 # --- readouts as a service -------------------------------------------------------
@@ -530,6 +572,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
+    if not groonga.available() and any(e.startswith("groonga") for e in engines):
+        print(
+            "groonga is not installed (apt install groonga-bin groonga-tokenizer-mecab): its rows are left out"
+        )
+        engines = [e for e in engines if not e.startswith("groonga")]
 
     work = args.work or Path(tempfile.mkdtemp(prefix="readouts-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -563,7 +610,7 @@ def main() -> None:
         rows = {}
         for engine in engines:
             built, peak = builds[engine]
-            store = work / engine if engine in (*OURS, "tantivy-fugashi") else work / f"{engine}.sqlite"
+            store = work / f"{engine}.sqlite" if engine.startswith("fts5") else work / engine
             queried = {
                 "matches": rounds[engine][0]["matches"],
                 **{

@@ -304,7 +304,15 @@ def search(
         click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
         return
     render = _terminal if sys.stdout.isatty() else _plain
-    first = (results.page - 1) * results.per_page
+    _print_summary(results, text)
+    if results.group == "readout":
+        _print_readouts(results, text, render)
+    else:
+        _print_hits(results, text, render)
+
+
+def _print_summary(results, text: str) -> None:
+    """The totals, the suggestions, the other forms searched and the facets."""
     click.echo(
         f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
     )
@@ -321,23 +329,29 @@ def search(
         for name in ("year", "country", "kind", "side"):
             values = getattr(results.facets, name)
             click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
-    if results.group == "readout":
-        if results.total_readouts is None:
-            click.echo(f"in many readouts (not counted past {COUNTED_PER_READOUT:,} paragraphs)")
-        else:
-            click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
-        for number, readout in enumerate(results.readouts, first + 1):
-            date = readout.date.isoformat() if readout.date else "----------"
-            click.echo(
-                f"\n{number:>3}. {date}  {readout.title or UNTITLED}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
-            )
-            for hit in readout.hits:
-                click.echo(f"     {hit.section}  {' › '.join(hit.headings)}".rstrip())
-                click.echo(f"       {render(str(hit.snippet))}")
-                click.echo(f"       {hit_url(hit, text)}")
-            if readout.more:
-                click.echo(f"     … {readout.more} more: --doc {readout.doc_id} --group paragraph")
-        return
+
+
+def _print_readouts(results, text: str, render) -> None:
+    if results.total_readouts is None:
+        click.echo(f"in many readouts (not counted past {COUNTED_PER_READOUT:,} paragraphs)")
+    else:
+        click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
+    first = (results.page - 1) * results.per_page
+    for number, readout in enumerate(results.readouts, first + 1):
+        date = readout.date.isoformat() if readout.date else "----------"
+        click.echo(
+            f"\n{number:>3}. {date}  {readout.title or UNTITLED}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
+        )
+        for hit in readout.hits:
+            click.echo(f"     {hit.section}  {' › '.join(hit.headings)}".rstrip())
+            click.echo(f"       {render(str(hit.snippet))}")
+            click.echo(f"       {hit_url(hit, text)}")
+        if readout.more:
+            click.echo(f"     … {readout.more} more: --doc {readout.doc_id} --group paragraph")
+
+
+def _print_hits(results, text: str, render) -> None:
+    first = (results.page - 1) * results.per_page
     for number, hit in enumerate(results.hits, first + 1):
         date = hit.date.isoformat() if hit.date else "----------"
         headings = " › ".join(hit.headings)

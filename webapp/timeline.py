@@ -11,7 +11,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from indexer.search.library import Facets
+from indexer.search.results import Facets
 from webapp.params import SearchParams
 
 WIDTH = 640

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from indexer import engines
 from indexer.engines import default_engine
-from indexer.engines.base import Engine
+from indexer.engines.base import Engine, Writer
 from indexer.index.records import prepare
 from indexer.index.store import (
     IndexProblem,
@@ -199,85 +199,30 @@ def update_index(
         remove_stale_generations(root)
         live = current_dir(root)
         fresh = rebuild or live is None
-        if fresh:
-            name = engine or (engine_of(live) if live is not None else default_engine())
-            directory = create_generation(root, name)
-            if live is None:
-                # A first build is published at once, so that what is committed
-                # survives an interruption and the next run carries on.
-                publish(root, directory)
-        else:
-            directory = live
-            check_compatible(directory, root)
-            check_engine(directory, root, engine)
-            name = engine_of(directory)
-        chosen = engines.engine(name)
-        check_trusted(directory, root)
+        directory, chosen = _generation(root, live, fresh, engine)
         target = chosen.writer(directory, root, functools.partial(prepare, trigrams=chosen.trigrams))
-        existing: dict[str, str] = {}
         remembered = Remembered() if fresh else read_remembered(directory)
-        if not fresh:
-            try:
-                # What the last run wrote, if nothing was committed since; else from the index.
-                same = (
-                    remembered.readouts is not None
-                    and remembered.generation == target.generation()
-                    and len(remembered.readouts) == target.readout_count()
-                )
-                existing = remembered.readouts if same else target.existing()
-            except Exception as error:  # engines report damaged files with any exception
-                raise damaged(root, error) from error
-
+        existing = {} if fresh else _existing(root, target, remembered)
         read: dict[str, dict] = {}
         todo, vanished = _plan(
             paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold
         )
-        indexed = dict(existing)
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
-        done_before = 0  # sources of the rounds before this one
-        last_tick = 0.0
-
-        def tick(done: int) -> None:
-            nonlocal last_tick
-            now = time.monotonic()
-            total = done_before + done
-            if on_progress is not None and (now - last_tick >= 0.2 or total == len(todo)):
-                last_tick = now
-                on_progress(total, len(todo))
-
         # Parsing and analysis run in worker processes even for one readout, so that
         # a crash in a library (MeCab, lxml, pdfminer) costs only its file.
         supervisor = Supervisor(count, target.work) if todo else None
         try:
-            delete = list(vanished)
+            run = _Run(target, existing, summary, _Progress(len(todo), on_progress))
             for sources in _rounds(todo, chosen):
-                results = target.write_round(sources, supervisor, count, tick, existing)
-                written = [doc_id for result in results for doc_id in result.written]
-                delete += [doc_id for doc_id in written if doc_id in existing]
-                target.commit(delete, results)
-                for doc_id in delete:
-                    indexed.pop(doc_id, None)
-                hashes = {source.doc_id: source.content_hash for source in sources}
-                indexed.update((doc_id, hashes[doc_id]) for doc_id in written)
-                delete = []
-                for result in results:
-                    for failure in result.failures:
-                        summary.fail(failure)
-                    summary.warnings.extend(result.warnings)
-                    summary.paragraphs += result.paragraphs
-                summary.updated += sum(1 for doc_id in written if doc_id in existing)
-                summary.added += sum(1 for doc_id in written if doc_id not in existing)
-                done_before += len(sources)
-                tick(0)
-            if delete:
-                target.commit(delete, [])
-                for doc_id in delete:
-                    indexed.pop(doc_id, None)
+                run.round(sources, supervisor, count, vanished)
+                vanished = []
+            if vanished:
+                run.commit(vanished, [])
             # Only now that everything is committed, with the commit it describes; a
             # readout that failed to be written is not in the index, so its file is
             # read again next time.
-            now = Remembered(target.generation(), indexed, read)
+            now = Remembered(target.generation(), run.indexed, read)
             if now != remembered:
                 write_remembered(directory, now)
         finally:
@@ -288,3 +233,80 @@ def update_index(
             publish(root, directory)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _generation(root: Path, live: Path | None, fresh: bool, name: str | None) -> tuple[Path, Engine]:
+    """The generation to write (a new one when `fresh`) and its engine, checked."""
+    if fresh:
+        name = name or (engine_of(live) if live is not None else default_engine())
+        directory = create_generation(root, name)
+        if live is None:
+            # A first build is published at once, so that what is committed
+            # survives an interruption and the next run carries on.
+            publish(root, directory)
+    else:
+        directory = live
+        check_compatible(directory, root)
+        check_engine(directory, root, name)
+        name = engine_of(directory)
+    check_trusted(directory, root)
+    return directory, engines.engine(name)
+
+
+def _existing(root: Path, target: Writer, remembered: Remembered) -> dict[str, str]:
+    """What the index holds: what the last run wrote, if nothing was committed since; else
+    read from the index."""
+    try:
+        same = (
+            remembered.readouts is not None
+            and remembered.generation == target.generation()
+            and len(remembered.readouts) == target.readout_count()
+        )
+        return remembered.readouts if same else target.existing()
+    except Exception as error:  # engines report damaged files with any exception
+        raise damaged(root, error) from error
+
+
+class _Progress:
+    """Calls `on_progress(done, total)` at most every 0.2 s, and at the end."""
+
+    def __init__(self, total: int, on_progress: Callable[[int, int], None] | None) -> None:
+        self.total, self.on_progress = total, on_progress
+        self.done_before = 0  # sources of the rounds before this one
+        self.last = 0.0
+
+    def tick(self, done: int) -> None:
+        now = time.monotonic()
+        done += self.done_before
+        if self.on_progress is not None and (now - self.last >= 0.2 or done == self.total):
+            self.last = now
+            self.on_progress(done, self.total)
+
+
+class _Run:
+    """The rounds of one run: each written and committed, the index's contents kept up."""
+
+    def __init__(self, target: Writer, existing: dict[str, str], summary: Summary, progress: _Progress):
+        self.target, self.existing, self.summary, self.progress = target, existing, summary, progress
+        self.indexed = dict(existing)  # doc_id → content hash, as committed
+
+    def round(self, sources: list[Source], workers: Supervisor, count: int, vanished: list[str]) -> None:
+        results = self.target.write_round(sources, workers, count, self.progress.tick, self.existing)
+        written = [doc_id for result in results for doc_id in result.written]
+        self.commit([*vanished, *(doc_id for doc_id in written if doc_id in self.existing)], results)
+        hashes = {source.doc_id: source.content_hash for source in sources}
+        self.indexed.update((doc_id, hashes[doc_id]) for doc_id in written)
+        for result in results:
+            for failure in result.failures:
+                self.summary.fail(failure)
+            self.summary.warnings.extend(result.warnings)
+            self.summary.paragraphs += result.paragraphs
+        self.summary.updated += sum(1 for doc_id in written if doc_id in self.existing)
+        self.summary.added += sum(1 for doc_id in written if doc_id not in self.existing)
+        self.progress.done_before += len(sources)
+        self.progress.tick(0)
+
+    def commit(self, delete: list[str], results: list) -> None:
+        self.target.commit(delete, results)
+        for doc_id in delete:
+            self.indexed.pop(doc_id, None)

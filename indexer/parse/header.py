@@ -112,6 +112,15 @@ def _is_sentence(line: Line) -> bool:
     return "。" in norm or len(norm) > 50 or (len(norm) > 25 and ("、" in norm or "," in norm))
 
 
+def _after_date(header: Header, line: Line) -> None:
+    """A short line after the date: who issued the readout, or a caption without its credit."""
+    compact = re.sub(r"\s+", "", line.norm)
+    if not header.issuer and _ISSUER.match(compact):
+        header.issuer = compact
+    else:
+        header.caption_titles.extend(caption_names(line))
+
+
 def split_header(lines: list[Line], starts_body) -> Header:
     """Read the header from the top; `starts_body(line)` says a line is numbered body text."""
     header = Header()
@@ -138,39 +147,36 @@ def split_header(lines: list[Line], starts_body) -> Header:
             header.body = lines[index:]
             break
         if after_date:
-            compact = re.sub(r"\s+", "", line.norm)
-            if not header.issuer and _ISSUER.match(compact):
-                header.issuer = compact
-            else:  # a caption that carries no credit line
-                header.caption_titles.extend(caption_names(line))
-            continue
-        if labels and _PARENTHETICAL.match(line.norm):
+            _after_date(header, line)
+        elif labels and _PARENTHETICAL.match(line.norm):
             labels[-1] += line.text  # a title printed over two lines: `…の訪日` / `(概要)`
         else:
             labels.append(line.text)
     else:
         header.body = []
 
+    header.title, categories = _title_and_categories(labels)
+    header.category = " / ".join(categories) or crumb
+    return header
+
+
+def _title_and_categories(labels: list[str]) -> tuple[str, list[str]]:
+    """Of the short lines above the date, the title (the last that names a meeting, else the
+    last of two or more) and the category lines above it."""
     titled = [i for i, label in enumerate(labels) if _TITLE_WORD.search(unicodedata.normalize("NFKC", label))]
     if titled:
         at = titled[-1]
     elif len(labels) >= 2:
         at = len(labels) - 1
     else:
-        at = None
-    if at is not None:
-        # A title printed over two lines: `日・ASEAN首脳会議及び` / `日ASEAN特別首脳会議`.
-        start, end = at, at
-        while start > 0 and _CONNECTIVE_END.search(labels[start - 1]):
-            start -= 1
-        while end + 1 < len(labels) and _CONNECTIVE_END.search(labels[end]):
-            end += 1
-        header.title = "".join(labels[start : end + 1])
-        categories = labels[:start]
-    else:
-        categories = labels
-    header.category = " / ".join(categories) or crumb
-    return header
+        return "", labels
+    # A title printed over two lines: `日・ASEAN首脳会議及び` / `日ASEAN特別首脳会議`.
+    start, end = at, at
+    while start > 0 and _CONNECTIVE_END.search(labels[start - 1]):
+        start -= 1
+    while end + 1 < len(labels) and _CONNECTIVE_END.search(labels[end]):
+        end += 1
+    return "".join(labels[start : end + 1]), labels[:start]
 
 
 def title_from_lead(text: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 from indexer.search.citation import UNTITLED, citation, era_date
-from indexer.search.library import Facets, Hit, ReadoutHits, Results
+from indexer.search.results import Facets, Hit, ReadoutHits, Results
 
 
 def readout_url(doc_id: str, query: str) -> str:

@@ -11,22 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import math
-import re
 import threading
 import time
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
-
-from indexer.analysis.facets import KINDS
-from indexer.analysis.normalize import fold
-from indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, parse_query, query_parts
-from indexer.analysis.terms import WordToken, word_tokens
-from indexer.engines import DEFAULT_ENGINE
+from indexer.analysis.query import ParsedQuery, parse_query
 from indexer.engines.base import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
 from indexer.index.store import (
     IndexProblem,
@@ -37,8 +26,24 @@ from indexer.index.store import (
     open_reader,
     read_meta,
 )
-from indexer.parse.speakers import SIDES, Said
-from indexer.search.highlight import MAX_HIGHLIGHT_CHARS, Needle, Span, find_spans, mark, snippet
+from indexer.search.highlight import Needle, Span, find_spans, mark
+from indexer.search.related import distinctive_terms, find_paragraph
+from indexer.search.results import (
+    Hit,
+    ReadoutHits,
+    ReadoutSummary,
+    ReadoutView,
+    Results,
+    ShownHeading,
+    ShownParagraph,
+    Stats,
+    _facets,
+    _page,
+    also_searched,
+    hit_of,
+    needles,
+    summary_of,
+)
 from indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
@@ -46,168 +51,11 @@ __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 MAX_PER_PAGE = 100
 # Deep pages cost as much as collecting every hit before them: cap the depth.
 MAX_RESULT_WINDOW = 10_000
-# Words of a paragraph that its related paragraphs are found by.
-MAX_RELATED_TERMS = 12
 GROUPS = ("readout", "paragraph")
 # Results grouped by readout show this many of each readout's paragraphs.
 PARAGRAPHS_PER_READOUT = 3
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass costs 2.5x to make, and a page makes many
-class Hit:
-    doc_id: str
-    title: str
-    date: datetime.date | None
-    section: str
-    label: str
-    headings: tuple[str, ...]
-    anchor: str
-    position: int
-    text: str
-    snippet: Markup
-    score: float
-    category: str = ""
-    source_url: str = ""  # the Ministry's page, where known
-    indexed: str = ""  # when its readout was written to the index (UTC, ISO 8601)
-    speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.parse.speakers`)
-    side: str = ""  # 日本側, 相手側, 双方, or "" when the text does not settle it
-
-
-@dataclass(frozen=True, slots=True)
-class Facet:
-    value: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Facets:
-    """Matching paragraphs per year (newest first), counterpart and kind (most first), and month."""
-
-    year: tuple[Facet, ...]
-    country: tuple[Facet, ...]
-    kind: tuple[Facet, ...]
-    month: dict[str, int]
-    side: tuple[Facet, ...] = ()  # matches in what each side said, in SIDES order
-
-
-def _facets(counts: FacetCounts) -> Facets:
-    years: dict[str, int] = {}
-    for month, count in counts.month.items():
-        years[month[:4]] = years.get(month[:4], 0) + count
-
-    def most_first(values: dict[str, int]) -> tuple[Facet, ...]:
-        return tuple(
-            Facet(value, count) for value, count in sorted(values.items(), key=lambda v: (-v[1], v[0]))
-        )
-
-    kinds = {kind: counts.kind[kind] for kind in KINDS if counts.kind.get(kind)}
-    return Facets(
-        year=tuple(Facet(year, years[year]) for year in sorted(years, reverse=True)),
-        country=most_first(counts.country),
-        kind=most_first(kinds),
-        month=dict(sorted(counts.month.items())),
-        side=tuple(Facet(side, counts.side[side]) for side in SIDES if counts.side.get(side)),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ReadoutHits:
-    """One readout of results grouped by readout: its best paragraphs, and how many matched."""
-
-    doc_id: str
-    title: str
-    category: str
-    date: datetime.date | None
-    hits: tuple[Hit, ...]  # at most PARAGRAPHS_PER_READOUT, best first
-    matched: int  # paragraphs of the readout that match
-
-    @property
-    def more(self) -> int:
-        return self.matched - len(self.hits)
-
-    @property
-    def updated(self) -> str:
-        """When it changed, as a feed says it: its date, else when it was indexed (ISO 8601)."""
-        return f"{self.date.isoformat()}T00:00:00Z" if self.date else self.hits[0].indexed
-
-
-@dataclass(frozen=True, slots=True)
-class Results:
-    query: str
-    parsed: ParsedQuery
-    total: int  # paragraphs
-    page: int
-    per_page: int
-    hits: tuple[Hit, ...]  # the page's paragraphs (grouped: those of its readouts, in order)
-    # Query words that also searched their equivalents: (word, other forms).
-    also_searched: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    facets: Facets | None = None  # when asked for
-    group: str = "paragraph"  # or "readout": a page is per_page readouts
-    readouts: tuple[ReadoutHits, ...] = ()  # grouped: the page's readouts
-    # Grouped: readouts with a match; None when more than COUNTED_PER_READOUT paragraphs
-    # match (readouts are then not counted: see `indexer.engines.base`).
-    total_readouts: int | None = 0
-    more_readouts: bool = False  # grouped: there are readouts after this page
-    suggestions: tuple[Suggestion, ...] = ()  # other spellings, when it found little
-
-
-@dataclass(frozen=True, slots=True)
-class ReadoutSummary:
-    doc_id: str
-    title: str
-    date: datetime.date | None
-    issuer: str
-    origin: str
-    category: str = ""
-    source_url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ShownParagraph:
-    section: str
-    label: str
-    headings: tuple[str, ...]
-    anchor: str
-    position: int
-    text: Markup  # escaped, query words marked
-    matched: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ShownHeading:
-    section: str
-    label: str
-    text: str
-    position: int
-    level: int
-    anchor: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReadoutView:
-    summary: ReadoutSummary
-    paragraphs: tuple[ShownParagraph, ...]
-    headings: tuple[ShownHeading, ...]
-
-    def headings_before(self) -> dict[int, list[ShownHeading]]:
-        """Paragraph position → the headings printed just before it."""
-        grouped: dict[int, list[ShownHeading]] = {}
-        for heading in self.headings:
-            grouped.setdefault(heading.position, []).append(heading)
-        return grouped
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    path: Path
-    directory: Path
-    readouts: int
-    paragraphs: int
-    created: str
-    engine: str = DEFAULT_ENGINE
-
-
-# Errors that are our own bugs, not damage in the index's files.
 _PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, AssertionError, RecursionError)
 
 
@@ -237,70 +85,6 @@ def _reads_index(method):
             raise damaged(self.root, error) from error
 
     return reading
-
-
-def _speaker(speakers, spans: list[Span], side: str | None) -> Said | None:
-    """Who said the first attributed sentence that a match lies in (of `side`, if given), from
-    the paragraph's stored [start, end, speaker, side] of each attributed sentence."""
-    for span in spans:
-        for start, end, speaker, said_side in speakers:
-            if start <= span.start < end and (side is None or said_side == side):
-                return Said(start, end, speaker, said_side)
-    return None
-
-
-def _page(
-    text: str, parsed: ParsedQuery, total: int, page: int, per_page: int, hits: list[Hit], counts
-) -> Results:
-    """A page of paragraphs, with the facets when they were counted."""
-    facets = _facets(counts) if counts is not None else None
-    return Results(text, parsed, total, page, per_page, tuple(hits), also_searched(parsed), facets)
-
-
-def _date(value: str) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def needles(parsed: ParsedQuery) -> list[Needle]:
-    found = []
-    for word in parsed.positive_words:
-        for form in (word, *equivalents(word)):
-            terms, _, folded = query_parts(form)
-            # Terms that match no other form than the one typed: substrings find them all.
-            found.append(Needle(folded, tuple(terms), matches_other_forms(form)))
-    return found
-
-
-def also_searched(parsed: ParsedQuery) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each query word that also searched other forms, with those forms."""
-    return tuple(
-        (word.text, forms)
-        for word in parsed.positive_words
-        if (forms := tuple(other.text for other in equivalents(word)))
-    )
-
-
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
-
-
-def _is_content_word(token: WordToken) -> bool:
-    """A word worth matching on: two characters or more, not a particle, verb or number."""
-    term = token.term
-    return (
-        len(term) >= 2
-        and not token.droppable
-        and not token.inflected
-        and not _HIRAGANA.fullmatch(term)
-        and any(char.isalpha() for char in term)
-    )
-
-
-def find_paragraph(paragraphs: list[dict], section: str) -> dict | None:
-    """The paragraph with this anchor, else the first one cited with this section."""
-    wanted = unicodedata.normalize("NFKC", section).replace(" ", "")
-    return next((p for p in paragraphs if p.get("anchor") == wanted), None) or next(
-        (p for p in paragraphs if p.get("section") == wanted), None
-    )
 
 
 class Library:
@@ -448,7 +232,7 @@ class Library:
         total, ranked, counts = self._reader().search(request)
         found = needles(parsed)
         hits = [
-            self._hit(fields, score, found, snippets=not export, side=request.side)
+            hit_of(fields, score, found, snippets=not export, side=request.side)
             for fields, score in ranked[(page - 1) * per_page :]
         ]
         return _page(text, parsed, total, page, per_page, hits, counts)
@@ -486,7 +270,7 @@ class Library:
         found = needles(parsed)
         groups = []
         for doc_id, kept in shown:
-            hits = tuple(self._hit(fields, score, found, side=request.side) for fields, score in kept)
+            hits = tuple(hit_of(fields, score, found, side=request.side) for fields, score in kept)
             first = hits[0]
             groups.append(
                 ReadoutHits(
@@ -512,17 +296,6 @@ class Library:
         parsed = parse_query(text)
         return set() if parsed.is_empty else self._reader().match_keys(parsed)
 
-    def _summary(self, fields: dict) -> ReadoutSummary:
-        return ReadoutSummary(
-            doc_id=fields["doc_id"],
-            title=fields.get("title", ""),
-            date=_date(fields.get("date", "")),
-            issuer=fields.get("issuer", ""),
-            origin=fields.get("origin", ""),
-            category=fields.get("category", ""),
-            source_url=fields.get("source_url", ""),
-        )
-
     @_reads_index
     def readouts(self, limit: int = 100) -> tuple[list[ReadoutSummary], int]:
         """The newest `limit` readouts in the index, and how many there are in all.
@@ -536,7 +309,7 @@ class Library:
         if cached is not None and cached[0] == key:
             return cached[1]
         records, total = reader.readouts(limit)
-        answer = [self._summary(record) for record in records], total
+        answer = [summary_of(record) for record in records], total
         self._local.readouts = (key, answer)
         return answer
 
@@ -544,7 +317,7 @@ class Library:
     def summary(self, doc_id: str) -> ReadoutSummary | None:
         """A readout's title, date, issuer and origin, without its paragraphs."""
         record = self._reader().record(doc_id)
-        return None if record is None else self._summary(record)
+        return None if record is None else summary_of(record)
 
     @_reads_index
     def readout(self, doc_id: str, query: str = "") -> ReadoutView | None:
@@ -569,7 +342,7 @@ class Library:
                 )
             )
         headings = tuple(ShownHeading(*item) for item in record.get("outline", ()))
-        return ReadoutView(self._summary(record), tuple(paragraphs), headings)
+        return ReadoutView(summary_of(record), tuple(paragraphs), headings)
 
     @_reads_index
     def related(self, doc_id: str, section: str, limit: int = 5) -> tuple[ShownParagraph, list[Hit]] | None:
@@ -586,18 +359,7 @@ class Library:
         if paragraph is None:
             return None
         anchor = paragraph.get("anchor", "")
-        counts = Counter(
-            token.term
-            for token in word_tokens(fold(paragraph["text"][:MAX_HIGHLIGHT_CHARS]))
-            if _is_content_word(token)
-        )
-        paragraphs, frequencies = reader.doc_frequencies(list(counts))
-        weights = {
-            term: count * math.log(1 + paragraphs / frequencies[term])
-            for term, count in counts.items()
-            if 0 < frequencies[term] < paragraphs / 2
-        }
-        terms = sorted(weights, key=lambda term: (-weights[term], term))[:MAX_RELATED_TERMS]
+        terms = distinctive_terms(paragraph["text"], reader.doc_frequencies)
         shown = ShownParagraph(
             section=paragraph.get("section", ""),
             label=paragraph.get("label", ""),
@@ -611,41 +373,9 @@ class Library:
             return shown, []
         found = [Needle(term, (term,), False) for term in terms]
         hits = [
-            self._hit(fields, score, found) for fields, score in reader.similar(terms, doc_id, min(limit, 20))
+            hit_of(fields, score, found) for fields, score in reader.similar(terms, doc_id, min(limit, 20))
         ]
         return shown, hits
-
-    def _hit(
-        self,
-        fields: dict,
-        score: float,
-        found: list[Needle] | None,
-        snippets: bool = True,
-        side: str | None = None,
-    ) -> Hit:
-        """A hit, its snippet marked with what was `found`, and who said the first sentence it
-        was found in (of `side`, when the search asked for one)."""
-        text_value = fields["text"]
-        spans = find_spans(text_value, found) if found else []
-        said = _speaker(fields.get("speakers", ()), spans, side)
-        return Hit(
-            doc_id=fields["doc_id"],
-            title=fields.get("title", ""),
-            category=fields.get("category", ""),
-            date=_date(fields.get("date", "")),
-            section=fields.get("section", ""),
-            label=fields.get("label", ""),
-            headings=tuple(fields.get("headings", ())),
-            anchor=fields.get("anchor", ""),
-            position=fields.get("position", 0),
-            text=text_value,
-            snippet=snippet(text_value, spans) if snippets else Markup(""),
-            score=round(score, 4),
-            source_url=fields.get("source_url", ""),
-            indexed=fields.get("indexed", ""),
-            speaker=said.speaker if said else "",
-            side=said.side if said else "",
-        )
 
     @_reads_index
     def stats(self) -> Stats:
