@@ -553,6 +553,49 @@ def report(size: str, chars: int, count: int, rows: dict, truth: dict, service: 
     return "\n".join(lines) + "\n"
 
 
+def prepared_corpus(corpus: Path, size: str, work: Path) -> tuple[list[dict], list[tuple]]:
+    """The records of this size and their paragraphs, kept in the work folder for a rerun."""
+    if (work / "paragraphs.json").exists():
+        records = [json.loads(line) for line in (work / "corpus.jsonl").open(encoding="utf-8")]
+        return records, [tuple(p) for p in json.loads((work / "paragraphs.json").read_text("utf-8"))]
+    records = load_records(corpus, size)
+    with open(work / "corpus.jsonl", "w", encoding="utf-8") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    paragraphs = paragraphs_of(records)
+    (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False), "utf-8")
+    return records, paragraphs
+
+
+def row(engine: str, work: Path, build: tuple, answers: list[dict], queries: list[str], truth: dict) -> dict:
+    """An engine's line of the report: build, disk, memory, latencies and recall."""
+    built, peak = build
+    store = work / f"{engine}.sqlite" if engine.startswith("fts5") else work / engine
+    latencies = {
+        key: [value for answer in answers for value in answer.get(key, [])]
+        for key in ("latencies_ms", "facets_latencies_ms", "grouped_latencies_ms")
+    }
+    per_query = {}
+    hit = total = 0
+    for q in queries:
+        found = {tuple(k) for k in answers[0]["matches"][q]}
+        relevant = truth[q]
+        per_query[q] = len(found & relevant) / len(relevant) if relevant else 1.0
+        hit += len(found & relevant)
+        total += len(relevant)
+    return {
+        "build_s": built["seconds"],
+        "disk_mb": disk_size(store) / 1e6,
+        "peak_mb": peak / 1024 if peak else float("nan"),
+        **percentiles(latencies["latencies_ms"]),
+        "recall": hit / total if total else 1.0,
+        "complete": sum(1 for v in per_query.values() if v == 1.0),
+        "per_query": per_query,
+        "facets": percentiles(latencies["facets_latencies_ms"]),
+        "grouped": percentiles(latencies["grouped_latencies_ms"]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -582,16 +625,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         print(f"loading {args.size} from {args.corpus}", flush=True)
-        if (work / "paragraphs.json").exists():
-            records = [json.loads(line) for line in (work / "corpus.jsonl").open(encoding="utf-8")]
-            paragraphs = [tuple(p) for p in json.loads((work / "paragraphs.json").read_text("utf-8"))]
-        else:
-            records = load_records(args.corpus, args.size)
-            with open(work / "corpus.jsonl", "w", encoding="utf-8") as stream:
-                for record in records:
-                    stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            paragraphs = paragraphs_of(records)
-            (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False), "utf-8")
+        records, paragraphs = prepared_corpus(args.corpus, args.size, work)
         chars = sum(len(text) for _, _, text in paragraphs)
         queries = load_queries()
         truth = ground_truth(paragraphs, queries)
@@ -607,36 +641,9 @@ def main() -> None:
             for engine in engines:
                 print(f"{engine}: querying, round {number + 1} of {ROUNDS}", flush=True)
                 rounds[engine].append(in_child("query_engine", engine, work, str(number))[0])
-        rows = {}
-        for engine in engines:
-            built, peak = builds[engine]
-            store = work / f"{engine}.sqlite" if engine.startswith("fts5") else work / engine
-            queried = {
-                "matches": rounds[engine][0]["matches"],
-                **{
-                    key: [value for answer in rounds[engine] for value in answer.get(key, [])]
-                    for key in ("latencies_ms", "facets_latencies_ms", "grouped_latencies_ms")
-                },
-            }
-            per_query = {}
-            hit = total = 0
-            for q in queries:
-                found = {tuple(k) for k in queried["matches"][q]}
-                relevant = truth[q]
-                per_query[q] = len(found & relevant) / len(relevant) if relevant else 1.0
-                hit += len(found & relevant)
-                total += len(relevant)
-            rows[engine] = {
-                "build_s": built["seconds"],
-                "disk_mb": disk_size(store) / 1e6,
-                "peak_mb": peak / 1024 if peak else float("nan"),
-                **percentiles(queried["latencies_ms"]),
-                "recall": hit / total if total else 1.0,
-                "complete": sum(1 for v in per_query.values() if v == 1.0),
-                "per_query": per_query,
-                "facets": percentiles(queried.get("facets_latencies_ms", [])),
-                "grouped": percentiles(queried.get("grouped_latencies_ms", [])),
-            }
+        rows = {
+            engine: row(engine, work, builds[engine], rounds[engine], queries, truth) for engine in engines
+        }
         if not any(engine in rows for engine in OURS):
             raise SystemExit(
                 "the report compares against readouts: include readouts-whoosh or readouts-tantivy"

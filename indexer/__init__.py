@@ -1,1 +1,4 @@
-"""The readouts indexer: parse readouts, analyze Japanese, keep a Whoosh index current."""
+"""The readouts indexer: parse readouts, analyze Japanese, keep an index of them current.
+
+May touch: nothing; its layers are parse/, analysis/, engines/, index/ and search/, and cli.
+"""

@@ -1,13 +1,14 @@
-"""The `readouts` command: index, search and info (the web app adds serve)."""
+"""The `readouts` command: index, search and info (the web app adds serve).
+
+May touch: the search and index sides (index/, search/), and the engines' registry for their names and versions.
+"""
 
 from __future__ import annotations
 
 import datetime
-import html
 import importlib.metadata
 import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -16,15 +17,14 @@ import fugashi
 
 from indexer.analysis.facets import KINDS
 from indexer.engines import ENGINES, engine
-from indexer.engines.base import COUNTED_PER_READOUT
 from indexer.index.store import IndexProblem, default_index_dir
 from indexer.index.update import REPORTED_PER_FILE, update_index
 from indexer.index.watch import beat, watch, watcher_state
 from indexer.parse.header import DATE_EXAMPLES, parse_user_date
 from indexer.parse.speakers import SIDES
-from indexer.search.citation import UNTITLED
-from indexer.search.export import hit_url, results_csv, results_json
+from indexer.search.export import results_csv, results_json
 from indexer.search.library import GROUPS, MAX_RESULT_WINDOW, Library
+from indexer.search.terminal import print_results
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
 # `readouts_seeds` (a folder of data, so a namespace package: its first path).
@@ -195,14 +195,6 @@ def watch_and_index(
         sys.exit(0)
 
 
-def _plain(markup: str) -> str:
-    return html.unescape(re.sub(r"</?mark>", "", markup))
-
-
-def _terminal(markup: str) -> str:
-    return _plain(markup.replace("<mark>", "\x1b[1;4m").replace("</mark>", "\x1b[0m"))
-
-
 def _iso_date(value: str | None) -> datetime.date | None:
     if value is None:
         return None
@@ -303,63 +295,7 @@ def search(
     if as_json:
         click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
         return
-    render = _terminal if sys.stdout.isatty() else _plain
-    _print_summary(results, text)
-    if results.group == "readout":
-        _print_readouts(results, text, render)
-    else:
-        _print_hits(results, text, render)
-
-
-def _print_summary(results, text: str) -> None:
-    """The totals, the suggestions, the other forms searched and the facets."""
-    click.echo(
-        f"{results.total} paragraph{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''} {text}"
-    )
-    for suggestion in results.suggestions:
-        click.echo(
-            f"did you mean {suggestion.query}? ({suggestion.count} paragraph"
-            f"{'s' if suggestion.count != 1 else ''}; {suggestion.word} → {suggestion.instead})"
-        )
-    for word, forms in results.also_searched:
-        click.echo(
-            f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)"
-        )
-    if results.facets is not None:
-        for name in ("year", "country", "kind", "side"):
-            values = getattr(results.facets, name)
-            click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
-
-
-def _print_readouts(results, text: str, render) -> None:
-    if results.total_readouts is None:
-        click.echo(f"in many readouts (not counted past {COUNTED_PER_READOUT:,} paragraphs)")
-    else:
-        click.echo(f"in {results.total_readouts} readout{'s' if results.total_readouts != 1 else ''}")
-    first = (results.page - 1) * results.per_page
-    for number, readout in enumerate(results.readouts, first + 1):
-        date = readout.date.isoformat() if readout.date else "----------"
-        click.echo(
-            f"\n{number:>3}. {date}  {readout.title or UNTITLED}  ({readout.matched} paragraph{'s' if readout.matched != 1 else ''})"
-        )
-        for hit in readout.hits:
-            click.echo(f"     {hit.section}  {' › '.join(hit.headings)}".rstrip())
-            click.echo(f"       {render(str(hit.snippet))}")
-            click.echo(f"       {hit_url(hit, text)}")
-        if readout.more:
-            click.echo(f"     … {readout.more} more: --doc {readout.doc_id} --group paragraph")
-
-
-def _print_hits(results, text: str, render) -> None:
-    first = (results.page - 1) * results.per_page
-    for number, hit in enumerate(results.hits, first + 1):
-        date = hit.date.isoformat() if hit.date else "----------"
-        headings = " › ".join(hit.headings)
-        click.echo(f"\n{number:>3}. {date}  {hit.title or UNTITLED}  {hit.section}  {headings}")
-        if hit.speaker:
-            click.echo(f"     発言：{hit.speaker}" + (f"（{hit.side}）" if hit.side else ""))
-        click.echo(f"     {render(str(hit.snippet))}")
-        click.echo(f"     {hit_url(hit, text)}  score {hit.score:.1f}")
+    print_results(results, text, sys.stdout.isatty())
 
 
 def _version(distribution: str) -> str:

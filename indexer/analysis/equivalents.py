@@ -3,6 +3,8 @@
 Two uses: a query word also searches its equivalents (安保理 → 国連安全保障理事会),
 and a readout's title names its counterparts by the names the filters show
 (日豪外相会談 → 豪州).
+
+May touch: its own equivalents.toml and analysis/normalize.
 """
 
 from __future__ import annotations

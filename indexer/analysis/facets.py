@@ -8,6 +8,8 @@ Both come from the title and the category line, as the Ministry writes them:
   and a category line that is a country (アメリカ合衆国 → 米国), each by the name
   of `equivalents.toml`;
 - kind: one of KINDS, from the words of the title.
+
+May touch: analysis/equivalents only; pure functions of a readout's title and category.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Search runs on NFKC-normalized, lower-cased text (ＴＰＰ → tpp, ｻｲﾊ�
 ２＋２ → 2+2), but highlights must land on the characters the user reads. NFKC
 changes lengths (㈱ → (株), ｶﾞ → ガ), so every normalized character keeps the span
 of original characters it was made from.
+
+May touch: nothing; pure functions of text.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ is found even where word segmentation differs with context (豪印 inside 日米
 is segmented 日/米豪/印), and a single character is found by a prefix query.
 Trigram terms, for the tantivy engine: every three adjacent characters, the
 same way.
+
+May touch: fugashi and unidic-lite (MeCab), its own mecabrc, and parse/speakers.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ Stored fields cross the interface as plain dictionaries with the same keys
 from every engine (`doc_id`, `title`, `category`, `date`, `section`, `label`,
 `headings`, `anchor`, `position`, `text` for paragraphs; `issuer`, `origin`,
 `source_url`, `outline` for readouts).
+
+May touch: analysis/ for the query and facet types; no engine.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from indexer.analysis.facets import facet_key, readout_facets, title_text
 from indexer.analysis.terms import AnalyzedText, analyze
 from indexer.analysis.titles import title_cores
 from indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
-from indexer.parse.readout import Readout
+from indexer.parse.readout import Paragraph, Readout
 from indexer.parse.sources import Source, SourceError, parse_source
 from indexer.parse.speakers import attribute
 
@@ -55,26 +55,10 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
         context = contexts.get(paragraph.headings)
         if context is None:
             context = contexts[paragraph.headings] = analyze(context_text(paragraph.headings), trigrams)
-        speakers = [[said.start, said.end, said.speaker, said.side] for said in attribute(paragraph.text)]
-        stored = {
-            "doc_id": readout.doc_id,
-            "title": readout.title,
-            "category": readout.category,
-            "date": date,
-            "section": paragraph.section,
-            "label": paragraph.label,
-            "headings": list(paragraph.headings),
-            "anchor": paragraph.anchor,
-            "position": paragraph.position,
-            "text": paragraph.text,
-            "speakers": speakers,
-            "source_url": readout.source_url,
-            "indexed": indexed,
-        }
         paragraphs.append(
             ParagraphRecord(
                 key=f"{readout.doc_id}#{paragraph.anchor}",
-                stored=stored,
+                stored=_stored(readout, paragraph, date, indexed),
                 terms=(analyzed.words, analyzed.bigrams, analyzed.trigrams, analyzed.said),
                 context=str(context),
                 context_terms=(context.words, context.bigrams, context.trigrams),
@@ -106,3 +90,23 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
         readings=" ".join(sorted(keys)),
     )
     return Prepared(readout.doc_id, source.origin, tuple(paragraphs), record, tuple(readout.warnings))
+
+
+def _stored(readout: Readout, paragraph: Paragraph, date: str, indexed: str) -> dict:
+    """What a hit shows of a paragraph, with who said each attributed sentence of it
+    ([start, end, speaker, side]: hits show it without reading the text again)."""
+    return {
+        "doc_id": readout.doc_id,
+        "title": readout.title,
+        "category": readout.category,
+        "date": date,
+        "section": paragraph.section,
+        "label": paragraph.label,
+        "headings": list(paragraph.headings),
+        "anchor": paragraph.anchor,
+        "position": paragraph.position,
+        "text": paragraph.text,
+        "speakers": [[said.start, said.end, said.speaker, said.side] for said in attribute(paragraph.text)],
+        "source_url": readout.source_url,
+        "indexed": indexed,
+    }

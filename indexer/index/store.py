@@ -12,6 +12,8 @@ Whoosh commits are atomic (a new table of contents is renamed into place), so
 incremental updates write into the current index. A rebuild writes a new
 directory and swaps the `current` symlink with one rename: a kill at any moment
 leaves either the old index or the new one, never a mix.
+
+May touch: the index folder (links, locks, metadata) and the engines through their registry.
 """
 
 from __future__ import annotations

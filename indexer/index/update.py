@@ -184,17 +184,8 @@ def update_index(
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
     """
-    started = time.monotonic()
-    summary = Summary()
-    paths = list(paths)
-    # A folder that is gone or unreadable (an unmounted disk, a typo) must not
-    # read as "every readout in it was deleted".
-    problems = missing_paths(paths)
-    if problems:
-        raise IndexProblem(
-            f"{'; '.join(problems)}: nothing was changed in the index. "
-            "Check the path (is the disk mounted?) and run again"
-        )
+    started, summary, paths = time.monotonic(), Summary(), list(paths)
+    _refuse_missing(paths)
     with writer_lock(root, on_wait):
         remove_stale_generations(root)
         live = current_dir(root)
@@ -310,3 +301,14 @@ class _Run:
         self.target.commit(delete, results)
         for doc_id in delete:
             self.indexed.pop(doc_id, None)
+
+
+def _refuse_missing(paths: list[Path]) -> None:
+    """A folder that is gone or unreadable (an unmounted disk, a typo) must not read as
+    "every readout in it was deleted": nothing is changed."""
+    problems = missing_paths(paths)
+    if problems:
+        raise IndexProblem(
+            f"{'; '.join(problems)}: nothing was changed in the index. "
+            "Check the path (is the disk mounted?) and run again"
+        )

@@ -6,6 +6,8 @@ readout folder is small enough to list a few times a second. A changed file is
 indexed once it has kept its size and modification time for SETTLE seconds, so a
 file that is still being copied is never read half-way; a file that keeps
 changing is held back (it keeps what was indexed of it) while the others go in.
+
+May touch: the watched folders (to list and stat them), index/update and the index folder's heartbeat file.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ rel=canonical>`, `og:url`) becomes the readout's source.
 PDFs are read with pdfminer.six, which decodes the Japanese CID fonts the
 Ministry's PDFs use; its text is hard-wrapped like the bundled seed and parsed
 on the PDF path.
+
+May touch: lxml and pdfminer (in a bounded child, `indexer.parse.limits`), and the bytes it is given.
 """
 
 from __future__ import annotations

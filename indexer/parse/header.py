@@ -4,6 +4,8 @@ Web pages put a category line (a country, `報道発表`, a minister) above the 
 and sometimes the title is lost, so that the category is followed by the date
 and photo captions; PDFs put the title, the date and `外務省` on lines of their
 own. The header ends where the first sentence or numbered line begins.
+
+May touch: parse/lines only; pure functions of lines.
 """
 
 from __future__ import annotations

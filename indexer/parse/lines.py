@@ -7,6 +7,8 @@ furniture: site navigation, breadcrumbs, `英語版 (English)`, photo captions,
 residue, and the `![]() |` and `|` cells of old table layouts. This module turns
 raw text into `Line`s (original text, its NFKC form for matching, its indent)
 and says which of them are furniture.
+
+May touch: nothing; pure functions of text.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ or the start of a paragraph (`(1)両首脳は、…`); body text under a heading
 no number of its own belongs to that heading's section. A number alone on its
 line numbers what follows. Inline ①②③ stay inside their paragraph, and （了）
 ends the text.
+
+May touch: parse/lines, header, blocks and sections; a pure function of text.
 """
 
 from __future__ import annotations

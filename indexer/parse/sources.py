@@ -4,6 +4,8 @@ Each readout becomes a `Source`: a stable document id, where it came from, a has
 of its content (to skip unchanged ones quickly), and a way to parse it. A file
 that cannot be used yields a `SourceError` naming it and the reason, and the rest
 goes on.
+
+May touch: the files and folders it is given (read only), and the rest of parse/.
 """
 
 from __future__ import annotations
@@ -279,37 +281,49 @@ def find_sources(
                     f"is a link to {target}, outside {root}, and was not read; "
                     "index that file itself, or pass --follow-symlinks",
                 )
-                continue
-            key = str(path)
-            if key in hold:
-                earlier = stamps.get(key)
-                kept = _unchanged(
-                    key, earlier, earlier.get("stamp") if isinstance(earlier, dict) else None, known
-                )
-                if kept is not None and read is not None:
-                    read[key] = earlier
-                yield from kept or ()
-                continue
-            stamp = _stamp(path)
-            unchanged = _unchanged(key, stamps.get(key), stamp, known)
-            if unchanged is not None:
-                yield from unchanged
-                if read is not None:
-                    read[key] = stamps[key]
-                continue
-            ids, hashes, lines = [], [], []
-            failed = False
-            for found in _file_sources(path, known):
-                if isinstance(found, SourceError):
-                    failed = True
-                else:
-                    ids.append(found.doc_id)
-                    hashes.append(found.content_hash)
-                    lines.append(int(found.origin.rpartition(":")[2]) if found.origin != key else 0)
-                yield found
-            settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and _stamp(path) == stamp
-            if read is not None and settled and not failed:
-                read[key] = {"stamp": stamp, "ids": ids, "hashes": hashes, "lines": lines}
+            elif str(path) in hold:
+                yield from _held(str(path), stamps, known, read)
+            else:
+                yield from _sources_of_file(path, stamps, known, read)
+
+
+def _held(
+    key: str, stamps: Mapping[str, dict], known: Mapping[str, str], read: dict | None
+) -> Iterator[Source]:
+    """A file still being written: its readouts as the last run indexed them, if it was read."""
+    earlier = stamps.get(key)
+    kept = _unchanged(key, earlier, earlier.get("stamp") if isinstance(earlier, dict) else None, known)
+    if kept is not None and read is not None:
+        read[key] = earlier
+    yield from kept or ()
+
+
+def _sources_of_file(
+    path: Path, stamps: Mapping[str, dict], known: Mapping[str, str], read: dict | None
+) -> Iterator[Source | SourceError]:
+    """A file's readouts: from the last run's record of it when its stamp has not changed,
+    else read; a file read whole, settled and without a failure is recorded in `read`."""
+    key = str(path)
+    stamp = _stamp(path)
+    unchanged = _unchanged(key, stamps.get(key), stamp, known)
+    if unchanged is not None:
+        yield from unchanged
+        if read is not None:
+            read[key] = stamps[key]
+        return
+    ids, hashes, lines = [], [], []
+    failed = False
+    for found in _file_sources(path, known):
+        if isinstance(found, SourceError):
+            failed = True
+        else:
+            ids.append(found.doc_id)
+            hashes.append(found.content_hash)
+            lines.append(int(found.origin.rpartition(":")[2]) if found.origin != key else 0)
+        yield found
+    settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and _stamp(path) == stamp
+    if read is not None and settled and not failed:
+        read[key] = {"stamp": stamp, "ids": ids, "hashes": hashes, "lines": lines}
 
 
 def _unchanged(path: str, earlier, stamp: list[int] | None, known: Mapping[str, str]) -> list[Source] | None:

@@ -1,4 +1,7 @@
-"""Search results as the JSON that the CLI prints and the web API serves."""
+"""Search results as the JSON that the CLI prints and the web API serves.
+
+May touch: search/results and search/citation; plain data in, text out.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ as a substring of the folded paragraph (so TPP marks ＴＰＰ), and the query
 word's terms as a run of the paragraph's word terms (so 述べる marks 述べた).
 Every span is mapped back onto the original characters before marking, and
 everything outside <mark> is escaped.
+
+May touch: analysis/ only; pure functions of text.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 never hands out engine objects. It opens a new reader of the index's engine
 (`indexer.engines.base`) whenever the index has changed (a new commit or a rebuilt
 index), one per thread.
+
+May touch: the index through index/store and the engine's `Reader`; search/ for the rest.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Opened anew whenever the index changed (a new commit or a rebuilt index), one
 per thread: Whoosh's `Searcher.refresh()` returns stale documents in
 Whoosh-Reloaded, and sharing a searcher between threads fails now and then.
+
+May touch: whoosh's searching API, its own package, and analysis/.
 """
 
 from __future__ import annotations

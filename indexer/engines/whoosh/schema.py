@@ -4,6 +4,8 @@ One index holds two kinds of records: a `para` record per paragraph, which is
 what search finds, and a `readout` record per readout, which remembers where it
 came from and its content hash so that unchanged readouts are skipped. Both are
 written in the same commit, so a readout appears, changes or goes all at once.
+
+May touch: whoosh's fields and scoring, its own analyzers.
 """
 
 from __future__ import annotations
