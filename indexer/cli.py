@@ -5,11 +5,13 @@ May touch: the search and index sides (index/, search/), and the engines' regist
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib.metadata
 import importlib.util
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -73,28 +75,39 @@ def printable(name: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
 
 
+@dataclass(frozen=True)
+class IndexOptions:
+    """How `readouts index` was asked to run (its options besides the paths)."""
+
+    rebuild: bool = False
+    workers: int | None = None
+    engine: str | None = None
+    follow_symlinks: bool = False
+    exclude: tuple[str, ...] = ()
+
+
 def run_index(
     root: Path,
     paths: list[Path],
-    rebuild: bool = False,
-    workers: int | None = None,
-    engine: str | None = None,
-    follow_symlinks: bool = False,
+    options: IndexOptions = IndexOptions(),
     hold: frozenset[str] = frozenset(),
+    noted: set[str] | None = None,
 ) -> int:
-    """Index, print what happened; returns the exit status (1 if a file failed)."""
+    """Index, print what happened; returns the exit status: 1 if a file could not be read or
+    parsed, 0 when the only files left out are pages that are not readouts."""
     progress = _Progress()
     try:
         summary = update_index(
             root,
             paths,
-            rebuild=rebuild,
-            workers=workers,
-            engine=engine,
+            rebuild=options.rebuild,
+            workers=options.workers,
+            engine=options.engine,
             on_wait=lambda message: click.echo(message, err=True),
             on_progress=progress,
-            follow_symlinks=follow_symlinks,
+            follow_symlinks=options.follow_symlinks,
             hold=hold,
+            exclude=options.exclude,
         )
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
@@ -107,8 +120,14 @@ def run_index(
         progress.close()
     for origin, warning in sorted(summary.warnings):
         click.echo(f"warning {printable(origin)}: {warning}", err=True)
-    for failure in summary.failures:
-        click.echo(printable(f"skipped {failure.origin}: {failure.reason}"), err=True)
+    # A watcher tells each problem once, not at every change (`noted` lasts as long as it does).
+    for prefix, failures in (("note: left out", summary.refused), ("skipped", summary.failures)):
+        for failure in failures:
+            line = printable(f"{prefix} {failure.origin}: {failure.reason}")
+            if noted is None or line not in noted:
+                click.echo(line, err=True)
+                if noted is not None:
+                    noted.add(line)
     for path, count in summary.more.items():
         click.echo(
             f"skipped {count:,} more from {printable(path)} (only the first {REPORTED_PER_FILE} of a file are listed)",
@@ -116,7 +135,7 @@ def run_index(
         )
     click.echo(
         f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
-        f"unchanged {summary.unchanged}, failed {summary.failed} "
+        f"unchanged {summary.unchanged}, failed {summary.failed}, not readouts {len(summary.refused)} "
         f"({summary.paragraphs} paragraphs written in {summary.seconds:.1f} s) — index: {root}"
     )
     return 1 if summary.failed else 0
@@ -148,6 +167,13 @@ def run_index(
     is_flag=True,
     help="Also read links that point to files outside the folders given (not read by default).",
 )
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Leave out the files this pattern matches in the folders given (gitignore syntax, as in a "
+    "folder's .readoutsignore); repeat it for more.",
+)
 def index(
     paths: tuple[Path, ...],
     index_dir: Path | None,
@@ -156,35 +182,38 @@ def index(
     watch: bool,
     engine: str | None,
     follow_symlinks: bool,
+    exclude: tuple[str, ...],
 ) -> None:
     """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
 
     PATHS are readouts (.txt in UTF-8 or Shift_JIS, saved web pages .html/.htm,
     PDFs), .jsonl bulk files (also .jsonl.gz, .jsonl.xz) or folders of them. New
     readouts are added, changed ones re-indexed, vanished ones removed, unchanged
-    ones skipped. Exit status 1 if a file was skipped.
+    ones skipped. A .readoutsignore file in a folder (gitignore syntax) or --exclude
+    leaves files out. Exit status 0 when everything was indexed or the only files
+    left out are pages that are not readouts (noted), 1 when a file could not be read
+    or parsed, 2 for a mistake on the command line.
     """
     root = resolve_index_dir(index_dir)
     targets = list(paths) or [SEEDS_DIR]
+    options = IndexOptions(rebuild, workers, engine, follow_symlinks, exclude)
     if watch:
-        watch_and_index(root, targets, rebuild, workers, engine, follow_symlinks)
-    sys.exit(run_index(root, targets, rebuild, workers, engine, follow_symlinks))
+        watch_and_index(root, targets, options)
+    sys.exit(run_index(root, targets, options))
 
 
 def watch_and_index(
-    root: Path,
-    paths: list[Path],
-    rebuild: bool = False,
-    workers: int | None = None,
-    engine: str | None = None,
-    follow_symlinks: bool = False,
+    root: Path, paths: list[Path], options: IndexOptions = IndexOptions(), noted: set[str] | None = None
 ) -> None:
-    """Index paths now and after every change, until interrupted."""
-    first = [rebuild]
+    """Index paths now and after every change, until interrupted; each skipped file is told once
+    (`noted`: what was told already)."""
+    first = [options.rebuild]
+    noted = set() if noted is None else noted
 
     def run(hold: frozenset[str]) -> None:
+        rebuild = first.pop() if first else False
         try:
-            run_index(root, paths, first.pop() if first else False, workers, engine, follow_symlinks, hold)
+            run_index(root, paths, dataclasses.replace(options, rebuild=rebuild), hold, noted)
         except click.ClickException as error:
             error.show()  # reported, and the watcher carries on: the next change may fix it
 

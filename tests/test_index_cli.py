@@ -425,3 +425,57 @@ def test_a_bulk_file_edited_without_a_new_size_or_time_is_read_again(tmp_path, e
     result = run("index", bulk, "--index-dir", tmp_path / "ix")
     assert "updated 1" in result.output
     assert search_json(tmp_path / "ix", "辺野古")["total"] == 1
+
+
+# --- a quiet, controllable indexer --------------------------------------------------
+
+PRESS_CONFERENCE = "外務大臣会見記録\n令和5年1月10日\n(問)日米関係について伺います。\n(答)重要です。\n(問)もう一点。\n(答)以上です。\n"
+
+
+def test_a_folder_with_a_page_that_is_not_a_readout_exits_0_every_time(folder, tmp_path):
+    (folder / "kaiken.txt").write_text(PRESS_CONFERENCE, "utf-8")
+    for _ in range(2):  # as a cron job runs it, minute after minute
+        result = run("index", folder, "--index-dir", tmp_path / "ix")
+        assert result.exit_code == 0, result.output
+        assert (
+            f"note: left out {folder / 'kaiken.txt'}: this is a press-conference transcript" in result.output
+        )
+        assert "failed 0, not readouts 1" in result.output
+
+
+def test_a_file_that_cannot_be_read_exits_1(folder, tmp_path):
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert f"skipped {folder / 'broken.txt'}: this is a binary file" in result.output
+
+
+def test_a_mistake_on_the_command_line_exits_2(folder, tmp_path):
+    assert run("index", folder, "--index-dir", tmp_path / "ix", "--workers", "0").exit_code == 2
+
+
+@pytest.mark.parametrize("pattern", ["drafts/", "*.draft.txt", "/drafts/*.txt"])
+def test_a_readoutsignore_file_leaves_files_out(folder, tmp_path, pattern):
+    drafts = folder / "drafts"
+    drafts.mkdir()
+    shutil.copy(SEED, drafts / "copy.draft.txt")
+    (folder / ".readoutsignore").write_text(f"# not for the index\n{pattern}\n", "utf-8")
+    result = run("index", folder, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0
+    assert "added 1," in result.output
+
+
+def test_a_readoutsignore_pattern_added_later_removes_what_it_matches(folder, tmp_path):
+    shutil.copy(SEED, folder / "second.txt")
+    assert "added 2," in run("index", folder, "--index-dir", tmp_path / "ix").output
+    (folder / ".readoutsignore").write_text("second.txt\n", "utf-8")
+    assert "removed 1," in run("index", folder, "--index-dir", tmp_path / "ix").output
+
+
+def test_exclude_leaves_files_out(folder, tmp_path):
+    shutil.copy(SEED, folder / "second.txt")
+    result = run(
+        "index", folder, "--index-dir", tmp_path / "ix", "--exclude", "second.*", "--exclude", "*.pdf"
+    )
+    assert result.exit_code == 0
+    assert "added 1," in result.output

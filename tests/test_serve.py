@@ -262,3 +262,26 @@ def test_the_servers_own_error_pages_carry_the_security_headers(fresh_server, re
     assert "Content-Security-Policy: default-src 'none'" in head
     assert "X-Content-Type-Options: nosniff" in head
     assert "Cache-Control: no-store" in head
+
+
+def test_a_watcher_tells_of_a_page_that_is_not_a_readout_once(tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(
+        (Path(__file__).parent.parent / "seeds" / "000_17ebd0fd11b21086.txt").read_bytes()
+    )
+    (folder / "kaiken.txt").write_text(
+        "会見記録\n令和5年1月10日\n(問)一点目。\n(答)はい。\n(問)二点目。\n(答)以上。\n", "utf-8"
+    )
+    base, process = start_server("--watch", str(folder), "--index-dir", str(tmp_path / "ix"))
+    try:
+        for number in range(2):  # two more runs of the watcher
+            (folder / f"new{number}.txt").write_text(
+                f"日独外相会談\n令和7年1月{number + 1}日\n本日、両外相は会談を行った。概要以下のとおり。\n1 両外相はヴォルフ{number}で一致した。\n",
+                "utf-8",
+            )
+            wait_for_total(base, f"ヴォルフ{number}", 1, 5.0)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=20)
+    assert output.count("kaiken.txt: this is a press-conference transcript") == 1, output

@@ -67,7 +67,7 @@ _SERVER_SIGNALS = (
 )
 
 
-def _watcher(root: Path, paths: list[Path]) -> None:
+def _watcher(root: Path, paths: list[Path], noted: set[str]) -> None:
     # Die with the server: a watcher left behind would go on writing the index.
     die_with_parent()
     for name in _SERVER_SIGNALS:
@@ -75,7 +75,7 @@ def _watcher(root: Path, paths: list[Path]) -> None:
     # The server ends it (it is daemonic there); here it may start the worker processes
     # that parse and analyse, which die with it in turn.
     multiprocessing.current_process().daemon = False
-    watch_and_index(root, paths)
+    watch_and_index(root, paths, noted=noted)
 
 
 # A watcher that dies this soon after its start is not restarted at once, so that one that
@@ -83,11 +83,13 @@ def _watcher(root: Path, paths: list[Path]) -> None:
 RESTART_SECONDS = 5.0
 
 
-def _keep_watching(root: Path, paths: list[Path]) -> None:
+def _keep_watching(root: Path, paths: list[Path], noted: set[str]) -> None:
     """Run the watcher beside the server, and start it again whenever it dies, saying so."""
     context = multiprocessing.get_context("fork")
     while True:
-        process = context.Process(target=_watcher, args=(root, paths), daemon=True, name="readouts-watch")
+        process = context.Process(
+            target=_watcher, args=(root, paths, noted), daemon=True, name="readouts-watch"
+        )
         started = time.monotonic()
         process.start()
         process.join()
@@ -130,11 +132,12 @@ def serve(
     if not targets and _holds_nothing(root):
         click.echo(f"no readouts in the index at {root} yet: indexing the bundled readouts in {SEEDS_DIR}")
         targets = [SEEDS_DIR]
+    noted: set[str] = set()  # what the first run told: the watcher does not tell it again
     if targets:
-        run_index(root, targets)
+        run_index(root, targets, noted=noted)
     if watch:
         threading.Thread(
-            target=_keep_watching, args=(root, targets), daemon=True, name="watch-keeper"
+            target=_keep_watching, args=(root, targets, noted), daemon=True, name="watch-keeper"
         ).start()
     app = create_app({"INDEX_DIR": str(root)})
     if not app.config["PUBLIC_URL"] and host not in ("0.0.0.0", "::", ""):

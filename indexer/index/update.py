@@ -62,6 +62,7 @@ class Summary:
     # The first REPORTED_PER_FILE failures of each file; the rest are only counted (`more`),
     # so that a bulk file of millions of bad lines costs no memory and no screenful.
     failures: list[SourceError] = field(default_factory=list)
+    refused: list[SourceError] = field(default_factory=list)  # pages that are not readouts
     more: dict[str, int] = field(default_factory=dict)  # file → failures past those reported
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, what is missing)
     seconds: float = 0.0
@@ -72,7 +73,11 @@ class Summary:
         return len(self.failures) + sum(self.more.values())
 
     def fail(self, failure: SourceError) -> None:
-        """Report a failure, or count it past the first few of its file."""
+        """Report a failure, or count it past the first few of its file; a page that is not a
+        readout is noted apart (it fails nothing)."""
+        if failure.refused:
+            self.refused.append(failure)
+            return
         path = failure.bulk_file or failure.origin
         seen = self._per_file.get(path, 0)
         self._per_file[path] = seen + 1
@@ -120,6 +125,7 @@ def _plan(
     read: dict[str, dict],
     follow_symlinks: bool = False,
     hold: frozenset[str] = frozenset(),
+    exclude: tuple[str, ...] = (),
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
@@ -131,7 +137,7 @@ def _plan(
     broken_bulk: set[str] = set()
     found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-    for found in find_sources(list(paths), known, stamps, read, follow_symlinks, hold):
+    for found in find_sources(list(paths), known, stamps, read, follow_symlinks, hold, exclude):
         if isinstance(found, SourceError):
             summary.fail(found)
             if found.doc_id is not None:
@@ -176,10 +182,12 @@ def update_index(
     on_progress: Callable[[int, int], None] | None = None,
     follow_symlinks: bool = False,
     hold: frozenset[str] = frozenset(),
+    exclude: tuple[str, ...] = (),
 ) -> Summary:
     """Make the index at `root` hold exactly the readouts under `paths` (links to files
-    outside the folders given only with `follow_symlinks`); files in `hold`, still being
-    written, keep what the last run indexed of them.
+    outside the folders given only with `follow_symlinks`; files `exclude` or a folder's
+    .readoutsignore leaves out as if absent); files in `hold`, still being written, keep
+    what the last run indexed of them.
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
@@ -196,7 +204,7 @@ def update_index(
         existing = {} if fresh else _existing(root, target, remembered)
         read: dict[str, dict] = {}
         todo, vanished = _plan(
-            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold
+            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold, exclude
         )
         summary.removed = len(vanished)
         count = _choose_workers(todo, workers)

@@ -37,11 +37,15 @@ from indexer.parse.lines import (
 )
 from indexer.parse.sections import Heading, Paragraph, outline
 
-__all__ = ["Heading", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
+__all__ = ["Heading", "NotAReadout", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
 
 
 class ReadoutError(ValueError):
     """The text cannot be read as a readout; the message says why."""
+
+
+class NotAReadout(ReadoutError):
+    """The text is read, and is not a meeting's readout (a press conference, a list of items)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +78,12 @@ def _refuse_non_readouts(lines: list[Line]) -> None:
             norms.append(line.norm)
     turns = sum(1 for text in norms if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80])
     if turns >= 2:
-        raise ReadoutError(
+        raise NotAReadout(
             "this is a press-conference transcript ((問) and answers), not a meeting readout; remove it"
         )
     dated = [text for text in norms if len(text) <= 40 and parse_date(text)]
     if len(dated) >= 2 and len({parse_date(text) for text in dated}) >= 2:
-        raise ReadoutError(
+        raise NotAReadout(
             f"this page lists several dated items ({dated[0]}, {dated[1]}), not one meeting's readout; remove it"
         )
 
@@ -147,7 +151,7 @@ def _checked(header: Header, title: str, paragraphs: list[Paragraph], blocks: li
     """What a readout with a header lacks, as warnings; a ReadoutError for one that is too little
     to be a meeting's readout."""
     if not header.title and not title and not header.date and not header.category and len(paragraphs) <= 1:
-        raise ReadoutError(
+        raise NotAReadout(
             "only one paragraph, with no title, date or category: too little to index as a readout"
         )
     if (
@@ -155,7 +159,7 @@ def _checked(header: Header, title: str, paragraphs: list[Paragraph], blocks: li
         and not any(block.markers for block in blocks)
         and not _has_readout_formula(paragraphs)
     ):
-        raise ReadoutError(
+        raise NotAReadout(
             "no date, no numbered sections and no 「概要は以下のとおり」: this is not a meeting readout"
         )
     return (*(("no title found",) if not title else ()), *(("no date found",) if header.date is None else ()))

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
+from indexer.parse.ignore import Ignored
 from indexer.parse.limits import TooLarge, bounded
-from indexer.parse.readout import Readout, ReadoutError, parse_date, parse_readout
+from indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -41,11 +42,19 @@ class SourceError(Exception):
     """A readout that cannot be indexed; str() names it and says why."""
 
     def __init__(
-        self, origin: str, reason: str, doc_id: str | None = None, bulk_file: str | None = None
+        self,
+        origin: str,
+        reason: str,
+        doc_id: str | None = None,
+        bulk_file: str | None = None,
+        refused: bool = False,
     ) -> None:
         super().__init__(f"{origin}: {reason}")
         self.origin = origin
         self.reason = reason
+        # Read, and not a meeting's readout (a press conference, a list page): left out, which
+        # is not a failure of the run.
+        self.refused = refused
         # Known when the readout exists but cannot be read now: its previous
         # version, if indexed, is kept rather than treated as vanished.
         self.doc_id = doc_id
@@ -55,7 +64,7 @@ class SourceError(Exception):
 
     def __reduce__(self):
         # Sent from worker processes: rebuilt from its fields, not from its message.
-        return type(self), (self.origin, self.reason, self.doc_id, self.bulk_file)
+        return type(self), (self.origin, self.reason, self.doc_id, self.bulk_file, self.refused)
 
 
 class Source(NamedTuple):  # a tuple: an unchanged bulk file gives one per readout at every run
@@ -196,21 +205,29 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
         )
 
 
-def _files(path: Path) -> Iterator[Path]:
+def _files(path: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The readout files of a file or folder: a folder's hidden files and those its
+    .readoutsignore files or `exclude` leave out are not (`indexer.parse.ignore`)."""
     if path.is_dir():
+        ignored = Ignored(path, exclude)
         for child in sorted(path.rglob("*")):
             hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if child.is_file() and not hidden and child.name.lower().endswith(FILE_SUFFIXES + JSONL_SUFFIXES):
+            if (
+                child.is_file()
+                and not hidden
+                and child.name.lower().endswith(FILE_SUFFIXES + JSONL_SUFFIXES)
+                and not ignored(child)
+            ):
                 yield child
     else:
         yield path
 
 
-def find_files(paths: list[Path]) -> Iterator[Path]:
+def find_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
     """The readout files under the given files and folders that exist."""
     for root in paths:
         if root.exists():
-            yield from _files(root)
+            yield from _files(root, exclude)
 
 
 def missing_paths(paths: list[Path]) -> list[str]:
@@ -254,8 +271,10 @@ def find_sources(
     read: dict[str, dict] | None = None,
     follow_symlinks: bool = False,
     hold: frozenset[str] = frozenset(),
+    exclude: tuple[str, ...] = (),
 ) -> Iterator[Source | SourceError]:
-    """Every readout under the given files and folders (folders recursively).
+    """Every readout under the given files and folders (folders recursively), less those
+    left out (`exclude`, .readoutsignore).
 
     `known` maps content hashes already in the index to their document ids, so
     that unchanged bulk records are recognized without being parsed. `stamps`
@@ -273,7 +292,7 @@ def find_sources(
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
             continue
-        for path in _files(root):
+        for path in _files(root, exclude):
             target = None if follow_symlinks or not root.is_dir() else outside_link(path, root)
             if target is not None:
                 yield SourceError(
@@ -392,4 +411,4 @@ def parse_source(source: Source) -> Readout:
         parsed_date: datetime.date | None = parse_date(date) if date else None
         return Readout(readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings)
     except (ReadoutError, DocumentError) as error:
-        raise SourceError(source.origin, str(error)) from None
+        raise SourceError(source.origin, str(error), refused=isinstance(error, NotAReadout)) from None
