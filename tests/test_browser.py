@@ -216,3 +216,26 @@ def test_page_has_no_accessibility_violations(server, browser, axe_source, path)
         "v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));"
     )
     assert result == []
+
+
+@pytest.fixture
+def phone(browser):
+    browser.set_window_size(390, 844)
+    yield browser
+    browser.set_window_size(1100, 1400)
+
+
+@pytest.mark.parametrize("query", ["会談", "北朝鮮", "日米首脳会談"])
+def test_on_a_phone_the_first_result_shows_without_scrolling(server, phone, query):
+    phone.get(server + "/search?q=" + query)
+    title = phone.find_element(By.CSS_SELECTOR, "ol#results > li:first-child a")
+    bottom = phone.execute_script("const r = arguments[0].getBoundingClientRect(); return r.bottom;", title)
+    assert 0 < bottom <= phone.execute_script("return window.innerHeight")
+
+
+def test_on_a_phone_no_label_is_parted_from_its_input(server, phone):
+    phone.get(server + "/search?q=会談")
+    for label in phone.find_elements(By.CSS_SELECTOR, "form.filters label"):
+        field = phone.find_element(By.ID, label.get_attribute("for"))
+        top_of = "return arguments[0].getBoundingClientRect().top"
+        assert abs(phone.execute_script(top_of, label) - phone.execute_script(top_of, field)) < 20
