@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import READOUTS, free_port
+from conftest import READOUTS, SEED_ID, free_port
 
 CHROMIUM = shutil.which("chromium")
 # axe-core from the npm registry: `npm ci --prefix tests/axe` (.ci/run does it).
@@ -239,3 +239,25 @@ def test_on_a_phone_no_label_is_parted_from_its_input(server, phone):
         field = phone.find_element(By.ID, label.get_attribute("for"))
         top_of = "return arguments[0].getBoundingClientRect().top"
         assert abs(phone.execute_script(top_of, label) - phone.execute_script(top_of, field)) < 20
+
+
+def test_the_timeline_reads_at_a_phone_width(server, phone):
+    phone.get(server + "/search?q=会談")
+    sizes = phone.execute_script(
+        "return [...document.querySelectorAll('figure.timeline text')]"
+        ".filter(t => getComputedStyle(t).display !== 'none')"
+        ".map(t => parseFloat(getComputedStyle(t).fontSize))"
+    )
+    assert sizes and min(sizes) >= 11
+
+
+def test_a_timeline_of_one_period_is_a_narrow_bar(server, browser):
+    browser.get(server + f"/search?q=会談&doc={SEED_ID}")
+    bars = browser.find_elements(By.CSS_SELECTOR, "figure.timeline a.bar rect:not(.hit-area)")
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.timeline svg")
+    assert len(bars) == 1
+    assert bars[0].rect["width"] < chart.rect["width"] / 5
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "figure.timeline text.count").text
+        == browser.find_element(By.CSS_SELECTOR, ".total").text
+    )

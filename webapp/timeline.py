@@ -2,7 +2,12 @@
 
 Drawn as an inline SVG bar chart by the template (no JavaScript); each bar is a
 link that filters the results to its year or month, and is named for screen
-readers (2013年：4件).
+readers (2013年：4件). Bars are placed in percent of the width and text is in CSS
+pixels (no viewBox), so labels and counts stay readable on a phone: every label
+and count on a wide screen when there is room, a coarser step on a narrow one
+(the CSS hides the rest), and one period is a narrow bar, not a full-width block.
+
+May touch: the facets of a result and the page's parameters; the template draws it.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from dataclasses import dataclass
 from indexer.search.results import Facets
 from webapp.params import SearchParams
 
-WIDTH = 640
-HEIGHT = 120
+HEIGHT = 110  # pixels for the bars
+COUNT_SPACE = 16  # above the tallest bar, for its count
 LABEL_SPACE = 18  # below the bars, for the axis labels
+MAX_BAR = 8.0  # percent of the width: one or two periods are narrow bars
+# Labels (and counts) fit about this many to a wide chart, and to a phone's.
+WIDE_LABELS, NARROW_LABELS = 16, 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +33,20 @@ class Bar:
     name: str  # for screen readers: 2013年：4件
     count: int
     args: dict[str, str]  # the search URL's parameters when followed
-    x: float
-    y: float
-    width: float
-    height: float
-    show_label: bool
+    x: float  # percent of the width
+    y: float  # pixels from the top
+    width: float  # percent
+    height: float  # pixels
+    show_label: bool  # on a wide screen
+    narrow_label: bool  # on a phone too
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
     unit: str  # "year" or "month"
     bars: tuple[Bar, ...]
-    width: int = WIDTH
-    height: int = HEIGHT + LABEL_SPACE
-    baseline: int = HEIGHT
+    height: int = COUNT_SPACE + HEIGHT + LABEL_SPACE
+    baseline: int = COUNT_SPACE + HEIGHT
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -65,33 +73,37 @@ def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
         first, last = int(months[0][:4]), int(months[-1][:4])
         periods = [(str(year), years.get(str(year), 0)) for year in range(first, last + 1)]
     tallest = max(count for _, count in periods)
-    slot = WIDTH / len(periods)
-    gap = min(2.0, slot / 4)
-    # Label every bar when they fit, else every few.
-    every = max(1, round(len(periods) / 12))
+    slot = 100 / len(periods)
+    width = min(slot * 0.8, MAX_BAR)
+    wide_step = max(1, -(-len(periods) // WIDE_LABELS))
+    narrow_step = max(1, -(-len(periods) // NARROW_LABELS))
     bars = []
     for index, (period, count) in enumerate(periods):
         height = 0.0 if not count else max(2.0, (HEIGHT - 4) * count / tallest)
-        if unit == "year":
-            args = params.as_args(year=period, page=1, **{"from": "", "to": ""})
-            name = f"{period}年：{count}件"
-        else:
-            year, month = int(period[:4]), int(period[5:7])
-            last_day = calendar.monthrange(year, month)[1]
-            start, end = datetime.date(year, month, 1), datetime.date(year, month, last_day)
-            args = params.as_args(year="", page=1, **{"from": start.isoformat(), "to": end.isoformat()})
-            name = f"{year}年{month}月：{count}件"
+        args, name = _link(unit, period, count, params)
         bars.append(
             Bar(
                 label=period,
                 name=name,
                 count=count,
                 args=args,
-                x=round(index * slot + gap / 2, 2),
-                y=round(HEIGHT - height, 2),
-                width=round(slot - gap, 2),
+                x=round(index * slot + (slot - width) / 2, 3),
+                y=round(COUNT_SPACE + HEIGHT - height, 2),
+                width=round(width, 3),
                 height=round(height, 2),
-                show_label=index % every == 0,
+                show_label=index % wide_step == 0,
+                narrow_label=index % narrow_step == 0,
             )
         )
     return Timeline(unit, tuple(bars))
+
+
+def _link(unit: str, period: str, count: int, params: SearchParams) -> tuple[dict[str, str], str]:
+    """The search a bar leads to, and its name for screen readers."""
+    if unit == "year":
+        return params.as_args(year=period, page=1, **{"from": "", "to": ""}), f"{period}年：{count}件"
+    year, month = int(period[:4]), int(period[5:7])
+    last_day = calendar.monthrange(year, month)[1]
+    start, end = datetime.date(year, month, 1), datetime.date(year, month, last_day)
+    args = params.as_args(year="", page=1, **{"from": start.isoformat(), "to": end.isoformat()})
+    return args, f"{year}年{month}月：{count}件"
