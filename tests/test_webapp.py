@@ -320,3 +320,23 @@ def test_hit_titles_are_headings(client):
     assert html.count('<h2 class="meta">') == html.count('<li class="hit">') > 0
     grouped = client.get("/search?q=会談").get_data(as_text=True)
     assert grouped.count('<h2 class="meta">') == grouped.count('<li class="hit readout-hit">') > 0
+
+
+def test_undated_paragraphs_have_a_year_facet_and_a_timeline_bar_of_their_own(mofa_dev_client):
+    data = mofa_dev_client.get("/api/search", query_string={"q": "会談"}).get_json()
+    undated = next(facet for facet in data["facets"]["year"] if facet["value"] == "日付なし")
+    dated = sum(facet["count"] for facet in data["facets"]["year"] if facet["value"] != "日付なし")
+    assert undated["count"] + dated == data["total"]
+    page = mofa_dev_client.get("/search", query_string={"q": "会談"}).get_data(as_text=True)
+    assert 'aria-label="日付なし：' in page and "year=none" in page
+
+
+@pytest.mark.parametrize("value", ["none", "日付なし"])
+def test_year_none_finds_only_the_undated_paragraphs(mofa_dev_client, value):
+    everything = mofa_dev_client.get("/api/search", query_string={"q": "会談"}).get_json()
+    undated = next(facet["count"] for facet in everything["facets"]["year"] if facet["value"] == "日付なし")
+    data = mofa_dev_client.get(
+        "/api/search", query_string={"q": "会談", "year": value, "per_page": 100}
+    ).get_json()
+    assert data["total"] == undated > 0
+    assert all(hit["date"] is None for hit in data["hits"])

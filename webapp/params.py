@@ -12,6 +12,7 @@ from indexer.analysis.query import MAX_QUERY_CHARS
 from indexer.parse.header import DATE_EXAMPLES, parse_user_date, parse_user_year
 from indexer.parse.speakers import SIDES
 from indexer.search.library import GROUPS, MAX_PER_PAGE, MAX_RESULT_WINDOW
+from indexer.search.results import UNDATED
 
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
@@ -39,7 +40,7 @@ class SearchParams:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     doc: str | None = None
-    year: int | None = None
+    year: int | str | None = None  # or UNDATED: the readouts without a date
     country: str | None = None
     kind: str | None = None
     group: str = "readout"  # the page's default; the API's is "paragraph"
@@ -59,7 +60,7 @@ class SearchParams:
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "doc": self.doc or "",
-            "year": self.year or "",
+            "year": "none" if self.year == UNDATED else (self.year or ""),
             "country": self.country or "",
             "kind": self.kind or "",
             "group": self.group,
@@ -102,15 +103,18 @@ def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
     return date
 
 
-def _year(args: Mapping[str, str]) -> int | None:
+def _year(args: Mapping[str, str]) -> int | str | None:
+    """A year, or UNDATED (日付なし, or none) for the readouts without a date."""
     raw = args.get("year", "").strip()
     if not raw:
         return None
+    if raw in (UNDATED, "none"):
+        return UNDATED
     year = parse_user_year(raw)
     if year is None or not 1 <= year <= 9999:
         raise BadParameter(
             "year",
-            f"年は 2013、平成25、H25 のように書いてください（例：year=2013）。「{raw[:20]}」は読めません",
+            f"年は 2013、平成25、H25 のように書いてください（日付のない会談は year=none。例：year=2013）。「{raw[:20]}」は読めません",
         )
     return year
 

@@ -16,7 +16,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from indexer.search.results import Facets
+from indexer.search.results import UNDATED, Facets
 from webapp.params import SearchParams
 
 HEIGHT = 110  # pixels for the bars
@@ -60,10 +60,11 @@ def _months(first: str, last: str) -> list[str]:
 
 def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
     """Bars for every year (or month) from the first match to the last, empty ones included."""
-    if not facets.month:
+    undated = next((facet.count for facet in facets.year if facet.value == UNDATED), 0)
+    if not facets.month and not undated:
         return None
     months = sorted(facets.month)
-    span = _months(months[0], months[-1])
+    span = _months(months[0], months[-1]) if months else []
     if len(span) < 24:
         unit = "month"
         periods = [(month, facets.month.get(month, 0)) for month in span]
@@ -72,6 +73,8 @@ def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
         years = {facet.value: facet.count for facet in facets.year}
         first, last = int(months[0][:4]), int(months[-1][:4])
         periods = [(str(year), years.get(str(year), 0)) for year in range(first, last + 1)]
+    if undated:
+        periods.append((UNDATED, undated))  # last, a bar of its own
     tallest = max(count for _, count in periods)
     slot = 100 / len(periods)
     width = min(slot * 0.8, MAX_BAR)
@@ -91,8 +94,8 @@ def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
                 y=round(COUNT_SPACE + HEIGHT - height, 2),
                 width=round(width, 3),
                 height=round(height, 2),
-                show_label=index % wide_step == 0,
-                narrow_label=index % narrow_step == 0,
+                show_label=index % wide_step == 0 or period == UNDATED,
+                narrow_label=index % narrow_step == 0 or period == UNDATED,
             )
         )
     return Timeline(unit, tuple(bars))
@@ -100,6 +103,8 @@ def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
 
 def _link(unit: str, period: str, count: int, params: SearchParams) -> tuple[dict[str, str], str]:
     """The search a bar leads to, and its name for screen readers."""
+    if period == UNDATED:
+        return params.as_args(year="none", page=1, **{"from": "", "to": ""}), f"{UNDATED}：{count}件"
     if unit == "year":
         return params.as_args(year=period, page=1, **{"from": "", "to": ""}), f"{period}年：{count}件"
     year, month = int(period[:4]), int(period[5:7])

@@ -14,6 +14,7 @@ from indexer.engines.base import COUNTED_PER_READOUT
 from indexer.search.citation import citation, display_date
 from indexer.search.export import hit_json, hit_url, results_csv, results_json
 from indexer.search.library import MAX_RESULT_WINDOW, Results
+from indexer.search.results import UNDATED
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
 from webapp.params import BadParameter, SearchParams, check_doc_id, parse_search_params
@@ -38,7 +39,8 @@ def _run(params: SearchParams, facets: bool = True, export: bool = False) -> Res
             date_from=params.date_from,
             date_to=params.date_to,
             doc_id=params.doc,
-            year=params.year,
+            year=None if params.year == UNDATED else params.year,
+            undated=params.year == UNDATED,
             country=params.country,
             kind=params.kind,
             side=params.side,

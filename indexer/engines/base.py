@@ -88,6 +88,7 @@ class SearchRequest:
     doc_id: str | None = None
     country: str | None = None  # a counterpart's name (`indexer.analysis.facets`)
     kind: str | None = None  # a kind of meeting (`indexer.analysis.facets.KINDS`)
+    undated: bool = False  # only paragraphs of readouts without a date
     facets: bool = False  # also count the matches per month, counterpart and kind
     # Also count the matches per readout (FacetCounts.readouts): of every readout, or (past
     # COUNTED_PER_READOUT matches) at least of the readouts of the hits returned.
@@ -113,6 +114,7 @@ class FacetCounts:
     kind: dict[str, int]
     readouts: Mapping[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
     side: dict[str, int] = field(default_factory=dict)  # 日本側/相手側/双方 → matches said by that side
+    undated: int = 0  # matches in readouts without a date
 
     @classmethod
     def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
@@ -120,15 +122,18 @@ class FacetCounts:
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()
         kind: Counter[str] = Counter()
+        undated = 0
         for key, count in counts.items():
             key_month, key_countries, key_kind = split_key(key)
             if key_month:
                 month[key_month] += count
+            else:
+                undated += count
             for name in key_countries:  # a paragraph counts once under each of its counterparts
                 country[name] += count
             if key_kind:
                 kind[key_kind] += count
-        return cls(dict(month), dict(country), dict(kind), readouts)
+        return cls(dict(month), dict(country), dict(kind), readouts, undated=undated)
 
 
 def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:

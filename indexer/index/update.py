@@ -42,7 +42,8 @@ from indexer.index.store import (
     writer_lock,
 )
 from indexer.index.workers import Supervisor
-from indexer.parse.sources import Source, SourceError, find_sources, missing_paths
+from indexer.parse.files import missing_paths
+from indexer.parse.sources import Source, SourceError, find_sources
 
 # Below this much text, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 4_000_000
@@ -184,10 +185,9 @@ def update_index(
     hold: frozenset[str] = frozenset(),
     exclude: tuple[str, ...] = (),
 ) -> Summary:
-    """Make the index at `root` hold exactly the readouts under `paths` (links to files
-    outside the folders given only with `follow_symlinks`; files `exclude` or a folder's
-    .readoutsignore leaves out as if absent); files in `hold`, still being written, keep
-    what the last run indexed of them.
+    """Make the index at `root` hold exactly the readouts under `paths` (links outside the
+    folders given only with `follow_symlinks`; what `exclude` or .readoutsignore leaves
+    out as if absent); files in `hold`, still being written, keep what was indexed.
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.

@@ -15,7 +15,6 @@ import gzip
 import hashlib
 import json
 import lzma
-import os
 import re
 import time
 import zlib
@@ -25,14 +24,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
-from indexer.parse.ignore import Ignored
+from indexer.parse.files import (
+    FILE_KINDS,
+    FILE_SUFFIXES,
+    JSONL_SUFFIXES,
+    SETTLED_NS,
+    files_under,
+    outside_link,
+    stamp_of,
+)
 from indexer.parse.limits import TooLarge, bounded
 from indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
-FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-FILE_SUFFIXES = tuple(FILE_KINDS)
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.xz")
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
 # A readout is a few pages; anything far larger is a mistake (or an attack).
 MAX_FILE_BYTES = 20_000_000
@@ -205,65 +209,6 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
         )
 
 
-def _files(path: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
-    """The readout files of a file or folder: a folder's hidden files and those its
-    .readoutsignore files or `exclude` leave out are not (`indexer.parse.ignore`)."""
-    if path.is_dir():
-        ignored = Ignored(path, exclude)
-        for child in sorted(path.rglob("*")):
-            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if (
-                child.is_file()
-                and not hidden
-                and child.name.lower().endswith(FILE_SUFFIXES + JSONL_SUFFIXES)
-                and not ignored(child)
-            ):
-                yield child
-    else:
-        yield path
-
-
-def find_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
-    """The readout files under the given files and folders that exist."""
-    for root in paths:
-        if root.exists():
-            yield from _files(root, exclude)
-
-
-def missing_paths(paths: list[Path]) -> list[str]:
-    """Paths that do not exist or cannot be listed, each with the reason."""
-    problems = []
-    for path in paths:
-        if not path.exists():
-            problems.append(f"{path} does not exist")
-        elif path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
-            problems.append(f"{path} cannot be read (permission denied)")
-    return problems
-
-
-# A file written this recently may still change within its timestamp's resolution
-# without its stamp changing: it is read again next time rather than trusted.
-SETTLED_NS = 2_000_000_000
-
-
-def _stamp(path: Path) -> list[int] | None:
-    """What changes whenever a file is written: size, modification and change times, inode."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-
-
-def outside_link(path: Path, root: Path) -> Path | None:
-    """Where a symbolic link found under the folder `root` points, if that is outside it."""
-    if not path.is_symlink() or path == root:
-        return None
-    target = path.resolve()
-    base = root.resolve()
-    return None if target == base or base in target.parents else target
-
-
 def find_sources(
     paths: list[Path],
     known: Mapping[str, str] | None = None,
@@ -292,7 +237,7 @@ def find_sources(
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
             continue
-        for path in _files(root, exclude):
+        for path in files_under(root, exclude):
             target = None if follow_symlinks or not root.is_dir() else outside_link(path, root)
             if target is not None:
                 yield SourceError(
@@ -323,7 +268,7 @@ def _sources_of_file(
     """A file's readouts: from the last run's record of it when its stamp has not changed,
     else read; a file read whole, settled and without a failure is recorded in `read`."""
     key = str(path)
-    stamp = _stamp(path)
+    stamp = stamp_of(path)
     unchanged = _unchanged(key, stamps.get(key), stamp, known)
     if unchanged is not None:
         yield from unchanged
@@ -340,7 +285,7 @@ def _sources_of_file(
             hashes.append(found.content_hash)
             lines.append(int(found.origin.rpartition(":")[2]) if found.origin != key else 0)
         yield found
-    settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and _stamp(path) == stamp
+    settled = stamp is not None and time.time_ns() - stamp[1] > SETTLED_NS and stamp_of(path) == stamp
     if read is not None and settled and not failed:
         read[key] = {"stamp": stamp, "ids": ids, "hashes": hashes, "lines": lines}
 

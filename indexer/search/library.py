@@ -169,17 +169,17 @@ class Library:
         country: str | None = None,
         kind: str | None = None,
         side: str | None = None,
+        undated: bool = False,
         facets: bool = False,
         budget: float | None = None,
         group: str = "paragraph",
         export: bool = False,
         suggestions: bool = True,
     ) -> Results:
-        """One page of ranked hits, filtered by date, year, readout, counterpart and kind, with the
-        counts per year, counterpart and kind when `facets`; a budget in seconds stops a longer
-        search with SearchTimeout. With group="readout" a page is `per_page` readouts, ranked by
-        their best paragraph, each with its best PARAGRAPHS_PER_READOUT. With `export`, one page
-        of every matching paragraph, at most MAX_RESULT_WINDOW, without snippets."""
+        """One page of ranked hits, filtered (date, year or `undated`, readout, counterpart, kind,
+        side), with the counts per facet when `facets`; a budget in seconds stops a longer search
+        with SearchTimeout. With group="readout" a page is `per_page` readouts, each with its best
+        PARAGRAPHS_PER_READOUT; with `export`, every match (MAX_RESULT_WINDOW), no snippets."""
         if export:
             page, per_page, group = 1, MAX_RESULT_WINDOW, "paragraph"
         per_page = min(max(per_page, 1), MAX_RESULT_WINDOW if export else MAX_PER_PAGE)
@@ -201,6 +201,7 @@ class Library:
             country=country,
             kind=kind,
             side=side,
+            undated=undated,
             facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,
             budget=budget or 0.0,

@@ -58,6 +58,10 @@ class Facets:
     side: tuple[Facet, ...] = ()  # matches in what each side said, in SIDES order
 
 
+# The year facet's value, and the year filter's, for readouts without a date.
+UNDATED = "日付なし"
+
+
 def _facets(counts: FacetCounts) -> Facets:
     years: dict[str, int] = {}
     for month, count in counts.month.items():
@@ -70,7 +74,10 @@ def _facets(counts: FacetCounts) -> Facets:
 
     kinds = {kind: counts.kind[kind] for kind in KINDS if counts.kind.get(kind)}
     return Facets(
-        year=tuple(Facet(year, years[year]) for year in sorted(years, reverse=True)),
+        year=(
+            *(Facet(year, years[year]) for year in sorted(years, reverse=True)),
+            *((Facet(UNDATED, counts.undated),) if counts.undated else ()),
+        ),
         country=most_first(counts.country),
         kind=most_first(kinds),
         month=dict(sorted(counts.month.items())),

@@ -194,6 +194,8 @@ def _restrictions(
                     ),
                 )
             )
+        if request.undated:  # an undated paragraph's date is 0
+            filters.append((Occur.Must, Query.range_query(SCHEMA, "date", tantivy.FieldType.Integer, 0, 0)))
         if request.doc_id:
             filters.append((Occur.Must, _term("doc_id", request.doc_id)))
         if request.country:

@@ -212,6 +212,7 @@ class TantivyReader:
             or request.country
             or request.kind
             or request.side
+            or request.undated
         )
         word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
         total = None if word is None else _holding(searcher, word)

@@ -198,6 +198,8 @@ class WhooshReader:
                     request.date_to.isoformat() if request.date_to else None,
                 )
             )
+        if request.undated:
+            filters.append(q.Term("date", ""))  # an undated paragraph holds the empty date
         if request.doc_id:
             filters.append(q.Term("doc_id", request.doc_id))
         if request.country:
