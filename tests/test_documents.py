@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import hit_keys, info_counts, run, search_json
+from conftest import SEED, hit_keys, info_counts, run, search_json
 
 MINISTRY_PAGE = """<!DOCTYPE html>
 <html lang="ja"><head>
@@ -242,11 +242,11 @@ def test_undated_readout_is_indexed_with_a_warning_and_sorted_last(folder, tmp_p
     ],
     ids=["press conference", "one sentence"],
 )
-def test_page_that_is_not_a_readout_is_refused(folder, tmp_path, text, reason):
+def test_page_that_is_not_a_readout_is_left_out_with_a_note(folder, tmp_path, text, reason):
     (folder / "not-a-readout.txt").write_text(text, "utf-8")
     result = run("index", folder, "--index-dir", tmp_path / "ix")
-    assert result.exit_code == 1
-    assert f"skipped {folder / 'not-a-readout.txt'}: " in result.output and reason in result.output
+    assert result.exit_code == 0
+    assert f"note: left out {folder / 'not-a-readout.txt'}: " in result.output and reason in result.output
     assert info_counts(tmp_path / "ix") == (1, 27)
 
 
@@ -263,3 +263,43 @@ def test_links_after_the_footer_are_not_indexed_and_do_not_refuse_the_page(tmp_p
     assert result.exit_code == 0, result.output
     assert search_json(tmp_path / "ix", "日米外相会談")["total"] == 0
     assert hit_keys(search_json(tmp_path / "ix", "抑止力強化")) == [("page", "1.")]
+
+
+URL = "https://www.mofa.go.jp/mofaj/na/na1/us/page4_004113.html"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"seed.txt": f"{URL}\n" + "{seed}"}, URL),  # a line of its own
+        ({"seed.txt": "{seed}" + f"\nURL: {URL}\n"}, URL),
+        ({"seed.txt": "{seed}", "seed.url": f"{URL}\n"}, URL),  # a sidecar
+        ({"seed.txt": "{seed}", "seed.url": "javascript:alert(1)"}, None),  # only http(s)
+        ({"seed.txt": "{seed}"}, None),
+    ],
+)
+def test_a_text_readout_links_to_its_page_where_it_names_it(tmp_path, files, expected):
+    folder = tmp_path / "readouts"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text.replace("{seed}", SEED.read_text("utf-8")), "utf-8")
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    data = search_json(tmp_path / "ix", "普天間")
+    assert data["total"] == 1
+    page = _page(tmp_path / "ix", "/docs/seed")
+    if expected:
+        assert f'<a class="original" href="{expected}"' in page
+    else:
+        assert "外務省の原文" not in page
+    assert 'https://www.mofa.go.jp/mofaj/"' not in page  # never the home page
+
+
+def _page(index_dir, path: str) -> str:
+    from webapp import create_app
+    from webapp.library import close_library
+
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PUBLIC_URL": "http://localhost"})
+    try:
+        return app.test_client().get(path).get_data(as_text=True)
+    finally:
+        close_library(app)

@@ -60,12 +60,18 @@ SETTLED_NS = 2_000_000_000
 
 
 def stamp_of(path: Path) -> list[int] | None:
-    """What changes whenever a file is written: size, modification and change times, inode."""
+    """What changes whenever a file is written: size, modification and change times, inode
+    (and those of a .txt readout's .url sidecar, which is part of it)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    sidecar = path.with_suffix(".url")
+    if path.suffix == ".txt" and sidecar.is_file():
+        extra = sidecar.stat()
+        stamp += [extra.st_size, extra.st_mtime_ns]
+    return stamp
 
 
 def outside_link(path: Path, root: Path) -> Path | None:

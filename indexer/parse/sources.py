@@ -35,6 +35,7 @@ from indexer.parse.files import (
 )
 from indexer.parse.limits import TooLarge, bounded
 from indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
+from indexer.parse.urls import url_line, web_url
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
@@ -137,9 +138,17 @@ def _file_source(path: Path) -> Source:
                 doc_id,
             )
         data = path.read_bytes()
+        sidecar = path.with_suffix(".url")
+        url = (
+            sidecar.read_text("utf-8", errors="replace").strip()
+            if suffix == ".txt" and sidecar.is_file()
+            else ""
+        )
     except OSError as error:
         raise SourceError(str(path), f"cannot be read ({error.strerror})", doc_id) from None
-    return Source(doc_id, str(path), hashlib.sha256(data).hexdigest(), (FILE_KINDS.get(suffix, "text"), data))
+    # The sidecar's URL is part of what the readout is: a new one re-indexes it.
+    content_hash = hashlib.sha256(data + url.encode("utf-8")).hexdigest()
+    return Source(doc_id, str(path), content_hash, (FILE_KINDS.get(suffix, "text"), data, url))
 
 
 def _open_jsonl(path: Path):
@@ -180,7 +189,7 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                 content_hash = hashlib.sha256(line).hexdigest()
                 if content_hash in known:
                     # Indexed already, byte for byte: no need to parse it again.
-                    yield Source(known[content_hash], origin, content_hash, ("record", "", "", ""))
+                    yield Source(known[content_hash], origin, content_hash, ("record", "", "", "", ""))
                     continue
                 try:
                     record = json.loads(line)
@@ -199,7 +208,13 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                     doc_id_for(str(record["id"])),
                     origin,
                     content_hash,
-                    ("record", str(record.get("title") or ""), str(record.get("date") or ""), record["text"]),
+                    (
+                        "record",
+                        str(record.get("title") or ""),
+                        str(record.get("date") or ""),
+                        record["text"],
+                        web_url(str(record.get("url") or "")),
+                    ),
                 )
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         yield SourceError(
@@ -300,7 +315,7 @@ def _unchanged(path: str, earlier, stamp: list[int] | None, known: Mapping[str, 
         if not (len(ids) == len(hashes) == len(lines)) or not all(map(eq, map(known.get, hashes), ids)):
             return None
         return [
-            Source(doc_id, f"{path}:{line}" if line else path, content_hash, ("record", "", "", ""))
+            Source(doc_id, f"{path}:{line}" if line else path, content_hash, ("record", "", "", "", ""))
             for doc_id, content_hash, line in zip(ids, hashes, lines, strict=True)
         ]
     except (KeyError, TypeError):  # not as written: read the file
@@ -327,7 +342,8 @@ def parse_source(source: Source) -> Readout:
     kind = source.payload[0]
     try:
         if kind == "text":
-            return parse_readout(decode(source.payload[1], source.origin), source.doc_id)
+            text, url = url_line(decode(source.payload[1], source.origin))
+            return parse_readout(text, source.doc_id, source_url=web_url(source.payload[2]) or url)
         if kind == "html":
             page = html_to_text(source.payload[1])
             return parse_readout(page.text, source.doc_id, source_url=page.source_url)
@@ -345,7 +361,7 @@ def parse_source(source: Source) -> Readout:
                     source.origin, "this PDF has no text to extract (a scanned image?); OCR it first"
                 )
             return parse_readout(text, source.doc_id, layout="pdf")
-        _, title, date, text = source.payload
+        _, title, date, text, url = source.payload
         title, text = _valid_text(title), _valid_text(text)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise SourceError(
@@ -354,6 +370,8 @@ def parse_source(source: Source) -> Readout:
             )
         readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
         parsed_date: datetime.date | None = parse_date(date) if date else None
-        return Readout(readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings)
+        return Readout(
+            readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings, source_url=url
+        )
     except (ReadoutError, DocumentError) as error:
         raise SourceError(source.origin, str(error), refused=isinstance(error, NotAReadout)) from None
