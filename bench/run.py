@@ -50,6 +50,7 @@ from bench import groonga  # noqa: E402
 from indexer.analysis.normalize import fold  # noqa: E402
 from indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
 from indexer.parse.sources import Source, SourceError, doc_id_for, parse_source  # noqa: E402
+from indexer.search.request import Search  # noqa: E402
 
 READOUTS = str(Path(sys.executable).with_name("readouts"))
 FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委員会")
@@ -208,10 +209,10 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
     if engine in OURS:
         # The same searches with the counts per year, counterpart and kind, as the
         # results page and the API ask for them.
-        answer["facets_latencies_ms"] = timed(lambda q: library.search(q, per_page=10, facets=True))
+        answer["facets_latencies_ms"] = timed(lambda q: library.search(Search(q), facets=True))
         # And as the results page shows them: grouped by readout, ten readouts a page.
         answer["grouped_latencies_ms"] = timed(
-            lambda q: library.search(q, per_page=10, facets=True, group="readout")
+            lambda q: library.search(Search(q, group="readout"), facets=True)
         )
     if round_number == "0":
         # The paragraphs are loaded only now: millions of live objects would slow every
@@ -230,7 +231,7 @@ def _ours(engine: str, work: Path):
     library = Library(work / engine)
 
     def top10(q):
-        return [hit.snippet for hit in library.search(q, per_page=10).hits]
+        return [hit.snippet for hit in library.search(Search(q)).hits]
 
     return top10, library.match_keys, library
 
@@ -409,7 +410,7 @@ def service_figures(work: Path, queries: list[str], engine: str) -> dict:
         [READOUTS, "index", str(work / "corpus.jsonl"), str(extra), "--index-dir", str(index_dir)],
         stdout=subprocess.DEVNULL,
     )
-    while library.search(word).total == 0:
+    while library.search(Search(word)).total == 0:
         time.sleep(0.02)
     figures["new_readout_found_s"] = time.perf_counter() - started
     process.wait()

@@ -24,6 +24,7 @@ from indexer.analysis.normalize import fold  # noqa: E402
 from indexer.analysis.query import Word, matches_other_forms  # noqa: E402
 from indexer.analysis.terms import word_tokens  # noqa: E402
 from indexer.search.library import Library  # noqa: E402
+from indexer.search.request import Search  # noqa: E402
 
 DEPTH = 50
 
@@ -68,7 +69,7 @@ def main() -> None:
     with Library(args.index) as library:
         filled = snippets = shown = 0
         for word in words:
-            results = library.search(word, per_page=2 * DEPTH)
+            results = library.search(Search(word, per_page=2 * DEPTH))
             verbatim = [word in fold(hit.text) for hit in results.hits]
             # Filled: no paragraph without the word as typed ranks above one with it,
             # as far as the first DEPTH (looking twice as deep for those that should have).

@@ -25,7 +25,8 @@ from indexer.index.watch import beat, watch, watcher_state
 from indexer.parse.header import DATE_EXAMPLES, parse_user_date
 from indexer.parse.speakers import SIDES
 from indexer.search.export import results_csv, results_json
-from indexer.search.library import GROUPS, MAX_RESULT_WINDOW, Library
+from indexer.search.library import Library
+from indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search
 from indexer.search.terminal import print_results
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
@@ -299,23 +300,25 @@ def search(
     """Print the paragraphs that best match QUERY, with their section numbers."""
     text = " ".join(query)
     try:
+        asked = Search(
+            text,
+            page=page,
+            per_page=limit,
+            sort=sort,
+            date_from=_iso_date(date_from),
+            date_to=_iso_date(date_to),
+            doc=doc_id,
+            year=year,
+            country=country,
+            kind=kind,
+            group=group,
+            side=side,
+        )
+    except BadParameter as error:
+        raise click.UsageError(str(error)) from None
+    try:
         with Library(resolve_index_dir(index_dir)) as library:
-            results = library.search(
-                text,
-                page=page,
-                per_page=limit,
-                sort=sort,
-                date_from=_iso_date(date_from),
-                date_to=_iso_date(date_to),
-                doc_id=doc_id,
-                year=year,
-                country=country,
-                kind=kind,
-                side=side,
-                facets=(as_json or show_facets) and not as_csv,
-                group=group,
-                export=as_csv,
-            )
+            results = library.search(asked, facets=(as_json or show_facets) and not as_csv, export=as_csv)
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
     if as_csv:

@@ -12,6 +12,7 @@ from conftest import ROOT, SAMPLES, SEED, run
 from indexer.analysis.terms import word_terms
 from indexer.engines.base import COUNTED_PER_READOUT
 from indexer.search.library import Library
+from indexer.search.request import Search
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 
@@ -82,7 +83,8 @@ QUERIES = sampled_queries() + EQUIVALENT_QUERIES
 @pytest.mark.parametrize("filters", [{"country": "米国"}, {"kind": "首脳会談"}, {"year": 2019}])
 def test_both_engines_filter_and_count_alike(libraries, query, filters):
     whoosh, tantivy = (
-        libraries[name].search(query, per_page=100, facets=True, **filters) for name in ("whoosh", "tantivy")
+        libraries[name].search(Search(query, per_page=100, **filters), facets=True)
+        for name in ("whoosh", "tantivy")
     )
     assert whoosh.total == tantivy.total
     assert whoosh.facets == tantivy.facets
@@ -93,10 +95,10 @@ def test_both_engines_find_the_same_paragraphs(libraries, query):
     whoosh, tantivy = libraries["whoosh"], libraries["tantivy"]
     assert whoosh.match_keys(query) == tantivy.match_keys(query)
     by_date = [
-        [(hit.date, hit.doc_id) for hit in library.search(query, per_page=100, sort="date").hits]
+        [(hit.date, hit.doc_id) for hit in library.search(Search(query, per_page=100, sort="date")).hits]
         for library in (whoosh, tantivy)
     ]
-    assert whoosh.search(query).total == tantivy.search(query).total
+    assert whoosh.search(Search(query)).total == tantivy.search(Search(query)).total
     assert [date for date, _ in by_date[0]] == [date for date, _ in by_date[1]]
 
 
@@ -109,11 +111,11 @@ ONE_WORDS = ["日米", "外交", "首脳", "北朝鮮", "会談", "安全保障"
 @pytest.mark.parametrize("word", ONE_WORDS)
 def test_pages_of_one_word_are_slices_of_one_ranking(libraries, engine, word):
     library = libraries[engine]
-    whole = [(hit.doc_id, hit.anchor) for hit in library.search(word, per_page=30).hits]
+    whole = [(hit.doc_id, hit.anchor) for hit in library.search(Search(word, per_page=30)).hits]
     pages = [
         (hit.doc_id, hit.anchor)
         for page in (1, 2, 3)
-        for hit in library.search(word, page=page, per_page=10).hits
+        for hit in library.search(Search(word, page=page, per_page=10)).hits
     ]
     assert pages == whole
 
@@ -122,10 +124,10 @@ def test_pages_of_one_word_are_slices_of_one_ranking(libraries, engine, word):
 @pytest.mark.parametrize("word", ONE_WORDS)
 def test_every_match_of_one_word_is_ranked(libraries, engine, word):
     library = libraries[engine]
-    results = library.search(word, per_page=100, page=1)
+    results = library.search(Search(word, per_page=100, page=1))
     ranked = list(results.hits)
     for page in range(2, -(-results.total // 100) + 1):
-        ranked += library.search(word, per_page=100, page=page).hits
+        ranked += library.search(Search(word, per_page=100, page=page)).hits
     assert len(ranked) == results.total
     assert {(hit.doc_id, hit.position) for hit in ranked} == library.match_keys(word)
 
@@ -148,17 +150,19 @@ def replaced(tmp_path_factory):
 
 @pytest.mark.parametrize("word", ONE_WORDS)
 def test_totals_leave_out_the_paragraphs_a_readout_replaced(replaced, word):
-    results = replaced.search(word, per_page=100)
+    results = replaced.search(Search(word, per_page=100))
     assert results.total == len(replaced.match_keys(word)) == len(results.hits)
     assert results.total > 0
 
 
 def _grouped(library: Library, query: str, **filters) -> tuple[int, int, dict[str, int]]:
     """Totals of paragraphs and readouts, and each readout's matches, over every page."""
-    first = results = library.search(query, per_page=100, group="readout", **filters)
+    first = results = library.search(Search(query, per_page=100, group="readout", **filters))
     matched = {readout.doc_id: readout.matched for readout in first.readouts}
     while results.more_readouts:
-        results = library.search(query, per_page=100, page=results.page + 1, group="readout", **filters)
+        results = library.search(
+            Search(query, per_page=100, page=results.page + 1, group="readout", **filters)
+        )
         matched.update((readout.doc_id, readout.matched) for readout in results.readouts)
     return first.total, first.total_readouts, matched
 
@@ -175,7 +179,7 @@ def test_both_engines_group_the_same_readouts(libraries, query):
 @pytest.mark.parametrize("query", ["北朝鮮", "協力", "日米同盟", "述べる", "拉致 OR 核"])
 def test_both_engines_find_the_same_paragraphs_by_side(libraries, query, side):
     found = {
-        engine: library.search(query, per_page=100, side=side, facets=True)
+        engine: library.search(Search(query, per_page=100, side=side), facets=True)
         for engine, library in libraries.items()
     }
     keys = {engine: {(hit.doc_id, hit.anchor) for hit in results.hits} for engine, results in found.items()}
@@ -220,7 +224,7 @@ def crowded(tmp_path_factory):
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_readouts_are_not_counted_past_the_limit(crowded, engine):
-    results = crowded[engine].search("協議", group="readout")
+    results = crowded[engine].search(Search("協議", group="readout"))
     assert results.total == MANY_READOUTS * PARAGRAPHS_EACH > COUNTED_PER_READOUT
     assert results.total_readouts is None
     assert results.more_readouts
@@ -228,7 +232,7 @@ def test_readouts_are_not_counted_past_the_limit(crowded, engine):
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_uncounted_readouts_still_count_their_own_matches(crowded, engine):
-    results = crowded[engine].search("協議", group="readout", per_page=20)
+    results = crowded[engine].search(Search("協議", group="readout", per_page=20))
     assert [readout.matched for readout in results.readouts] == [PARAGRAPHS_EACH] * 20
 
 
@@ -240,7 +244,7 @@ def test_both_engines_group_the_same_readouts_past_the_limit(crowded):
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
 def test_readouts_are_counted_up_to_the_limit(crowded, engine):
-    results = crowded[engine].search("核", group="readout")
+    results = crowded[engine].search(Search("核", group="readout"))
     assert results.total == MANY_READOUTS * 3 <= COUNTED_PER_READOUT
     assert results.total_readouts == MANY_READOUTS
 

@@ -27,8 +27,8 @@ from indexer.parse.documents import DocumentError
 from indexer.parse.limits import TooLarge
 from indexer.parse.readout import NotAReadout, ReadoutError
 from indexer.parse.sources import Source, SourceError
+from indexer.search.request import BadParameter
 from webapp.library import Overloaded
-from webapp.params import BadParameter
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 

@@ -207,7 +207,7 @@ def test_related_to_a_section_the_search_returned_answers(mofa_dev_client):
 )
 def test_unnumbered_paragraphs_are_labelled_by_where_they_stand(name, text, section, anchor):
     path = MOFA_WEB / f"{name}.txt"
-    readout = parse_source(Source(name, str(path), "", ("text", path.read_bytes())))
+    readout = parse_source(Source(name, str(path), "", ("text", path.read_bytes(), "")))
     if text is None:
         paragraph = next(p for p in readout.paragraphs if p.anchor == anchor)
     else:

@@ -212,12 +212,14 @@ def test_document_ids_are_url_safe_and_stable(name, expected):
 def test_encodings_and_line_ends_parse_the_same(variant):
     text = load(SAMPLES / "japan-australia-fm-2023.txt")
     expected = parse_readout(text, "au")
-    readout = parse_source(Source("au", "au.txt", "", ("text", variant(text))))
+    readout = parse_source(Source("au", "au.txt", "", ("text", variant(text), "")))
     assert readout == expected
 
 
 def test_jsonl_record_lines_are_paragraphs():
-    source = Source("x", "x.jsonl:1", "", ("record", "衆議院 外務委員会", "2001-02-03", "一行目。\n二行目。"))
+    source = Source(
+        "x", "x.jsonl:1", "", ("record", "衆議院 外務委員会", "2001-02-03", "一行目。\n二行目。", "")
+    )
     readout = parse_source(source)
     assert readout.date == datetime.date(2001, 2, 3)
     assert [p.text for p in readout.paragraphs] == ["一行目。", "二行目。"]

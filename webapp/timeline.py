@@ -16,8 +16,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from indexer.search.request import Search
 from indexer.search.results import UNDATED, Facets
-from webapp.params import SearchParams
 
 HEIGHT = 110  # pixels for the bars
 COUNT_SPACE = 16  # above the tallest bar, for its count
@@ -58,7 +58,7 @@ def _months(first: str, last: str) -> list[str]:
     return months
 
 
-def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
+def timeline(facets: Facets, params: Search) -> Timeline | None:
     """Bars for every year (or month) from the first match to the last, empty ones included."""
     undated = next((facet.count for facet in facets.year if facet.value == UNDATED), 0)
     if not facets.month and not undated:
@@ -101,7 +101,7 @@ def timeline(facets: Facets, params: SearchParams) -> Timeline | None:
     return Timeline(unit, tuple(bars))
 
 
-def _link(unit: str, period: str, count: int, params: SearchParams) -> tuple[dict[str, str], str]:
+def _link(unit: str, period: str, count: int, params: Search) -> tuple[dict[str, str], str]:
     """The search a bar leads to, and its name for screen readers."""
     if period == UNDATED:
         return params.as_args(year="none", page=1, **{"from": "", "to": ""}), f"{UNDATED}：{count}件"

@@ -13,11 +13,11 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from indexer.engines.base import COUNTED_PER_READOUT
 from indexer.search.citation import citation, display_date
 from indexer.search.export import hit_json, hit_url, results_csv, results_json
-from indexer.search.library import MAX_RESULT_WINDOW, Results
-from indexer.search.results import UNDATED
+from indexer.search.request import MAX_RESULT_WINDOW, BadParameter, Search, check_doc_id
+from indexer.search.results import Results
 from webapp.errors import error_response
 from webapp.library import get_library, search_slot
-from webapp.params import BadParameter, SearchParams, check_doc_id, parse_search_params
+from webapp.params import parse_search_params
 from webapp.timeline import timeline
 
 blueprint = Blueprint("views", __name__)
@@ -29,25 +29,10 @@ def route(rule: str, **options):
     return blueprint.route(rule, methods=["GET"], provide_automatic_options=False, **options)
 
 
-def _run(params: SearchParams, facets: bool = True, export: bool = False) -> Results:
+def _run(params: Search, facets: bool = True, export: bool = False) -> Results:
     with search_slot():
         return get_library().search(
-            params.q,
-            page=params.page,
-            per_page=params.per_page,
-            sort=params.sort,
-            date_from=params.date_from,
-            date_to=params.date_to,
-            doc_id=params.doc,
-            year=None if params.year == UNDATED else params.year,
-            undated=params.year == UNDATED,
-            country=params.country,
-            kind=params.kind,
-            side=params.side,
-            facets=facets,
-            budget=current_app.config["SEARCH_SECONDS"],
-            group=params.group,
-            export=export,
+            params, facets=facets, budget=current_app.config["SEARCH_SECONDS"], export=export
         )
 
 
@@ -91,7 +76,7 @@ def permalink(doc_id: str, anchor: str) -> str:
 @route("/")
 def home():
     readouts, total = get_library().readouts(limit=current_app.config["HOME_READOUTS"])
-    return render_template("home.html", readouts=readouts, total=total, params=SearchParams())
+    return render_template("home.html", readouts=readouts, total=total, params=Search(group="readout"))
 
 
 @route("/search")
@@ -100,7 +85,7 @@ def search():
         params = parse_search_params(request.args)
     except BadParameter as error:
         page = render_template(
-            "search.html", params=SearchParams(q=request.args.get("q", "")[:500]), error=error
+            "search.html", params=Search(group="readout", q=request.args.get("q", "")[:500]), error=error
         )
         return page, 400
     results = _run(params) if params.q else None
@@ -232,7 +217,7 @@ def document(doc_id: str):
     view = get_library().readout(doc_id, query)
     if view is None:
         abort(404, description=f"文書 {doc_id} は索引にありません。")
-    return render_template("doc.html", view=view, query=query, params=SearchParams(q=query))
+    return render_template("doc.html", view=view, query=query, params=Search(group="readout", q=query))
 
 
 RELATED = 5
@@ -284,5 +269,5 @@ def related(doc_id: str):
         paragraph=paragraph,
         hits=hits,
         hit_url=hit_url,
-        params=SearchParams(),
+        params=Search(group="readout"),
     )

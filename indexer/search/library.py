@@ -30,6 +30,7 @@ from indexer.index.store import (
 )
 from indexer.search.highlight import Needle, Span, find_spans, mark
 from indexer.search.related import distinctive_terms, find_paragraph
+from indexer.search.request import MAX_RESULT_WINDOW, Search
 from indexer.search.results import (
     Hit,
     ReadoutHits,
@@ -50,10 +51,6 @@ from indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 
-MAX_PER_PAGE = 100
-# Deep pages cost as much as collecting every hit before them: cap the depth.
-MAX_RESULT_WINDOW = 10_000
-GROUPS = ("readout", "paragraph")
 # Results grouped by readout show this many of each readout's paragraphs.
 PARAGRAPHS_PER_READOUT = 3
 
@@ -157,51 +154,38 @@ class Library:
     @_reads_index
     def search(
         self,
-        text: str,
+        search: Search,
         *,
-        page: int = 1,
-        per_page: int = 10,
-        sort: str = "relevance",
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        doc_id: str | None = None,
-        year: int | None = None,
-        country: str | None = None,
-        kind: str | None = None,
-        side: str | None = None,
-        undated: bool = False,
         facets: bool = False,
         budget: float | None = None,
-        group: str = "paragraph",
         export: bool = False,
         suggestions: bool = True,
     ) -> Results:
-        """One page of ranked hits, filtered (date, year or `undated`, readout, counterpart, kind,
-        side), with the counts per facet when `facets`; a budget in seconds stops a longer search
-        with SearchTimeout. With group="readout" a page is `per_page` readouts, each with its best
+        """One page of ranked hits for a search (`indexer.search.request.Search`), with the counts
+        per facet when `facets`; a budget in seconds stops a longer search with SearchTimeout.
+        Grouped by readout, a page is `per_page` readouts, each with its best
         PARAGRAPHS_PER_READOUT; with `export`, every match (MAX_RESULT_WINDOW), no snippets."""
-        if export:
-            page, per_page, group = 1, MAX_RESULT_WINDOW, "paragraph"
-        per_page = min(max(per_page, 1), MAX_RESULT_WINDOW if export else MAX_PER_PAGE)
-        page = min(max(page, 1), MAX_RESULT_WINDOW // per_page)
+        text, group = search.q, "paragraph" if export else search.group
+        page, per_page = (1, MAX_RESULT_WINDOW) if export else (search.page, search.per_page)
         parsed = parse_query(text)
-        if year is not None:
-            date_from = max(date_from or datetime.date.min, datetime.date(year, 1, 1))
-            date_to = min(date_to or datetime.date.max, datetime.date(year, 12, 31))
+        date_from, date_to = search.date_from, search.date_to
+        if isinstance(search.year, int):
+            date_from = max(date_from or datetime.date.min, datetime.date(search.year, 1, 1))
+            date_to = min(date_to or datetime.date.max, datetime.date(search.year, 12, 31))
         if parsed.is_empty or (date_from and date_to and date_from > date_to):
             empty = _facets(FacetCounts({}, {}, {})) if facets else None
             return Results(text, parsed, 0, page, per_page, (), also_searched(parsed), empty, group=group)
         request = SearchRequest(
             parsed,
             depth=page * per_page,
-            sort=sort,
+            sort=search.sort,
             date_from=date_from,
             date_to=date_to,
-            doc_id=doc_id,
-            country=country,
-            kind=kind,
-            side=side,
-            undated=undated,
+            doc_id=search.doc,
+            country=search.country,
+            kind=search.kind,
+            side=search.side,
+            undated=search.undated,
             facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,
             budget=budget or 0.0,
@@ -212,7 +196,7 @@ class Library:
             results = self._flat(text, parsed, request, page, per_page, export)
         if suggestions and page == 1 and not export:
             results = dataclasses.replace(
-                results, suggestions=self._suggestions(text, parsed, results.total, side)
+                results, suggestions=self._suggestions(text, parsed, results.total, search.side)
             )
         return results
 

@@ -1,15 +1,10 @@
 """The tantivy index: its fields, its ranking tiers as boosts, and how a new one is made.
 
-tantivy receives our fugashi words and character bigrams as text of terms joined
-by spaces, one per position, so both engines index the very same terms; and the
-character trigrams too, with which a word of three characters or more is one
-term or a short phrase of rare ones rather than a phrase of common bigrams (the
-same paragraphs, several times faster). A record per paragraph and one per
-readout, as in Whoosh; what the pages show is stored as one JSON blob per record
-(`data`). Ranking tiers are boosts far apart: whole words in the paragraph, then
-its characters, then words of its headings, then their characters. A commit is
-atomic (tantivy replaces `meta.json`), so a kill at any moment leaves the last
-commit searchable.
+Text fields take our terms (`indexer.analysis.terms`) joined by spaces, split by tantivy's
+whitespace tokenizer, one term per position; words, bigrams and trigrams each a field of
+their own, for the paragraph, its headings and (on the readout's record) its titles. What
+the pages show is one JSON blob per record (`data`). Ranking tiers are boosts far apart:
+whole words in the paragraph, then its characters, then words of its headings, then theirs.
 
 May touch: tantivy's schema API, and the folder it is given.
 """
