@@ -137,8 +137,9 @@ def test_results_are_grouped_by_readout_with_a_link_to_the_flat_list(server, bro
     ],
 )
 def test_screenshots(server, browser, tmp_path, name, path, width):
-    """Pages render; READOUTS_SCREENSHOTS=docs/screenshots refreshes the README's pictures."""
-    browser.set_window_size(width, 1400)
+    """Pages render; READOUTS_SCREENSHOTS=docs/screenshots refreshes the README's pictures (a phone's
+    at its own screen's height, 844 px: what shows without scrolling)."""
+    browser.set_window_size(width, 844 if width < 600 else 1400)
     browser.get(server + path)
     out = Path(os.environ.get("READOUTS_SCREENSHOTS", tmp_path))
     out.mkdir(parents=True, exist_ok=True)

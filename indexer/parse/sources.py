@@ -342,8 +342,10 @@ def parse_source(source: Source) -> Readout:
     kind = source.payload[0]
     try:
         if kind == "text":
+            # The payload's third item, when there is one, is the address of a .url sidecar.
             text, url = url_line(decode(source.payload[1], source.origin))
-            return parse_readout(text, source.doc_id, source_url=web_url(source.payload[2]) or url)
+            sidecar = source.payload[2] if len(source.payload) > 2 else ""
+            return parse_readout(text, source.doc_id, source_url=web_url(sidecar) or url)
         if kind == "html":
             page = html_to_text(source.payload[1])
             return parse_readout(page.text, source.doc_id, source_url=page.source_url)
@@ -361,7 +363,8 @@ def parse_source(source: Source) -> Readout:
                     source.origin, "this PDF has no text to extract (a scanned image?); OCR it first"
                 )
             return parse_readout(text, source.doc_id, layout="pdf")
-        _, title, date, text, url = source.payload
+        _, title, date, text, *more = source.payload  # (…, url) when the record gave one
+        url = more[0] if more else ""
         title, text = _valid_text(title), _valid_text(text)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise SourceError(
