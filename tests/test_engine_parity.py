@@ -17,20 +17,25 @@ from indexer.search.request import Search
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 
 
+def _indexed_by_both(folder, tmp_path_factory, name: str):
+    """The folder indexed by each engine, a Library of each (closed afterwards)."""
+    opened = {}
+    for engine in ("whoosh", "tantivy"):
+        directory = tmp_path_factory.mktemp(f"{name}-{engine}")
+        run("index", folder, "--index-dir", directory, "--engine", engine)
+        opened[engine] = Library(directory)
+    yield opened
+    for library in opened.values():
+        library.close()
+
+
 @pytest.fixture(scope="module")
 def libraries(tmp_path_factory):
     folder = tmp_path_factory.mktemp("readouts")
     shutil.copy(SEED, folder)
     for path in [*SAMPLES.glob("*.txt"), *(MOFA_WEB.glob("*.txt") if MOFA_WEB.is_dir() else [])]:
         shutil.copy(path, folder)
-    opened = {}
-    for engine in ("whoosh", "tantivy"):
-        directory = tmp_path_factory.mktemp(f"index-{engine}")
-        run("index", folder, "--index-dir", directory, "--engine", engine)
-        opened[engine] = Library(directory)
-    yield opened
-    for library in opened.values():
-        library.close()
+    yield from _indexed_by_both(folder, tmp_path_factory, "index")
 
 
 def sampled_queries(count: int = 300) -> list[str]:
@@ -212,14 +217,7 @@ def crowded(tmp_path_factory):
             )
         )
     (folder / "many.jsonl").write_text("\n".join(lines), "utf-8")
-    opened = {}
-    for engine in ("whoosh", "tantivy"):
-        directory = tmp_path_factory.mktemp(f"crowded-{engine}")
-        run("index", folder, "--index-dir", directory, "--engine", engine)
-        opened[engine] = Library(directory)
-    yield opened
-    for library in opened.values():
-        library.close()
+    yield from _indexed_by_both(folder, tmp_path_factory, "crowded")
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])

@@ -25,12 +25,19 @@ def hit_url(hit: Hit, query: str) -> str:
     return f"{readout_url(hit.doc_id, query)}#{quote(hit.anchor, safe='-')}"
 
 
+def _heading_json(found: Hit | ReadoutHits) -> dict:
+    """What a hit and a readout of results both say of their readout."""
+    return {
+        "doc_id": found.doc_id,
+        "title": found.title,
+        "category": found.category,
+        "date": found.date.isoformat() if found.date else None,
+    }
+
+
 def hit_json(hit: Hit, query: str) -> dict:
     return {
-        "doc_id": hit.doc_id,
-        "title": hit.title,
-        "category": hit.category,
-        "date": hit.date.isoformat() if hit.date else None,
+        **_heading_json(hit),
         "section": hit.section,
         "anchor": hit.anchor,
         "speaker": {"name": hit.speaker, "side": hit.side or None} if hit.speaker else None,
@@ -91,10 +98,7 @@ def results_csv(hits: Sequence[Hit], site: str) -> str:
 
 def readout_json(readout: ReadoutHits, query: str) -> dict:
     return {
-        "doc_id": readout.doc_id,
-        "title": readout.title,
-        "category": readout.category,
-        "date": readout.date.isoformat() if readout.date else None,
+        **_heading_json(readout),
         "url": readout_url(readout.doc_id, query),
         "matched": readout.matched,
         "more": readout.more,
