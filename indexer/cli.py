@@ -22,11 +22,12 @@ from indexer.engines import ENGINES, engine
 from indexer.index.store import IndexProblem, default_index_dir
 from indexer.index.update import REPORTED_PER_FILE, update_index
 from indexer.index.watch import beat, watch, watcher_state
-from indexer.parse.header import DATE_EXAMPLES, parse_user_date
+from indexer.parse.header import DATE_EXAMPLES, parse_user_date, parse_user_year
 from indexer.parse.speakers import SIDES
 from indexer.search.export import results_csv, results_json
 from indexer.search.library import Library
 from indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search
+from indexer.search.results import UNDATED
 from indexer.search.terminal import print_results
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
@@ -225,6 +226,18 @@ def watch_and_index(
         sys.exit(0)
 
 
+def _year(value: str | None) -> int | str | None:
+    """A year as people write it, or UNDATED for none (日付なし)."""
+    if value is None:
+        return None
+    if value.strip() in ("none", UNDATED):
+        return UNDATED
+    year = parse_user_year(value)
+    if year is None or not 1 <= year <= 9999:
+        raise click.BadParameter(f"{value!r} is not a year; write it as 2013, 平成25 or H25, or none")
+    return year
+
+
 def _iso_date(value: str | None) -> datetime.date | None:
     if value is None:
         return None
@@ -251,7 +264,11 @@ def _iso_date(value: str | None) -> datetime.date | None:
 )
 @click.option("--to", "date_to", default=None, help="Only readouts on or before this date (as --from).")
 @click.option("--doc", "doc_id", default=None, help="Only this readout (its document id).")
-@click.option("--year", type=click.IntRange(1, 9999), default=None, help="Only readouts of this year.")
+@click.option(
+    "--year",
+    default=None,
+    help="Only readouts of this year (2013, 平成25, H25), or none: those without a date.",
+)
 @click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind of meeting.")
 @click.option(
@@ -308,7 +325,7 @@ def search(
             date_from=_iso_date(date_from),
             date_to=_iso_date(date_to),
             doc=doc_id,
-            year=year,
+            year=_year(year),
             country=country,
             kind=kind,
             group=group,

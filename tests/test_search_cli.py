@@ -227,3 +227,22 @@ def test_a_date_the_command_line_cannot_read_is_a_usage_error(index_dir):
     result = run("search", "普天間", "--from", "2020-99-99", "--index-dir", index_dir)
     assert result.exit_code == 2
     assert "H25.1.1" in result.output
+
+
+@pytest.mark.parametrize(("year", "expected"), [("2013", "2013"), ("平成25", "2013"), ("H25", "2013")])
+def test_year_is_taken_as_people_write_it(mofa_dev_index, year, expected):
+    data = search_json(mofa_dev_index, "会談", extra=("--year", year, "--limit", "100"))
+    assert data["total"] > 0
+    assert all(hit["date"].startswith(expected) for hit in data["hits"])
+
+
+def test_year_none_finds_the_undated_paragraphs(mofa_dev_index):
+    data = search_json(mofa_dev_index, "会談", extra=("--year", "none", "--limit", "100"))
+    assert data["total"] > 0
+    assert all(hit["date"] is None for hit in data["hits"])
+
+
+def test_a_year_that_is_not_one_is_a_usage_error(mofa_dev_index):
+    result = run("search", "会談", "--year", "someday", "--index-dir", mofa_dev_index)
+    assert result.exit_code == 2
+    assert "is not a year" in result.output
