@@ -1,12 +1,15 @@
-"""What every search engine under readouts is asked to do, and which engines there are.
+"""What every search engine under readouts is asked to do, and what crosses to it.
 
 An index is built by one engine, chosen when it is created (`readouts index
---engine tantivy`) and recorded in its metadata. Above this interface the CLI,
-the web app, highlighting and snippets do not know which engine is underneath:
+--engine tantivy`) and recorded in its metadata; the engines are named in a
+registry (`indexer.engines`), each describing itself as an `Engine`. Above this
+interface the CLI, the web app, highlighting and snippets do not know which
+engine is underneath:
 
-- writing (`indexer.index.update`): read the indexed readouts and their content
-  hashes, delete readouts, add analyzed readouts, commit atomically;
-- reading (`Reader`): run a parsed query with filters, exact totals, ranking
+- writing (`Writer`, driven by `indexer.index.update`): read the indexed readouts
+  and their content hashes, write a round of prepared records (`Prepared`, built
+  once by `indexer.index.records`), delete readouts, commit atomically;
+- reading (`Reader`): run a `SearchRequest` with filters, exact totals, ranking
   tiers and date order within a time budget; list readouts; fetch a readout's
   record and paragraphs as stored fields.
 
