@@ -292,3 +292,29 @@ def test_page_is_filed_under_its_counterpart_and_kind(mofa_index, doc_id, countr
     assert sorted(value["value"] for value in data["facets"]["country"]) == sorted(countries)
     assert [value["value"] for value in data["facets"]["kind"]] == [kind]
     assert all(value["count"] == data["total"] for value in data["facets"]["country"])
+
+
+def _completeness() -> dict[str, str]:
+    """The README's "Complete?" column: whether each stored copy reaches its page's end."""
+    column = {}
+    for line in (MOFA_WEB / "README.md").read_text("utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 7 and cells[1].endswith(".txt"):
+            column[cells[1].removesuffix(".txt")] = cells[6]
+    return column
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_a_copy_cut_off_mid_sentence_is_marked_an_excerpt(name):
+    readout = parse(name)
+    cut = "cut off" in _completeness()[name]
+    ends_a_sentence = readout.paragraphs[-1].text.rstrip().endswith("。")
+    # A copy cut off just after a sentence cannot be told from a whole page; no other misses.
+    assert readout.excerpt == (cut and not ends_a_sentence)
+
+
+def test_the_readout_page_marks_an_excerpt(mofa_dev_client):
+    page = mofa_dev_client.get("/docs/mofa-page4_001505").get_data(as_text=True)
+    assert '<span class="excerpt">抜粋（途中まで）</span>' in page
+    whole = mofa_dev_client.get("/docs/000_17ebd0fd11b21086").get_data(as_text=True)
+    assert "抜粋" not in whole

@@ -83,6 +83,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
             "outline": [
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
+            "excerpt": readout.excerpt,
         },
         titles=str(titles),
         title_terms=(titles.words, titles.bigrams, titles.trigrams),

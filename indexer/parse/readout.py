@@ -35,7 +35,7 @@ from indexer.parse.lines import (
     is_footer,
     split_lines,
 )
-from indexer.parse.sections import Heading, Paragraph, outline
+from indexer.parse.sections import ATTENDEES, NOTE, Heading, Paragraph, outline
 
 __all__ = ["Heading", "NotAReadout", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
 
@@ -59,6 +59,7 @@ class Readout:
     category: str = ""  # the page's category line(s): a country, 報道発表, a minister
     source_url: str = ""  # where the page was published, when known
     warnings: tuple[str, ...] = ()  # what is missing but did not stop indexing
+    excerpt: bool = False  # the text stops mid-sentence: a cut-off copy of the page (抜粋)
 
 
 # --- the parser ----------------------------------------------------------------
@@ -135,7 +136,20 @@ def parse_readout(
         category=header.category,
         source_url=source_url,
         warnings=warnings,
+        excerpt=cut_off(paragraphs[-1]),
     )
+
+
+# How a readout's last paragraph ends when the text was not cut off: a sentence, a quotation or
+# a bracket closed; attendee lines and notes (参考) are lists that end without one.
+_ENDINGS = ("。", "」", "）", ")", ".", "！", "？", "!", "?", "了")
+
+
+def cut_off(last: Paragraph) -> bool:
+    """Whether the text stops mid-sentence at its end (a copy cut off before the page's end)."""
+    if last.section.startswith((ATTENDEES, NOTE)):
+        return False
+    return not last.text.rstrip().endswith(_ENDINGS)
 
 
 def _blocks(body: list[Line], layout: str | None) -> tuple[list[Block], list[str]]:

@@ -135,6 +135,7 @@ class ReadoutSummary:
     origin: str
     category: str = ""
     source_url: str = ""
+    excerpt: bool = False  # the text stops mid-sentence: a cut-off copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,4 +267,5 @@ def summary_of(fields: dict) -> ReadoutSummary:
         origin=fields.get("origin", ""),
         category=fields.get("category", ""),
         source_url=fields.get("source_url", ""),
+        excerpt=bool(fields.get("excerpt", False)),
     )

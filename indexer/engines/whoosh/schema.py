@@ -89,6 +89,7 @@ def make_schema() -> fields.Schema:
         origin=fields.STORED,
         content_hash=fields.ID(stored=True, sortable=True),
         outline=fields.STORED,
+        excerpt=fields.STORED,  # a cut-off copy (an older index has none: read as not)
     )
 
 
