@@ -22,12 +22,11 @@ from indexer.engines import ENGINES, engine
 from indexer.index.store import IndexProblem, default_index_dir
 from indexer.index.update import REPORTED_PER_FILE, update_index
 from indexer.index.watch import beat, watch, watcher_state
-from indexer.parse.header import DATE_EXAMPLES, parse_user_date, parse_user_year
+from indexer.parse.header import DATE_EXAMPLES, parse_user_date
 from indexer.parse.speakers import SIDES
 from indexer.search.export import results_csv, results_json
 from indexer.search.library import Library
-from indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search
-from indexer.search.results import UNDATED
+from indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search, year_of
 from indexer.search.terminal import print_results
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
@@ -228,14 +227,12 @@ def watch_and_index(
 
 def _year(value: str | None) -> int | str | None:
     """A year as people write it, or UNDATED for none (日付なし)."""
-    if value is None:
-        return None
-    if value.strip() in ("none", UNDATED):
-        return UNDATED
-    year = parse_user_year(value)
-    if year is None or not 1 <= year <= 9999:
-        raise click.BadParameter(f"{value!r} is not a year; write it as 2013, 平成25 or H25, or none")
-    return year
+    try:
+        return year_of(value or "")
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a year; write it as 2013, 平成25 or H25, or none"
+        ) from None
 
 
 def _iso_date(value: str | None) -> datetime.date | None:

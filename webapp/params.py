@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from indexer.parse.header import DATE_EXAMPLES, parse_user_date, parse_user_year
+from indexer.parse.header import DATE_EXAMPLES, parse_user_date
 from indexer.search.request import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,
     BadParameter,
     Search,
+    year_of,
 )
-from indexer.search.results import UNDATED
 
 
 def _integer(args: Mapping[str, str], name: str, default: int, high: int) -> int:
@@ -46,18 +46,14 @@ def _date(args: Mapping[str, str], name: str) -> datetime.date | None:
 
 def _year(args: Mapping[str, str]) -> int | str | None:
     """A year, or UNDATED (日付なし, or none) for the readouts without a date."""
-    raw = args.get("year", "").strip()
-    if not raw:
-        return None
-    if raw in (UNDATED, "none"):
-        return UNDATED
-    year = parse_user_year(raw)
-    if year is None or not 1 <= year <= 9999:
+    raw = args.get("year", "")
+    try:
+        return year_of(raw)
+    except ValueError:
         raise BadParameter(
             "year",
-            f"年は 2013、平成25、H25 のように書いてください（日付のない会談は year=none。例：year=2013）。「{raw[:20]}」は読めません",
-        )
-    return year
+            f"年は 2013、平成25、H25 のように書いてください（日付のない会談は year=none。例：year=2013）。「{raw.strip()[:20]}」は読めません",
+        ) from None
 
 
 def parse_search_params(args: Mapping[str, str], default_group: str = "readout") -> Search:

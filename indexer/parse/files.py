@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer.parse.ignore import Ignored
+from indexer.parse.ignore import IGNORE_FILE, Ignored
 
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 FILE_SUFFIXES = tuple(FILE_KINDS)
@@ -22,8 +22,9 @@ def files_under(path: Path, exclude: tuple[str, ...] = ()) -> Iterator[Path]:
     """The readout files of a file or folder: a folder's hidden files and those its
     .readoutsignore files or `exclude` leave out are not (`indexer.parse.ignore`)."""
     if path.is_dir():
-        ignored = Ignored(path, exclude)
-        for child in sorted(path.rglob("*")):
+        children = sorted(path.rglob("*"))
+        ignored = Ignored(path, exclude, [child for child in children if child.name == IGNORE_FILE])
+        for child in children:
             hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
             if (
                 child.is_file()
@@ -67,9 +68,11 @@ def stamp_of(path: Path) -> list[int] | None:
     except OSError:
         return None
     stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-    sidecar = path.with_suffix(".url")
-    if path.suffix == ".txt" and sidecar.is_file():
-        extra = sidecar.stat()
+    if path.suffix == ".txt":
+        try:
+            extra = path.with_suffix(".url").stat()
+        except OSError:
+            return stamp
         stamp += [extra.st_size, extra.st_mtime_ns]
     return stamp
 

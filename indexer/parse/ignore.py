@@ -17,11 +17,12 @@ IGNORE_FILE = ".readoutsignore"
 class Ignored:
     """Whether a file under `root` is left out."""
 
-    def __init__(self, root: Path, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: Path, exclude: tuple[str, ...], ignore_files: list[Path]) -> None:
+        """`ignore_files`: the .readoutsignore files under root, found by the walk that lists it."""
         self.specs: list[tuple[Path, GitIgnoreSpec]] = []
         if exclude:
             self.specs.append((root, GitIgnoreSpec.from_lines(exclude)))
-        for found in sorted(root.rglob(IGNORE_FILE)):
+        for found in ignore_files:
             lines = found.read_text("utf-8", errors="replace").splitlines()
             self.specs.append((found.parent, GitIgnoreSpec.from_lines(lines)))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from indexer.analysis.facets import KINDS
 from indexer.analysis.query import MAX_QUERY_CHARS
+from indexer.parse.header import parse_user_year
 from indexer.parse.speakers import SIDES
 from indexer.search.results import UNDATED
 
@@ -84,6 +85,20 @@ class Search:
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "group": "readout"}
         return {k: str(v) for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+
+
+def year_of(raw: str) -> int | str | None:
+    """A year filter as people write it: 2013, 平成25, H25; UNDATED for none (or 日付なし); None when
+    blank. ValueError for anything else."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw in (UNDATED, "none"):
+        return UNDATED
+    year = parse_user_year(raw)
+    if year is None or not 1 <= year <= 9999:
+        raise ValueError(raw)
+    return year
 
 
 def check_doc_id(doc: str) -> str:

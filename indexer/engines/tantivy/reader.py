@@ -219,7 +219,8 @@ class TantivyReader:
         if total is None:
             return None
         ranked: list = []
-        apart: list = []  # the paragraphs of readouts so titled, ranked already
+        titled_count = 0  # paragraphs of readouts so titled, ranked first
+        apart: list = []  # and left out of the ranking after them
         group = request.parsed.groups[0]
         ranks, tier = groups.titled(group), groups.tier(group)
         if tier is not None:
@@ -237,7 +238,7 @@ class TantivyReader:
             # that cannot reach the top, a boosted one reads them all. Fewer paragraphs of
             # readouts so titled than the depth: read past them, and leave them out.
             wanted = request.depth - len(ranked)
-            first = searcher.search(words, wanted + (titled_count if ranks else 0), count=False).hits
+            first = searcher.search(words, wanted + titled_count, count=False).hits
             if ranks:
                 numbers = searcher.fast_field_values("readout", [address for _, address in first])
                 first = [hit for hit, number in zip(first, numbers, strict=True) if number not in ranks]
