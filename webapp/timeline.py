@@ -65,7 +65,9 @@ def timeline(facets: Facets, params: Search) -> Timeline | None:
         return None
     months = sorted(facets.month)
     span = _months(months[0], months[-1]) if months else []
-    if len(span) < 24:
+    if not span:  # only undated matches: a bar of their own, under a caption by year
+        unit, periods = "year", []
+    elif len(span) < 24:
         unit = "month"
         periods = [(month, facets.month.get(month, 0)) for month in span]
     else:
