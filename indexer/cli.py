@@ -20,7 +20,7 @@ import fugashi
 from indexer.analysis.facets import KINDS
 from indexer.engines import ENGINES, engine
 from indexer.index.store import IndexProblem, default_index_dir
-from indexer.index.update import REPORTED_PER_FILE, update_index
+from indexer.index.update import REPORTED_PER_FILE, Summary, update_index
 from indexer.index.watch import beat, watch, watcher_state
 from indexer.parse.header import DATE_EXAMPLES, parse_user_date
 from indexer.parse.speakers import SIDES
@@ -76,6 +76,13 @@ def printable(name: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
 
 
+COPY_REASONS = {
+    "url": "a copy (the same web address) of",
+    "text": "a copy (the same text) of",
+    "copy": "a copy of a copy of",
+}
+
+
 @dataclass(frozen=True)
 class IndexOptions:
     """How `readouts index` was asked to run (its options besides the paths)."""
@@ -119,16 +126,26 @@ def run_index(
         ) from None
     finally:
         progress.close()
+    _report(root, summary, noted)
+    return 1 if summary.failed else 0
+
+
+def _report(root: Path, summary: Summary, noted: set[str] | None) -> None:
+    """What a run did: warnings, files left out and failures (each told once to a watcher,
+    whose `noted` lasts as long as it does), and the counts."""
     for origin, warning in sorted(summary.warnings):
         click.echo(f"warning {printable(origin)}: {warning}", err=True)
-    # A watcher tells each problem once, not at every change (`noted` lasts as long as it does).
-    for prefix, failures in (("note: left out", summary.refused), ("skipped", summary.failures)):
-        for failure in failures:
-            line = printable(f"{prefix} {failure.origin}: {failure.reason}")
-            if noted is None or line not in noted:
-                click.echo(line, err=True)
-                if noted is not None:
-                    noted.add(line)
+    lines = [f"note: left out {failure.origin}: {failure.reason}" for failure in summary.refused]
+    lines += [
+        f"note: left out {copy.origin}: {COPY_REASONS[copy.same]} {copy.kept}, which is indexed"
+        for copy in summary.copies
+    ]
+    lines += [f"skipped {failure.origin}: {failure.reason}" for failure in summary.failures]
+    for line in map(printable, lines):
+        if noted is None or line not in noted:
+            click.echo(line, err=True)
+            if noted is not None:
+                noted.add(line)
     for path, count in summary.more.items():
         click.echo(
             f"skipped {count:,} more from {printable(path)} (only the first {REPORTED_PER_FILE} of a file are listed)",
@@ -136,10 +153,10 @@ def run_index(
         )
     click.echo(
         f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
-        f"unchanged {summary.unchanged}, failed {summary.failed}, not readouts {len(summary.refused)} "
+        f"unchanged {summary.unchanged}, failed {summary.failed}, not readouts {len(summary.refused)}, "
+        f"copies {len(summary.copies)} "
         f"({summary.paragraphs} paragraphs written in {summary.seconds:.1f} s) — index: {root}"
     )
-    return 1 if summary.failed else 0
 
 
 @cli.command()

@@ -458,7 +458,7 @@ def test_a_mistake_on_the_command_line_exits_2(folder, tmp_path):
 def test_a_readoutsignore_file_leaves_files_out(folder, tmp_path, pattern):
     drafts = folder / "drafts"
     drafts.mkdir()
-    shutil.copy(SEED, drafts / "copy.draft.txt")
+    shutil.copy(SAMPLES / "japan-uk-summit-2019.txt", drafts / "copy.draft.txt")
     (folder / ".readoutsignore").write_text(f"# not for the index\n{pattern}\n", "utf-8")
     result = run("index", folder, "--index-dir", tmp_path / "ix")
     assert result.exit_code == 0
@@ -466,14 +466,14 @@ def test_a_readoutsignore_file_leaves_files_out(folder, tmp_path, pattern):
 
 
 def test_a_readoutsignore_pattern_added_later_removes_what_it_matches(folder, tmp_path):
-    shutil.copy(SEED, folder / "second.txt")
+    shutil.copy(SAMPLES / "japan-uk-summit-2019.txt", folder / "second.txt")
     assert "added 2," in run("index", folder, "--index-dir", tmp_path / "ix").output
     (folder / ".readoutsignore").write_text("second.txt\n", "utf-8")
     assert "removed 1," in run("index", folder, "--index-dir", tmp_path / "ix").output
 
 
 def test_exclude_leaves_files_out(folder, tmp_path):
-    shutil.copy(SEED, folder / "second.txt")
+    shutil.copy(SAMPLES / "japan-uk-summit-2019.txt", folder / "second.txt")
     result = run(
         "index", folder, "--index-dir", tmp_path / "ix", "--exclude", "second.*", "--exclude", "*.pdf"
     )

@@ -210,12 +210,14 @@ class ReadoutRecord:
     """A readout's own record: what its page shows, and its title to search."""
 
     key: str  # doc_id
-    # doc_id, title, category, date, issuer, origin, source_url, content_hash, outline.
+    # doc_id, title, category, date, issuer, origin, source_url, content_hash, outline,
+    # excerpt, copy_rank (`indexer.parse.copies.copy_rank`).
     stored: dict
     titles: str  # `indexer.analysis.facets.title_text`
     title_terms: tuple[str, str, str]
     title_cores: tuple[str, ...]  # `indexer.analysis.titles.title_cores`
     readings: str  # reading keys of its nouns, space-separated (`indexer.analysis.terms.reading_key`)
+    copies: tuple[str, ...] = ()  # what copies of it share (`indexer.parse.copies.copy_keys`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,10 @@ class Writer(Protocol):
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         """Where indexed readouts came from (a path, or path:line)."""
+
+    def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
+        """The indexed readouts that share any of `keys` (`indexer.parse.copies.copy_keys`):
+        (doc_id, origin, copy rank, their own keys) each."""
 
     def work(self, sources: list, started: Callable[[int], None]) -> object:
         """A worker's task; `started(i)` before source i."""

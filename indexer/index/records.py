@@ -13,6 +13,7 @@ from indexer.analysis.facets import facet_key, readout_facets, title_text
 from indexer.analysis.terms import AnalyzedText, analyze
 from indexer.analysis.titles import title_cores
 from indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
+from indexer.parse.copies import copy_keys, copy_rank
 from indexer.parse.readout import Paragraph, Readout
 from indexer.parse.sources import Source, SourceError, parse_source
 from indexer.parse.speakers import attribute
@@ -84,11 +85,13 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
             "excerpt": readout.excerpt,
+            "copy_rank": list(copy_rank(readout)),
         },
         titles=str(titles),
         title_terms=(titles.words, titles.bigrams, titles.trigrams),
         title_cores=tuple(title_cores(readout.title)),
         readings=" ".join(sorted(keys)),
+        copies=copy_keys(readout),
     )
     return Prepared(readout.doc_id, source.origin, tuple(paragraphs), record, tuple(readout.warnings))
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from indexer import engines
 from indexer.engines import default_engine
 from indexer.engines.base import Engine, Writer
+from indexer.index.copies import LeftOut, one_copy
 from indexer.index.records import prepare
 from indexer.index.store import (
     IndexProblem,
@@ -66,6 +67,7 @@ class Summary:
     refused: list[SourceError] = field(default_factory=list)  # pages that are not readouts
     more: dict[str, int] = field(default_factory=dict)  # file → failures past those reported
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, what is missing)
+    copies: list[LeftOut] = field(default_factory=list)  # copies of a readout indexed from elsewhere
     seconds: float = 0.0
     _per_file: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -185,9 +187,9 @@ def update_index(
     hold: frozenset[str] = frozenset(),
     exclude: tuple[str, ...] = (),
 ) -> Summary:
-    """Make the index at `root` hold exactly the readouts under `paths` (links outside the
-    folders given only with `follow_symlinks`; what `exclude` or .readoutsignore leaves
-    out as if absent); files in `hold`, still being written, keep what was indexed.
+    """Make the index at `root` hold one copy of each readout under `paths` (links outside
+    them only with `follow_symlinks`; what `exclude` or .readoutsignore leaves out as if
+    absent); files in `hold`, still being written, keep what was indexed.
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
@@ -196,8 +198,7 @@ def update_index(
     _refuse_missing(paths)
     with writer_lock(root, on_wait):
         remove_stale_generations(root)
-        live = current_dir(root)
-        fresh = rebuild or live is None
+        fresh = (live := current_dir(root)) is None or rebuild
         directory, chosen = _generation(root, live, fresh, engine)
         target = chosen.writer(directory, root, functools.partial(prepare, trigrams=chosen.trigrams))
         remembered = Remembered() if fresh else read_remembered(directory)
@@ -206,10 +207,12 @@ def update_index(
         todo, vanished = _plan(
             paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold, exclude
         )
-        summary.removed = len(vanished)
         count = _choose_workers(todo, workers)
-        # Parsing and analysis run in worker processes even for one readout, so that
-        # a crash in a library (MeCab, lxml, pdfminer) costs only its file.
+        todo, copies, summary.copies = one_copy(todo, vanished, existing, target, count, summary.fail)
+        vanished += copies
+        summary.removed = len(vanished)
+        # Parsing and analysis run in worker processes even for one readout: a crash in a
+        # library (MeCab, lxml, pdfminer) costs only its file.
         supervisor = Supervisor(count, target.work) if todo else None
         try:
             run = _Run(target, existing, summary, _Progress(len(todo), on_progress))
@@ -218,9 +221,8 @@ def update_index(
                 vanished = []
             if vanished:
                 run.commit(vanished, [])
-            # Only now that everything is committed, with the commit it describes; a
-            # readout that failed to be written is not in the index, so its file is
-            # read again next time.
+            # Only now that all is committed, with the commit it describes (a readout that
+            # failed to be written is not in the index: its file is read again next time).
             now = Remembered(target.generation(), run.indexed, read)
             if now != remembered:
                 write_remembered(directory, now)

@@ -334,6 +334,22 @@ class TantivyReader:
         records, _ = self._all(_term("kind", "readout"))
         return {record["doc_id"]: record["content_hash"] for record in records}
 
+    def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
+        """The readouts that share any of `keys`, for the writer (`indexer.engines.base.Writer`)."""
+        if not keys:
+            return []
+        query = Query.boolean_query(
+            [
+                (Occur.Must, _term("kind", "readout")),
+                (Occur.Must, Query.boolean_query([(Occur.Should, _term("copies", key)) for key in keys])),
+            ]
+        )
+        records, _ = self._all(query)
+        return [
+            (r["doc_id"], r.get("origin", ""), list(r.get("copy_rank") or ()), tuple(r.get("copies") or ()))
+            for r in records
+        ]
+
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return {doc_id: (self.record(doc_id) or {}).get("origin", "") for doc_id in doc_ids}
 

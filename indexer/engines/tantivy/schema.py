@@ -19,7 +19,7 @@ import tantivy
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -77,6 +77,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("titles_exact", tokenizer_name="raw", index_option="basic")
     # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.search.suggest`).
     builder.add_text_field("readings", tokenizer_name="whitespace", index_option="basic")
+    # Readout records: what copies of it share (`indexer.parse.copies.copy_keys`), one term each.
+    builder.add_text_field("copies", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
 

@@ -72,7 +72,9 @@ def readout_document(record: ReadoutRecord) -> Document:
         document.add_text("readings", record.readings)
     for core in record.title_cores:
         document.add_text("titles_exact", core)
-    document.add_bytes("data", orjson.dumps(stored))
+    for key in record.copies:
+        document.add_text("copies", key)
+    document.add_bytes("data", orjson.dumps({**stored, "copies": record.copies}))
     return document
 
 
@@ -161,6 +163,9 @@ class TantivyIndexWriter:
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return self.reader.origins(doc_ids)
+
+    def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
+        return self.reader.copies_of(keys)
 
     def work(self, sources: list, started: Callable[[int], None]) -> list:
         """A worker's task: a few readouts parsed and analysed (or their SourceErrors), for the

@@ -20,7 +20,7 @@ from indexer.engines.whoosh.analyzers import BigramTokenizer, SaidTokenizer, Wor
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -90,6 +90,10 @@ def make_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True, sortable=True),
         outline=fields.STORED,
         excerpt=fields.STORED,  # a cut-off copy (an older index has none: read as not)
+        # Readout records: what copies of it share, space-separated (`indexer.parse.copies`),
+        # and how good a copy it is.
+        copies=fields.KEYWORD(stored=True),
+        copy_rank=fields.STORED,
     )
 
 

@@ -73,6 +73,7 @@ def _add(writer, item: Prepared) -> int:
         titles_ngram=titles,
         titles_exact=" ".join(record.title_cores),
         readings=record.readings,
+        copies=" ".join(record.copies),
     )
     return len(item.paragraphs)
 
@@ -205,6 +206,19 @@ class WhooshWriter:
 
     def origins(self, doc_ids: list[str]) -> dict[str, str]:
         return _origins(self.ix, doc_ids)
+
+    def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
+        with self.ix.searcher() as searcher:
+            found = {}
+            for key in keys:
+                for fields in searcher.documents(copies=key, kind="readout"):
+                    found[fields["doc_id"]] = (
+                        fields["doc_id"],
+                        fields.get("origin", ""),
+                        list(fields.get("copy_rank") or ()),
+                        tuple(fields.get("copies", "").split()),
+                    )
+            return list(found.values())
 
     def work(self, sources: list, started: Callable[[int], None]) -> ShardResult:
         """A worker's task: its share of a round, written into a segment of its own."""
