@@ -49,7 +49,8 @@ sys.path.insert(0, str(ROOT))
 from bench import groonga  # noqa: E402
 from indexer.analysis.normalize import fold  # noqa: E402
 from indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
-from indexer.parse.sources import Source, SourceError, doc_id_for, parse_source  # noqa: E402
+from indexer.parse.reading import parse_source  # noqa: E402
+from indexer.parse.sources import Source, SourceError, doc_id_for  # noqa: E402
 from indexer.search.request import Search  # noqa: E402
 
 READOUTS = str(Path(sys.executable).with_name("readouts"))

@@ -479,3 +479,57 @@ def test_exclude_leaves_files_out(folder, tmp_path):
     )
     assert result.exit_code == 0
     assert "added 1," in result.output
+
+
+PRESS_CONFERENCE = (
+    "外務大臣会見記録\n令和7年1月10日\n"
+    "(問)日米首脳会談の成果についてお聞きしたい。\n"
+    "(大臣)同盟の抑止力を一層強化することで一致した。\n"
+    "(問)関税措置についてはどうか。\n"
+    "(大臣)引き続き協議していく。\n"
+)
+
+
+@pytest.fixture
+def with_press_conference(folder):
+    (folder / "kaiken.txt").write_text(PRESS_CONFERENCE, "utf-8")
+    return folder
+
+
+def test_a_press_conference_is_left_out_with_a_note(with_press_conference, tmp_path):
+    result = run("index", with_press_conference, "--index-dir", tmp_path / "ix")
+    assert result.exit_code == 0
+    assert (
+        f"note: left out {with_press_conference / 'kaiken.txt'}: this is a press-conference" in result.output
+    )
+    assert search_json(tmp_path / "ix", "関税措置")["total"] == 0
+
+
+def test_force_indexes_a_press_conference_as_plain_paragraphs(with_press_conference, tmp_path):
+    page = with_press_conference / "kaiken.txt"
+    result = run("index", with_press_conference, "--index-dir", tmp_path / "ix", "--force", page)
+    assert result.exit_code == 0, result.output
+    assert f"warning {page}: indexed as plain paragraphs (--force), although this is a press-conference" in (
+        result.output
+    )
+    hits = search_json(tmp_path / "ix", "関税措置")["hits"]
+    assert [(hit["doc_id"], hit["category"], hit["date"]) for hit in hits] == [
+        ("kaiken", "外務大臣会見記録", "2025-01-10")
+    ]
+
+
+def test_a_forced_page_stays_indexed_by_later_runs_without_force(with_press_conference, tmp_path):
+    page = with_press_conference / "kaiken.txt"
+    run("index", with_press_conference, "--index-dir", tmp_path / "ix", "--force", page)
+    result = run("index", with_press_conference, "--index-dir", tmp_path / "ix")
+    assert "unchanged 2," in result.output
+    assert search_json(tmp_path / "ix", "関税措置")["total"] == 1
+
+
+def test_force_on_a_file_outside_the_paths_indexed_is_a_usage_error(with_press_conference, tmp_path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text(PRESS_CONFERENCE, "utf-8")
+    result = run("index", with_press_conference, "--index-dir", tmp_path / "ix", "--force", elsewhere)
+    assert result.exit_code == 2
+    assert f"{elsewhere} is not under the paths indexed" in result.output
+    assert not (tmp_path / "ix").exists()

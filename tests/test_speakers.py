@@ -14,7 +14,8 @@ import unicodedata
 import pytest
 from conftest import ROOT, SEED, SEED_ID, search_json
 
-from indexer.parse.sources import Source, parse_source
+from indexer.parse.reading import parse_source
+from indexer.parse.sources import Source
 from indexer.parse.speakers import attribute, sentences
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"

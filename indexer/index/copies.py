@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from indexer.engines.base import Writer
 from indexer.index.workers import Supervisor
 from indexer.parse.copies import copy_keys, copy_rank
-from indexer.parse.sources import Source, SourceError, parse_source
+from indexer.parse.reading import parse_source
+from indexer.parse.sources import Source, SourceError
 
 # Sources per task handed to a worker.
 BATCH = 100

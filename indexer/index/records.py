@@ -14,8 +14,9 @@ from indexer.analysis.terms import AnalyzedText, analyze
 from indexer.analysis.titles import title_cores
 from indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
 from indexer.parse.copies import copy_keys, copy_rank
+from indexer.parse.reading import parse_source
 from indexer.parse.readout import Paragraph, Readout
-from indexer.parse.sources import Source, SourceError, parse_source
+from indexer.parse.sources import Source, SourceError
 from indexer.parse.speakers import attribute
 
 

@@ -44,7 +44,9 @@ from indexer.index.store import (
 )
 from indexer.index.workers import Supervisor
 from indexer.parse.files import missing_paths
-from indexer.parse.sources import Source, SourceError, find_sources
+from indexer.parse.sources import Selection, Source, SourceError, find_sources
+
+EVERY_FILE = Selection()
 
 # Below this much text, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 4_000_000
@@ -98,7 +100,7 @@ def _rounds(sources: list[Source], chosen: Engine) -> Iterator[list[Source]]:
     size = 0
     for source in sources:
         batch.append(source)
-        size += len(source.payload[-1])
+        size += source.size
         if len(batch) >= most or size >= chosen.round_bytes:
             yield batch
             batch, size = [], 0
@@ -109,7 +111,7 @@ def _rounds(sources: list[Source], chosen: Engine) -> Iterator[list[Source]]:
 def _choose_workers(sources: list[Source], workers: int | None) -> int:
     if workers is not None:
         return max(1, workers)
-    size = sum(len(source.payload[-1]) for source in sources)
+    size = sum(source.size for source in sources)
     return (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
@@ -126,9 +128,7 @@ def _plan(
     origins_of: Callable[[list[str]], dict[str, str]],
     stamps: dict[str, dict],
     read: dict[str, dict],
-    follow_symlinks: bool = False,
-    hold: frozenset[str] = frozenset(),
-    exclude: tuple[str, ...] = (),
+    selection: Selection,
 ) -> tuple[list[Source], list[str]]:
     """What to write (new and changed readouts) and what to delete (vanished ones).
 
@@ -140,7 +140,7 @@ def _plan(
     broken_bulk: set[str] = set()
     found_sources: dict[str, Source] = {}
     known = {content_hash: doc_id for doc_id, content_hash in existing.items()}
-    for found in find_sources(list(paths), known, stamps, read, follow_symlinks, hold, exclude):
+    for found in find_sources(list(paths), known, stamps, read, selection):
         if isinstance(found, SourceError):
             summary.fail(found)
             if found.doc_id is not None:
@@ -183,13 +183,10 @@ def update_index(
     engine: str | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-    follow_symlinks: bool = False,
-    hold: frozenset[str] = frozenset(),
-    exclude: tuple[str, ...] = (),
+    selection: Selection = EVERY_FILE,
 ) -> Summary:
-    """Make the index at `root` hold one copy of each readout under `paths` (links outside
-    them only with `follow_symlinks`; what `exclude` or .readoutsignore leaves out as if
-    absent); files in `hold`, still being written, keep what was indexed.
+    """Make the index at `root` hold one copy of each readout under `paths`, of the files
+    `selection` reads (`indexer.parse.sources.Selection`).
 
     `engine` is chosen when an index is created (or rebuilt); an existing index
     keeps the engine it was built with, and asking for another one is refused.
@@ -204,9 +201,7 @@ def update_index(
         remembered = Remembered() if fresh else read_remembered(directory)
         existing = {} if fresh else _existing(root, target, remembered)
         read: dict[str, dict] = {}
-        todo, vanished = _plan(
-            paths, existing, summary, target.origins, remembered.files, read, follow_symlinks, hold, exclude
-        )
+        todo, vanished = _plan(paths, existing, summary, target.origins, remembered.files, read, selection)
         count = _choose_workers(todo, workers)
         todo, copies, summary.copies = one_copy(todo, vanished, existing, target, count, summary.fail)
         vanished += copies

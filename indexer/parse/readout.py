@@ -96,12 +96,14 @@ def parse_readout(
     has_header: bool = True,
     layout: str | None = None,
     source_url: str = "",
+    refuse: bool = True,
 ) -> Readout:
     """Parse a readout file's decoded text.
 
     With has_header=False (bulk imports, where title and date come separately)
     the text is body only; layout="lines" treats every line as a paragraph and
-    layout="pdf" joins hard-wrapped lines (text extracted from a PDF).
+    layout="pdf" joins hard-wrapped lines (text extracted from a PDF). A page that is not
+    a meeting's readout raises NotAReadout, unless not `refuse`.
     """
     lines = split_lines(text)
     if not any(not line.blank for line in lines):
@@ -109,7 +111,7 @@ def parse_readout(
     if layout is None and is_pdf_layout(lines):
         layout = "pdf"
     if has_header:
-        if layout != "lines":
+        if refuse and layout != "lines":
             _refuse_non_readouts(lines)
         header = split_header(lines, _starts_body)
     else:
@@ -125,7 +127,7 @@ def parse_readout(
             title = next(iter(header.caption_titles + caption_titles), "") or title_from_lead(
                 paragraphs[0].text
             )
-        warnings = _checked(header, title, paragraphs, blocks)
+        warnings = _checked(header, title, paragraphs, blocks, refuse)
     return Readout(
         doc_id,
         title,
@@ -161,15 +163,18 @@ def _blocks(body: list[Line], layout: str | None) -> tuple[list[Block], list[str
     return web_blocks(body, [])
 
 
-def _checked(header: Header, title: str, paragraphs: list[Paragraph], blocks: list[Block]) -> tuple[str, ...]:
-    """What a readout with a header lacks, as warnings; a ReadoutError for one that is too little
-    to be a meeting's readout."""
-    if not header.title and not title and not header.date and not header.category and len(paragraphs) <= 1:
+def _checked(
+    header: Header, title: str, paragraphs: list[Paragraph], blocks: list[Block], refuse: bool
+) -> tuple[str, ...]:
+    """What a readout with a header lacks, as warnings; NotAReadout for one that is too little
+    to be a meeting's readout (if `refuse`)."""
+    if refuse and not (header.title or title or header.date or header.category or len(paragraphs) > 1):
         raise NotAReadout(
             "only one paragraph, with no title, date or category: too little to index as a readout"
         )
     if (
-        header.date is None
+        refuse
+        and header.date is None
         and not any(block.markers for block in blocks)
         and not _has_readout_formula(paragraphs)
     ):

@@ -10,7 +10,6 @@ May touch: the files and folders it is given (read only), and the rest of parse/
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import hashlib
 import json
@@ -19,11 +18,11 @@ import re
 import time
 import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
-from indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
 from indexer.parse.files import (
     FILE_KINDS,
     FILE_SUFFIXES,
@@ -33,9 +32,7 @@ from indexer.parse.files import (
     outside_link,
     stamp_of,
 )
-from indexer.parse.limits import TooLarge, bounded
-from indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
-from indexer.parse.urls import url_line, web_url
+from indexer.parse.urls import web_url
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
@@ -78,6 +75,11 @@ class Source(NamedTuple):  # a tuple: an unchanged bulk file gives one per reado
     content_hash: str
     payload: tuple  # what `parse_source` needs; plain data, so it pickles cheaply
 
+    @property
+    def size(self) -> int:
+        """How much it holds to read (bytes of a file, characters of a record's text)."""
+        return len(self.payload[3] if self.payload[0] == "record" else self.payload[1])
+
 
 def doc_id_for(name: str) -> str:
     """A URL-safe id from a file name (or a bulk record's id), stable across runs.
@@ -91,16 +93,6 @@ def doc_id_for(name: str) -> str:
     safe = "-".join(_UNRESERVED.findall(name)).strip(".-")
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
     return f"{safe}-{digest}" if safe else digest
-
-
-def _valid_text(text: str) -> str:
-    """Text that encodes as UTF-8: JSON can carry lone surrogates (\\ud800),
-    which would fail deep inside the index writer; they become U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def decode(data: bytes, origin: str) -> str:
@@ -124,7 +116,7 @@ def decode(data: bytes, origin: str) -> str:
     return text
 
 
-def _file_source(path: Path) -> Source:
+def _file_source(path: Path, forced: bool = False) -> Source:
     suffix = path.suffix.lower()
     name = path.name[: -len(suffix)] if suffix in FILE_KINDS else path.name
     doc_id = doc_id_for(name)
@@ -148,7 +140,7 @@ def _file_source(path: Path) -> Source:
         raise SourceError(str(path), f"cannot be read ({error.strerror})", doc_id) from None
     # The sidecar's URL is part of what the readout is: a new one re-indexes it.
     content_hash = hashlib.sha256(data + url.encode("utf-8")).hexdigest()
-    return Source(doc_id, str(path), content_hash, (FILE_KINDS.get(suffix, "text"), data, url))
+    return Source(doc_id, str(path), content_hash, (FILE_KINDS.get(suffix, "text"), data, url, forced))
 
 
 def _open_jsonl(path: Path):
@@ -224,27 +216,38 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
         )
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which files under the paths given are read, and how.
+
+    A link to a file outside the folder it was found in is not read unless
+    `follow_symlinks` (a link in a watched folder to /etc/passwd). A file in `hold` (one
+    still being written) is not read: its readouts stay as the last run indexed them, and
+    a new one waits for a later run. What `exclude` (gitignore patterns) or a
+    .readoutsignore matches is left out as if absent. A file in `force` (resolved paths) is
+    indexed as plain paragraphs where the parser would refuse it as not a readout.
+    """
+
+    follow_symlinks: bool = False
+    hold: frozenset[str] = frozenset()
+    exclude: tuple[str, ...] = ()
+    force: frozenset[Path] = frozenset()
+
+
 def find_sources(
     paths: list[Path],
     known: Mapping[str, str] | None = None,
     stamps: Mapping[str, dict] | None = None,
     read: dict[str, dict] | None = None,
-    follow_symlinks: bool = False,
-    hold: frozenset[str] = frozenset(),
-    exclude: tuple[str, ...] = (),
+    selection: Selection = Selection(),
 ) -> Iterator[Source | SourceError]:
-    """Every readout under the given files and folders (folders recursively), less those
-    left out (`exclude`, .readoutsignore).
+    """Every readout under the given files and folders (folders recursively), as `selection` says.
 
     `known` maps content hashes already in the index to their document ids, so
     that unchanged bulk records are recognized without being parsed. `stamps`
     (from `read` of an earlier run) skips reading a file whose stamp has not
     changed and whose readouts are all indexed as they were; `read` collects the
-    stamp and readouts of each file read whole and without a failure. A link
-    to a file outside the folder it was found in is not read unless
-    `follow_symlinks` (a link in a watched folder to /etc/passwd). A file in
-    `hold` (one that is still being written) is not read: its readouts stay as
-    the last run indexed them, and a new one waits for a later run.
+    stamp and readouts of each file read whole and without a failure.
     """
     known = known or {}
     stamps = stamps or {}
@@ -252,18 +255,19 @@ def find_sources(
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
             continue
-        for path in files_under(root, exclude):
-            target = None if follow_symlinks or not root.is_dir() else outside_link(path, root)
+        for path in files_under(root, selection.exclude):
+            target = None if selection.follow_symlinks or not root.is_dir() else outside_link(path, root)
             if target is not None:
                 yield SourceError(
                     str(path),
                     f"is a link to {target}, outside {root}, and was not read; "
                     "index that file itself, or pass --follow-symlinks",
                 )
-            elif str(path) in hold:
+            elif str(path) in selection.hold:
                 yield from _held(str(path), stamps, known, read)
             else:
-                yield from _sources_of_file(path, stamps, known, read)
+                forced = bool(selection.force) and path.resolve() in selection.force
+                yield from _sources_of_file(path, stamps, known, read, forced)
 
 
 def _held(
@@ -278,7 +282,7 @@ def _held(
 
 
 def _sources_of_file(
-    path: Path, stamps: Mapping[str, dict], known: Mapping[str, str], read: dict | None
+    path: Path, stamps: Mapping[str, dict], known: Mapping[str, str], read: dict | None, forced: bool
 ) -> Iterator[Source | SourceError]:
     """A file's readouts: from the last run's record of it when its stamp has not changed,
     else read; a file read whole, settled and without a failure is recorded in `read`."""
@@ -292,7 +296,7 @@ def _sources_of_file(
         return
     ids, hashes, lines = [], [], []
     failed = False
-    for found in _file_sources(path, known):
+    for found in _file_sources(path, known, forced):
         if isinstance(found, SourceError):
             failed = True
         else:
@@ -322,59 +326,16 @@ def _unchanged(path: str, earlier, stamp: list[int] | None, known: Mapping[str, 
         return None
 
 
-def _file_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | SourceError]:
+def _file_sources(path: Path, known: Mapping[str, str], forced: bool) -> Iterator[Source | SourceError]:
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         yield from _jsonl_sources(path, known)
     elif name.endswith(FILE_SUFFIXES):
         try:
-            yield _file_source(path)
+            yield _file_source(path, forced)
         except SourceError as error:
             yield error
     else:
         yield SourceError(
             str(path), "not a readout file: use .txt, .html, .htm or .pdf, or .jsonl for bulk import"
         )
-
-
-def parse_source(source: Source) -> Readout:
-    """Decode and parse one source; raises SourceError with the reason."""
-    kind = source.payload[0]
-    try:
-        if kind == "text":
-            # The payload's third item, when there is one, is the address of a .url sidecar.
-            text, url = url_line(decode(source.payload[1], source.origin))
-            sidecar = source.payload[2] if len(source.payload) > 2 else ""
-            return parse_readout(text, source.doc_id, source_url=web_url(sidecar) or url)
-        if kind == "html":
-            page = html_to_text(source.payload[1])
-            return parse_readout(page.text, source.doc_id, source_url=page.source_url)
-        if kind == "pdf":
-            try:
-                text = bounded(pdf_to_text, source.payload[1])
-            except TooLarge as error:
-                raise SourceError(
-                    source.origin,
-                    f"this PDF {error} to read (a stream that inflates without end?); "
-                    "if it is a real readout, raise READOUTS_DOCUMENT_MB",
-                ) from None
-            if not text.strip():
-                raise SourceError(
-                    source.origin, "this PDF has no text to extract (a scanned image?); OCR it first"
-                )
-            return parse_readout(text, source.doc_id, layout="pdf")
-        _, title, date, text, *more = source.payload  # (…, url) when the record gave one
-        url = more[0] if more else ""
-        title, text = _valid_text(title), _valid_text(text)
-        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            raise SourceError(
-                source.origin,
-                f"the text is too large for one readout (at most {MAX_FILE_BYTES // 1_000_000} MB)",
-            )
-        readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
-        parsed_date: datetime.date | None = parse_date(date) if date else None
-        return Readout(
-            readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings, source_url=url
-        )
-    except (ReadoutError, DocumentError) as error:
-        raise SourceError(source.origin, str(error), refused=isinstance(error, NotAReadout)) from None

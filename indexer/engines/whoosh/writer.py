@@ -134,10 +134,10 @@ def _shards(sources: list, count: int) -> list[list]:
     """Split sources into `count` shares of about equal size."""
     shares: list[list] = [[] for _ in range(count)]
     sizes = [0] * count
-    for source in sorted(sources, key=lambda s: -len(s.payload[-1])):
+    for source in sorted(sources, key=lambda s: -s.size):
         smallest = sizes.index(min(sizes))
         shares[smallest].append(source)
-        sizes[smallest] += len(source.payload[-1])
+        sizes[smallest] += source.size
     return [share for share in shares if share]
 
 

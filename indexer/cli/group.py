@@ -1,0 +1,41 @@
+"""The `readouts` command group and what its commands share: the index's place, the bundled
+readouts, names printed safely.
+
+May touch: the index's store (for its default place).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import click
+
+from indexer.index.store import default_index_dir
+
+# The bundled readouts: seeds/ in a checkout, installed as the package
+# `readouts_seeds` (a folder of data, so a namespace package: its first path).
+SEEDS_DIR = Path(next(iter(importlib.util.find_spec("readouts_seeds").submodule_search_locations)))
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the index lives [default: $READOUTS_INDEX_DIR, else ~/.local/share/readouts/index].",
+)
+
+
+def resolve_index_dir(value: Path | None) -> Path:
+    return value if value is not None else default_index_dir()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="readouts")
+def cli() -> None:
+    """Full-text search over Japanese diplomatic readouts (会談概要)."""
+
+
+def printable(name: str) -> str:
+    """A file name as it may be printed on one line: control characters (a newline in a
+    name could forge a line of the report) escaped as Python writes them."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
