@@ -47,11 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import groonga  # noqa: E402
-from indexer.analysis.normalize import fold  # noqa: E402
-from indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
-from indexer.parse.reading import parse_source  # noqa: E402
-from indexer.parse.sources import Source, SourceError, doc_id_for  # noqa: E402
-from indexer.search.request import Search  # noqa: E402
+from readouts.indexer.analysis.normalize import fold  # noqa: E402
+from readouts.indexer.analysis.terms import query_word_terms, word_terms  # noqa: E402
+from readouts.indexer.parse.reading import parse_source  # noqa: E402
+from readouts.indexer.parse.sources import Source, SourceError, doc_id_for  # noqa: E402
+from readouts.indexer.search.request import Search  # noqa: E402
 
 READOUTS = str(Path(sys.executable).with_name("readouts"))
 FOREIGN_AFFAIRS = ("外務委員会", "外交防衛委員会", "安全保障委員会")
@@ -227,7 +227,7 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
 
 
 def _ours(engine: str, work: Path):
-    from indexer.search.library import Library
+    from readouts.indexer.search.library import Library
 
     library = Library(work / engine)
 
@@ -388,7 +388,7 @@ def new_readout(folder: Path, n: int) -> str:
 
 
 def service_figures(work: Path, queries: list[str], engine: str) -> dict:
-    from indexer.search.library import Library
+    from readouts.indexer.search.library import Library
 
     index_dir = work / engine
     extra = work / f"extra-{engine}"

@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.analysis.normalize import fold  # noqa: E402
-from indexer.analysis.query import Word, matches_other_forms  # noqa: E402
-from indexer.analysis.terms import word_tokens  # noqa: E402
-from indexer.search.library import Library  # noqa: E402
-from indexer.search.request import Search  # noqa: E402
+from readouts.indexer.analysis.normalize import fold  # noqa: E402
+from readouts.indexer.analysis.query import Word, matches_other_forms  # noqa: E402
+from readouts.indexer.analysis.terms import word_tokens  # noqa: E402
+from readouts.indexer.search.library import Library  # noqa: E402
+from readouts.indexer.search.request import Search  # noqa: E402
 
 DEPTH = 50
 

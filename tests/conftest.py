@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.engines import ENGINE_VAR, ENGINES
-from webapp.cli import main
+from readouts.indexer.engines import ENGINE_VAR, ENGINES
+from readouts.webapp.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -114,8 +114,8 @@ def index_dir(tmp_path_factory, corpus_dir, request) -> Path:
 
 @pytest.fixture(scope="session")
 def app(index_dir):
-    from webapp import create_app
-    from webapp.library import close_library
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
 
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PUBLIC_URL": "http://localhost"})
     yield app
@@ -162,8 +162,8 @@ def mofa_dev_index(tmp_path_factory, request) -> Path:
 
 @pytest.fixture(scope="session")
 def mofa_dev_client(mofa_dev_index):
-    from webapp import create_app
-    from webapp.library import close_library
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
 
     app = create_app({"INDEX_DIR": str(mofa_dev_index), "TESTING": True, "PUBLIC_URL": "http://localhost"})
     yield app.test_client()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis.normalize import fold, fold_with_offsets
-from indexer.analysis.terms import bigram_terms, query_bigrams, query_word_terms, word_terms
-from indexer.search.highlight import Needle, find_spans
+from readouts.indexer.analysis.normalize import fold, fold_with_offsets
+from readouts.indexer.analysis.terms import bigram_terms, query_bigrams, query_word_terms, word_terms
+from readouts.indexer.search.highlight import Needle, find_spans
 
 
 @pytest.mark.parametrize(
@@ -104,9 +104,9 @@ def test_highlight_spans_land_on_original_characters(text, query_text, marked):
 def test_fast_index_terms_equal_the_tokens_used_for_highlighting():
     from conftest import SAMPLES, SEED
 
-    from indexer.analysis.terms import word_tokens
-    from indexer.parse.readout import parse_readout
-    from indexer.parse.sources import decode
+    from readouts.indexer.analysis.terms import word_tokens
+    from readouts.indexer.parse.readout import parse_readout
+    from readouts.indexer.parse.sources import decode
 
     for path in [SEED, *SAMPLES.glob("*.txt")]:
         readout = parse_readout(decode(path.read_bytes(), str(path)), "x")

@@ -38,13 +38,14 @@ def imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "indexer":
+            if node.module in ("indexer", "readouts.indexer"):
                 found += [f"indexer.{alias.name}" for alias in node.names]
             else:
                 found.append(node.module)
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
-    return found
+    # Installed, our packages are readouts.indexer and readouts.webapp (pyproject.toml).
+    return [name.removeprefix("readouts.") for name in found]
 
 
 MODULES = sorted(INDEXER.rglob("*.py"))

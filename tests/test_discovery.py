@@ -9,8 +9,8 @@ import re
 import pytest
 from conftest import SEED_ID, run, search_json
 
-from indexer.analysis.equivalents import load
-from indexer.analysis.facets import KINDS, counterparts, meeting_kind
+from readouts.indexer.analysis.equivalents import load
+from readouts.indexer.analysis.facets import KINDS, counterparts, meeting_kind
 
 # Judged: each query finds the paragraph that uses only its equivalent, and every
 # paragraph holding the query as typed ranks above every paragraph that does not.
@@ -62,20 +62,31 @@ def _readout(doc_id: str, title: str, date: str, text: str) -> str:
 
 @pytest.fixture(scope="module", params=["whoosh", "tantivy"])
 def judged_index(request, tmp_path_factory):
-    """Per judged pair, one readout using the word as typed and one using only its equivalent."""
+    """Per judged pair, one readout using the word as typed and one using only its equivalent
+    (each its own text: two readouts of the same text are copies of one, indexed once)."""
     folder = tmp_path_factory.mktemp("judged")
     lines = []
     for number, (query, equivalent) in enumerate(ABBREVIATIONS):
         lines.append(
-            _readout(f"lit{number}", "会談", "2020-01-01", f"両者は{query}について意見交換を行った。")
+            _readout(
+                f"lit{number}",
+                "会談",
+                "2020-01-01",
+                f"両者は{query}について意見交換を行った。（記録{number}甲）",
+            )
         )
         lines.append(
-            _readout(f"eq{number}", "会談", "2020-01-01", f"両者は{equivalent}について意見交換を行った。")
+            _readout(
+                f"eq{number}",
+                "会談",
+                "2020-01-01",
+                f"両者は{equivalent}について意見交換を行った。（記録{number}乙）",
+            )
         )
     # The form typed against other forms of it: short paragraphs with another form
     # score higher on BM25 than the long one with the form typed.
     for number in range(8):
-        lines.append(_readout(f"other{number}", "会談", "2021-01-01", "認識した。"))
+        lines.append(_readout(f"other{number}", "会談", "2021-01-01", f"認識した。（{number}）"))
     filler = "両国の関係について幅広く意見交換を行い、今後も緊密に連携していくことで一致した。" * 4
     lines.append(
         _readout("typed", "会談", "2021-01-01", f"{filler}双方はこの点を認識する必要があると述べた。")

@@ -101,8 +101,8 @@ def test_saved_page_furniture_is_not_indexed(page_index, word):
     ids=["canonical", "og:url", "not http"],
 )
 def test_document_page_links_to_the_page_it_came_from(tmp_path, link, url):
-    from webapp import create_app
-    from webapp.library import close_library
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
 
     (tmp_path / "page.html").write_bytes(ministry_page(link=link))
     run("index", tmp_path / "page.html", "--index-dir", tmp_path / "ix")
@@ -295,8 +295,8 @@ def test_a_text_readout_links_to_its_page_where_it_names_it(tmp_path, files, exp
 
 
 def _page(index_dir, path: str) -> str:
-    from webapp import create_app
-    from webapp.library import close_library
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
 
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "PUBLIC_URL": "http://localhost"})
     try:

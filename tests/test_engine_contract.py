@@ -9,11 +9,11 @@ import shutil
 import pytest
 from conftest import SAMPLES, SEED
 
-from indexer.analysis.query import parse_query
-from indexer.engines import ENGINES, engine
-from indexer.engines.base import SearchRequest
-from indexer.index.records import prepare
-from indexer.parse.sources import Source, find_sources
+from readouts.indexer.analysis.query import parse_query
+from readouts.indexer.engines import ENGINES, engine
+from readouts.indexer.engines.base import SearchRequest
+from readouts.indexer.index.records import prepare
+from readouts.indexer.parse.sources import Source, find_sources
 
 
 class InlineWorkers:

@@ -9,10 +9,10 @@ import shutil
 import pytest
 from conftest import ROOT, SAMPLES, SEED, run
 
-from indexer.analysis.terms import word_terms
-from indexer.engines.base import COUNTED_PER_READOUT
-from indexer.search.library import Library
-from indexer.search.request import Search
+from readouts.indexer.analysis.terms import word_terms
+from readouts.indexer.engines.base import COUNTED_PER_READOUT
+from readouts.indexer.search.library import Library
+from readouts.indexer.search.request import Search
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 
@@ -248,7 +248,7 @@ def test_readouts_are_counted_up_to_the_limit(crowded, engine):
 
 
 def test_the_page_says_many_readouts_and_pages_on_past_the_limit(crowded):
-    from webapp import create_app
+    from readouts.webapp import create_app
 
     app = create_app(
         {"INDEX_DIR": str(crowded["tantivy"].root), "TESTING": True, "PUBLIC_URL": "http://localhost"}

@@ -18,17 +18,22 @@ import zlib
 import pytest
 from conftest import READOUTS, ROOT, info_counts, run, search_json
 
-import indexer
-import webapp
-from indexer.engines.base import SearchTimeout
-from indexer.index.store import IndexDamaged, IndexIncompatible, IndexMissing, IndexProblem, IndexUntrusted
-from indexer.index.workers import Supervisor, WorkerFailed
-from indexer.parse.documents import DocumentError
-from indexer.parse.limits import TooLarge
-from indexer.parse.readout import NotAReadout, ReadoutError
-from indexer.parse.sources import Source, SourceError
-from indexer.search.request import BadParameter
-from webapp.library import Overloaded
+from readouts import indexer, webapp
+from readouts.indexer.engines.base import SearchTimeout
+from readouts.indexer.index.store import (
+    IndexDamaged,
+    IndexIncompatible,
+    IndexMissing,
+    IndexProblem,
+    IndexUntrusted,
+)
+from readouts.indexer.index.workers import Supervisor, WorkerFailed
+from readouts.indexer.parse.documents import DocumentError
+from readouts.indexer.parse.limits import TooLarge
+from readouts.indexer.parse.readout import NotAReadout, ReadoutError
+from readouts.indexer.parse.sources import Source, SourceError
+from readouts.indexer.search.request import BadParameter
+from readouts.webapp.library import Overloaded
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 
@@ -56,7 +61,9 @@ def _project_error_types() -> set[type]:
     for package in (indexer, webapp):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             for _, value in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
-                if issubclass(value, BaseException) and value.__module__.startswith(("indexer", "webapp")):
+                if issubclass(value, BaseException) and value.__module__.startswith(
+                    ("readouts.indexer", "readouts.webapp")
+                ):
                     found.add(value)
     return found
 
@@ -152,7 +159,7 @@ def test_a_paragraph_of_two_million_characters_is_indexed_and_found(tmp_path, en
 # Runs `readouts` and then prints its peak memory (VmHWM: this process's own, since its exec).
 PEAK = """
 import sys
-from webapp.cli import main
+from readouts.webapp.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as end:

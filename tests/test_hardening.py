@@ -17,9 +17,9 @@ from conftest import READOUTS, SEED, SEED_ID, bulk_jsonl, info_counts, run, sear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.parse.readout import ReadoutError, parse_readout
-from indexer.parse.sources import SourceError, decode
-from webapp.library import close_library
+from readouts.indexer.parse.readout import ReadoutError, parse_readout
+from readouts.indexer.parse.sources import SourceError, decode
+from readouts.webapp.library import close_library
 
 # Every behaviour here holds on both engines.
 pytestmark = pytest.mark.usefixtures("engine")
@@ -217,7 +217,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
-    from webapp import create_app
+    from readouts.webapp import create_app
 
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "hostile.txt").write_text(HOSTILE, "utf-8")
@@ -330,7 +330,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(tmp_path, small_d
 
 
 def test_searches_while_indexing_see_whole_readouts_only(folder, tmp_path):
-    from webapp import create_app
+    from readouts.webapp import create_app
 
     index_dir = tmp_path / "ix"
     run("index", folder, "--index-dir", index_dir)

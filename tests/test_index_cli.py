@@ -211,7 +211,7 @@ def test_second_indexer_waits_for_the_first(folder, tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from indexer.index.store import writer_lock\n"
+            "import sys, time; from pathlib import Path; from readouts.indexer.index.store import writer_lock\n"
             "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(3)",
             str(tmp_path / "ix"),
         ],
@@ -307,7 +307,7 @@ def test_damaged_bulk_file_keeps_every_readout_indexed_from_it(tmp_path, damage)
 
 
 def test_bulk_line_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
-    from indexer.parse import sources
+    from readouts.indexer.parse import sources
 
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
     bulk = tmp_path / "bulk.jsonl"

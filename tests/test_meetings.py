@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from conftest import ROOT, SEED, SEED_ID, run, search_json
 
-from indexer.analysis.facets import title_aliases
-from indexer.analysis.titles import core_title
-from indexer.parse.reading import parse_source
-from indexer.parse.sources import Source, SourceError, find_sources
+from readouts.indexer.analysis.facets import title_aliases
+from readouts.indexer.analysis.titles import core_title
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.sources import Source, SourceError, find_sources
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 pytestmark = pytest.mark.skipif(

@@ -12,8 +12,8 @@ import datetime
 import pytest
 from conftest import ROOT, hit_keys, run, search_json
 
-from indexer.parse.reading import parse_source
-from indexer.parse.sources import Source, SourceError
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.sources import Source, SourceError
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 pytestmark = pytest.mark.skipif(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis.query import MAX_EXCLUDED, MAX_WORDS, Word, parse_query
+from readouts.indexer.analysis.query import MAX_EXCLUDED, MAX_WORDS, Word, parse_query
 
 
 def shape(text: str) -> tuple[list[list[tuple[str, bool]]], list[tuple[str, bool]]]:

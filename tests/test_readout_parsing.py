@@ -7,9 +7,9 @@ import datetime
 import pytest
 from conftest import SAMPLES, SEED
 
-from indexer.parse.reading import parse_source
-from indexer.parse.readout import parse_date, parse_readout
-from indexer.parse.sources import Source, decode, doc_id_for
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.readout import parse_date, parse_readout
+from readouts.indexer.parse.sources import Source, decode, doc_id_for
 
 
 def load(path) -> str:

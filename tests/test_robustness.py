@@ -14,8 +14,8 @@ import pytest
 from conftest import READOUTS, ROOT, SEED, run
 from test_serve import get, start_server, stop_server
 
-from webapp import create_app
-from webapp.library import close_library
+from readouts.webapp import create_app
+from readouts.webapp.library import close_library
 
 # About twenty negated one-character words: once minutes of CPU per request.
 HOSTILE = " ".join(f"-{ch}" for ch in "のにはをがでとしたてるもかなれ日米中国会")

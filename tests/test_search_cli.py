@@ -11,8 +11,8 @@ from conftest import API_KEYS, HIT_KEYS, SAMPLES, SEED, SEED_ID, hit_keys, run, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.parse.readout import parse_readout
-from indexer.parse.sources import decode
+from readouts.indexer.parse.readout import parse_readout
+from readouts.indexer.parse.sources import decode
 
 UK = "japan-uk-summit-2019"
 AU = "japan-australia-fm-2023"

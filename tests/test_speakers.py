@@ -14,9 +14,9 @@ import unicodedata
 import pytest
 from conftest import ROOT, SEED, SEED_ID, search_json
 
-from indexer.parse.reading import parse_source
-from indexer.parse.sources import Source
-from indexer.parse.speakers import attribute, sentences
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.sources import Source
+from readouts.indexer.parse.speakers import attribute, sentences
 
 MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
 pytestmark = pytest.mark.skipif(
@@ -425,7 +425,7 @@ def test_attributions_are_precise_and_cover_the_sentences_that_name_their_speake
     ],
 )
 def test_the_side_comes_from_the_speaker_as_written(speaker, side):
-    from indexer.parse.speakers import side_of
+    from readouts.indexer.parse.speakers import side_of
 
     assert side_of(unicodedata.normalize("NFKC", speaker)) == side
 

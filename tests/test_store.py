@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from indexer.index.store import (
+from readouts.indexer.index.store import (
     META_FILE,
     IndexDamaged,
     IndexIncompatible,

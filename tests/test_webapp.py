@@ -247,8 +247,8 @@ def test_query_is_escaped_everywhere(client):
 
 
 def test_home_lists_at_most_the_configured_number_of_readouts(index_dir):
-    from webapp import create_app
-    from webapp.library import close_library
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
 
     app = create_app({"INDEX_DIR": str(index_dir), "HOME_READOUTS": 2})
     page = app.test_client().get("/").get_data(as_text=True)

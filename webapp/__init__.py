@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import os
+import sys
+import sysconfig
 from pathlib import Path
 
 from flask import Flask
 
-from indexer.index.store import default_index_dir
+from readouts.indexer.index.store import default_index_dir
+
+
+def instance_path() -> Path:
+    """The instance folder, as Flask places it: beside the project in a checkout, under the
+    environment's prefix (var/readouts.webapp-instance) when installed. Named here, since
+    Flask cannot find it for a package inside the `readouts` namespace."""
+    package = Path(__file__).resolve().parent
+    installed = Path(sysconfig.get_paths()["purelib"]).resolve()
+    if package.is_relative_to(installed):
+        return Path(sys.prefix) / "var" / f"{__name__}-instance"
+    return package.parent / "instance"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Defaults, then the instance folder's config.py, then the environment, then test_config."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance_path()), instance_relative_config=True)
     app.config.from_mapping(
         INDEX_DIR=str(default_index_dir()),
         SITE_NAME="readouts 会談概要検索",
@@ -46,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented key order of the API
     app.url_map.merge_slashes = False  # /docs//x is not a readout: 404, not a redirect
 
-    from webapp import compression, errors, library, security, views
+    from readouts.webapp import compression, errors, library, security, views
 
     library.init_app(app)
     security.init_app(app)

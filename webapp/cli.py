@@ -11,11 +11,20 @@ from pathlib import Path
 import click
 from gunicorn.app.base import BaseApplication
 
-from indexer.cli import SEEDS_DIR, cli, index_dir_option, resolve_index_dir, run_index, watch_and_index
-from indexer.index.store import IndexProblem, current_dir
-from indexer.parse.limits import die_with_parent
-from indexer.search.library import Library
-from webapp import create_app
+from readouts.indexer.cli import (
+    SEEDS_DIR,
+    cli,
+    index_dir_option,
+    paths_with_seeds,
+    resolve_index_dir,
+    run_index,
+    watch_and_index,
+    with_seeds_option,
+)
+from readouts.indexer.index.store import IndexProblem, current_dir
+from readouts.indexer.parse.limits import die_with_parent
+from readouts.indexer.search.library import Library
+from readouts.webapp import create_app
 
 
 class _Server(BaseApplication):
@@ -115,8 +124,15 @@ def _post_fork(server, worker) -> None:
 @click.option(
     "--watch", is_flag=True, help="Keep the index equal to PATHS while serving: index every change."
 )
+@with_seeds_option
 def serve(
-    paths: tuple[Path, ...], host: str, port: int, index_dir: Path | None, workers: int, watch: bool
+    paths: tuple[Path, ...],
+    host: str,
+    port: int,
+    index_dir: Path | None,
+    workers: int,
+    watch: bool,
+    with_seeds: bool,
 ) -> None:
     """Serve the search site and its JSON API with a production WSGI server (gunicorn).
 
@@ -126,7 +142,7 @@ def serve(
     `readouts index` are seen within seconds, without a restart.
     """
     root = resolve_index_dir(index_dir)
-    targets = list(paths)
+    targets = paths_with_seeds(paths, with_seeds)
     if watch and not targets:
         raise click.UsageError("--watch needs the folders to keep indexed: readouts serve --watch PATH...")
     if not targets and _holds_nothing(root):
@@ -147,7 +163,7 @@ def serve(
         "bind": f"{host}:{port}",
         "workers": workers,
         # gunicorn's gthread worker, with the security headers on its own error pages too.
-        "worker_class": "webapp.worker.SecureThreadWorker",
+        "worker_class": "readouts.webapp.worker.SecureThreadWorker",
         "threads": THREADS,
         "post_fork": _post_fork,
         "timeout": 30,

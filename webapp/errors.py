@@ -7,9 +7,9 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from indexer.index.store import IndexDamaged, IndexMissing, IndexProblem
-from indexer.search.library import SearchTimeout
-from webapp.library import Overloaded
+from readouts.indexer.index.store import IndexDamaged, IndexMissing, IndexProblem
+from readouts.indexer.search.library import SearchTimeout
+from readouts.webapp.library import Overloaded
 
 log = logging.getLogger(__name__)
 

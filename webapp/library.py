@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from indexer.search.library import Library
+from readouts.indexer.search.library import Library
 
 
 class Overloaded(Exception):

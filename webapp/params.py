@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from indexer.parse.header import DATE_EXAMPLES, parse_user_date
-from indexer.search.request import (
+from readouts.indexer.parse.header import DATE_EXAMPLES, parse_user_date
+from readouts.indexer.search.request import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,

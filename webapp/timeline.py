@@ -16,8 +16,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from indexer.search.request import Search
-from indexer.search.results import UNDATED, Facets
+from readouts.indexer.search.request import Search
+from readouts.indexer.search.results import UNDATED, Facets
 
 HEIGHT = 110  # pixels for the bars
 COUNT_SPACE = 16  # above the tallest bar, for its count

@@ -10,15 +10,15 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.engines.base import COUNTED_PER_READOUT
-from indexer.search.citation import citation, display_date
-from indexer.search.export import hit_json, hit_url, results_csv, results_json
-from indexer.search.request import MAX_RESULT_WINDOW, BadParameter, Search, check_doc_id
-from indexer.search.results import Results
-from webapp.errors import error_response
-from webapp.library import get_library, search_slot
-from webapp.params import parse_search_params
-from webapp.timeline import timeline
+from readouts.indexer.engines.base import COUNTED_PER_READOUT
+from readouts.indexer.search.citation import citation, display_date
+from readouts.indexer.search.export import hit_json, hit_url, results_csv, results_json
+from readouts.indexer.search.request import MAX_RESULT_WINDOW, BadParameter, Search, check_doc_id
+from readouts.indexer.search.results import Results
+from readouts.webapp.errors import error_response
+from readouts.webapp.library import get_library, search_slot
+from readouts.webapp.params import parse_search_params
+from readouts.webapp.timeline import timeline
 
 blueprint = Blueprint("views", __name__)
 ATOM = "http://www.w3.org/2005/Atom"

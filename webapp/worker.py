@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from webapp.security import SECURITY_HEADERS
+from readouts.webapp.security import SECURITY_HEADERS
 
 _HEADER_LINES = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items()).encode("latin-1")
 _HEADER_LINES += b"Cache-Control: no-store\r\n"

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.analysis.normalize import fold
+from readouts.indexer.analysis.normalize import fold
 
 DATA = Path(__file__).with_name("equivalents.toml")
 # More than this many other forms per query word are not searched.

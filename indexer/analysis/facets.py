@@ -18,7 +18,7 @@ import functools
 import re
 import unicodedata
 
-from indexer.analysis.equivalents import load
+from readouts.indexer.analysis.equivalents import load
 
 KINDS = ("首脳会談", "首脳電話会談", "外相会談", "外相電話会談", "表敬", "次官級", "多国間会議", "その他")
 

@@ -23,10 +23,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from indexer.analysis.equivalents import load as load_equivalents
-from indexer.analysis.normalize import fold
-from indexer.analysis.terms import inflects, query_bigrams, query_word_terms, word_terms
-from indexer.analysis.titles import without_ending
+from readouts.indexer.analysis.equivalents import load as load_equivalents
+from readouts.indexer.analysis.normalize import fold
+from readouts.indexer.analysis.terms import inflects, query_bigrams, query_word_terms, word_terms
+from readouts.indexer.analysis.titles import without_ending
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24

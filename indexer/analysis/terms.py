@@ -33,8 +33,8 @@ from typing import NamedTuple
 import fugashi
 import unidic_lite
 
-from indexer.analysis.normalize import fold
-from indexer.parse.speakers import SIDE_CODES, attribute
+from readouts.indexer.analysis.normalize import fold
+from readouts.indexer.parse.speakers import SIDE_CODES, attribute
 
 # Parts of speech whose words inflect: index their base form.
 _INFLECTED = frozenset({"動詞", "形容詞", "助動詞"})

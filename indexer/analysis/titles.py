@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from indexer.analysis.facets import title_aliases
-from indexer.analysis.normalize import fold
+from readouts.indexer.analysis.facets import title_aliases
+from readouts.indexer.analysis.normalize import fold
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable

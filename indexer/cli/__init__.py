@@ -3,9 +3,16 @@
 May touch: its own commands (group, indexing, searching).
 """
 
-from indexer.cli import searching
-from indexer.cli.group import SEEDS_DIR, cli, index_dir_option, resolve_index_dir
-from indexer.cli.indexing import run_index, watch_and_index
+from readouts.indexer.cli import searching
+from readouts.indexer.cli.group import (
+    SEEDS_DIR,
+    cli,
+    index_dir_option,
+    paths_with_seeds,
+    resolve_index_dir,
+    with_seeds_option,
+)
+from readouts.indexer.cli.indexing import run_index, watch_and_index
 
 main = cli
 
@@ -14,8 +21,10 @@ __all__ = [
     "cli",
     "index_dir_option",
     "main",
+    "paths_with_seeds",
     "resolve_index_dir",
     "run_index",
     "searching",
     "watch_and_index",
+    "with_seeds_option",
 ]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from indexer.index.store import default_index_dir
+from readouts.indexer.index.store import default_index_dir
 
 # The bundled readouts: seeds/ in a checkout, installed as the package
-# `readouts_seeds` (a folder of data, so a namespace package: its first path).
-SEEDS_DIR = Path(next(iter(importlib.util.find_spec("readouts_seeds").submodule_search_locations)))
+# `readouts.seeds` (a folder of data, so a namespace package: its first path).
+SEEDS_DIR = Path(next(iter(importlib.util.find_spec("readouts.seeds").submodule_search_locations)))
 
 index_dir_option = click.option(
     "--index-dir",
@@ -23,6 +23,18 @@ index_dir_option = click.option(
     default=None,
     help="Where the index lives [default: $READOUTS_INDEX_DIR, else ~/.local/share/readouts/index].",
 )
+
+
+with_seeds_option = click.option(
+    "--with-seeds",
+    is_flag=True,
+    help="Keep the bundled readouts in the index beside those of PATHS.",
+)
+
+
+def paths_with_seeds(paths: tuple[Path, ...], wanted: bool) -> list[Path]:
+    """The paths to index: PATHS, and the bundled readouts when wanted."""
+    return [*paths, SEEDS_DIR] if wanted and SEEDS_DIR not in paths else list(paths)
 
 
 def resolve_index_dir(value: Path | None) -> Path:

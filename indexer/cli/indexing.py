@@ -12,12 +12,20 @@ from pathlib import Path
 
 import click
 
-from indexer.cli.group import SEEDS_DIR, cli, index_dir_option, printable, resolve_index_dir
-from indexer.engines import ENGINES
-from indexer.index.store import IndexProblem
-from indexer.index.update import REPORTED_PER_FILE, Summary, update_index
-from indexer.index.watch import beat, watch
-from indexer.parse.sources import Selection
+from readouts.indexer.cli.group import (
+    SEEDS_DIR,
+    cli,
+    index_dir_option,
+    paths_with_seeds,
+    printable,
+    resolve_index_dir,
+    with_seeds_option,
+)
+from readouts.indexer.engines import ENGINES
+from readouts.indexer.index.store import IndexProblem
+from readouts.indexer.index.update import REPORTED_PER_FILE, Summary, update_index
+from readouts.indexer.index.watch import beat, watch
+from readouts.indexer.parse.sources import Selection
 
 
 class _Progress:
@@ -167,6 +175,7 @@ def _report(root: Path, summary: Summary, noted: set[str] | None) -> None:
     help="Index this file (one under PATHS) as plain paragraphs even if it is not a meeting's readout "
     "(a press conference); repeat it for more.",
 )
+@with_seeds_option
 def index(
     paths: tuple[Path, ...],
     index_dir: Path | None,
@@ -177,6 +186,7 @@ def index(
     follow_symlinks: bool,
     exclude: tuple[str, ...],
     force: tuple[Path, ...],
+    with_seeds: bool,
 ) -> None:
     """Make the index hold exactly the readouts in PATHS (default: the bundled seeds/).
 
@@ -189,7 +199,7 @@ def index(
     or parsed, 2 for a mistake on the command line.
     """
     root = resolve_index_dir(index_dir)
-    targets = list(paths) or [SEEDS_DIR]
+    targets = paths_with_seeds(paths, with_seeds) or [SEEDS_DIR]
     _check_forced(force, targets)
     options = IndexOptions(rebuild, workers, engine, follow_symlinks, exclude, force)
     if watch:

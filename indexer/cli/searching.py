@@ -14,17 +14,17 @@ from pathlib import Path
 import click
 import fugashi
 
-from indexer.analysis.facets import KINDS
-from indexer.cli.group import cli, index_dir_option, resolve_index_dir
-from indexer.engines import ENGINES, engine
-from indexer.index.store import IndexProblem
-from indexer.index.watch import watcher_state
-from indexer.parse.header import DATE_EXAMPLES, parse_user_date
-from indexer.parse.speakers import SIDES
-from indexer.search.export import results_csv, results_json
-from indexer.search.library import Library
-from indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search, year_of
-from indexer.search.terminal import print_results
+from readouts.indexer.analysis.facets import KINDS
+from readouts.indexer.cli.group import cli, index_dir_option, resolve_index_dir
+from readouts.indexer.engines import ENGINES, engine
+from readouts.indexer.index.store import IndexProblem
+from readouts.indexer.index.watch import watcher_state
+from readouts.indexer.parse.header import DATE_EXAMPLES, parse_user_date
+from readouts.indexer.parse.speakers import SIDES
+from readouts.indexer.search.export import results_csv, results_json
+from readouts.indexer.search.library import Library
+from readouts.indexer.search.request import GROUPS, MAX_RESULT_WINDOW, BadParameter, Search, year_of
+from readouts.indexer.search.terminal import print_results
 
 
 def _year(value: str | None) -> int | str | None:

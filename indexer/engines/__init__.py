@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from indexer.engines.base import Engine
+from readouts.indexer.engines.base import Engine
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
@@ -23,7 +23,7 @@ def engine(name: str) -> Engine:
     """The engine of that name (its package is imported when first asked for)."""
     if name not in ENGINES:
         raise ValueError(f"{name!r} is not an engine; use one of {', '.join(ENGINES)}")
-    return importlib.import_module(f"indexer.engines.{name}").ENGINE
+    return importlib.import_module(f"readouts.indexer.engines.{name}").ENGINE
 
 
 def default_engine() -> str:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from indexer.analysis.facets import split_key
-from indexer.analysis.query import ParsedQuery
+from readouts.indexer.analysis.facets import split_key
+from readouts.indexer.analysis.query import ParsedQuery
 
 # Matches are counted per readout (`SearchRequest.per_readout`) for every readout when at
 # most this many paragraphs match. Past it an engine may count only the readouts of the hits

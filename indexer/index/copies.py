@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.engines.base import Writer
-from indexer.index.workers import Supervisor
-from indexer.parse.copies import copy_keys, copy_rank
-from indexer.parse.reading import parse_source
-from indexer.parse.sources import Source, SourceError
+from readouts.indexer.engines.base import Writer
+from readouts.indexer.index.workers import Supervisor
+from readouts.indexer.parse.copies import copy_keys, copy_rank
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.sources import Source, SourceError
 
 # Sources per task handed to a worker.
 BATCH = 100

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime
 
-from indexer.analysis.facets import facet_key, readout_facets, title_text
-from indexer.analysis.terms import AnalyzedText, analyze
-from indexer.analysis.titles import title_cores
-from indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
-from indexer.parse.copies import copy_keys, copy_rank
-from indexer.parse.reading import parse_source
-from indexer.parse.readout import Paragraph, Readout
-from indexer.parse.sources import Source, SourceError
-from indexer.parse.speakers import attribute
+from readouts.indexer.analysis.facets import facet_key, readout_facets, title_text
+from readouts.indexer.analysis.terms import AnalyzedText, analyze
+from readouts.indexer.analysis.titles import title_cores
+from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
+from readouts.indexer.parse.copies import copy_keys, copy_rank
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.readout import Paragraph, Readout
+from readouts.indexer.parse.sources import Source, SourceError
+from readouts.indexer.parse.speakers import attribute
 
 
 def indexed_now() -> str:

@@ -32,8 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.engines import engine
-from indexer.engines.base import (
+from readouts.indexer.engines import engine
+from readouts.indexer.engines.base import (
     IndexDamaged,
     IndexIncompatible,
     IndexMissing,

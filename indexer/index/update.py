@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import engines
-from indexer.engines import default_engine
-from indexer.engines.base import Engine, Writer
-from indexer.index.copies import LeftOut, one_copy
-from indexer.index.records import prepare
-from indexer.index.store import (
+from readouts.indexer import engines
+from readouts.indexer.engines import default_engine
+from readouts.indexer.engines.base import Engine, Writer
+from readouts.indexer.index.copies import LeftOut, one_copy
+from readouts.indexer.index.records import prepare
+from readouts.indexer.index.store import (
     IndexProblem,
     Remembered,
     check_compatible,
@@ -42,9 +42,9 @@ from indexer.index.store import (
     write_remembered,
     writer_lock,
 )
-from indexer.index.workers import Supervisor
-from indexer.parse.files import missing_paths
-from indexer.parse.sources import Selection, Source, SourceError, find_sources
+from readouts.indexer.index.workers import Supervisor
+from readouts.indexer.parse.files import missing_paths
+from readouts.indexer.parse.sources import Selection, Source, SourceError, find_sources
 
 EVERY_FILE = Selection()
 

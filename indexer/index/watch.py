@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.parse.files import find_files
+from readouts.indexer.parse.files import find_files
 
 POLL_SECONDS = 0.25
 SETTLE_SECONDS = 0.75

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from indexer.parse.limits import die_with_parent
-from indexer.parse.sources import Source, SourceError
+from readouts.indexer.parse.limits import die_with_parent
+from readouts.indexer.parse.sources import Source, SourceError
 
 # How long one source may take to be parsed and analysed before its worker is
 # killed (READOUTS_DOCUMENT_SECONDS overrides it). A real readout takes well under

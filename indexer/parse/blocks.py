@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from indexer.parse.lines import (
+from readouts.indexer.parse.lines import (
     CREDIT,
     MEETING_NOUN,
     Line,

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
-from indexer.parse.readout import Readout
+from readouts.indexer.parse.readout import Readout
 
 # Below this many characters of body text, the title and date take part in a copy's text key.
 SHORT_TEXT = 200

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer.parse.ignore import IGNORE_FILE, Ignored
+from readouts.indexer.parse.ignore import IGNORE_FILE, Ignored
 
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 FILE_SUFFIXES = tuple(FILE_KINDS)

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from indexer.parse.lines import (
+from readouts.indexer.parse.lines import (
     MEETING_NOUN,
     Line,
     breadcrumb_leaf,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
-from indexer.parse.limits import TooLarge, bounded
-from indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
-from indexer.parse.sources import MAX_FILE_BYTES, Source, SourceError, decode
-from indexer.parse.urls import url_line, web_url
+from readouts.indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
+from readouts.indexer.parse.limits import TooLarge, bounded
+from readouts.indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
+from readouts.indexer.parse.sources import MAX_FILE_BYTES, Source, SourceError, decode
+from readouts.indexer.parse.urls import url_line, web_url
 
 
 def parse_source(source: Source) -> Readout:

@@ -28,14 +28,14 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
-from indexer.parse.header import Header, parse_date, split_header, title_from_lead
-from indexer.parse.lines import (
+from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
+from readouts.indexer.parse.header import Header, parse_date, split_header, title_from_lead
+from readouts.indexer.parse.lines import (
     Line,
     is_footer,
     split_lines,
 )
-from indexer.parse.sections import ATTENDEES, NOTE, Heading, Paragraph, outline
+from readouts.indexer.parse.sections import ATTENDEES, NOTE, Heading, Paragraph, outline
 
 __all__ = ["Heading", "NotAReadout", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from indexer.parse.blocks import ATTENDEES_LINE, Block
+from readouts.indexer.parse.blocks import ATTENDEES_LINE, Block
 
 # A note that the paragraphs after it belong to, and one that is a paragraph alone.
 _NOTE_AREA = re.compile(r"^\s*[【\[(](?:参考|備考)")

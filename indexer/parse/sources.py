@@ -23,7 +23,7 @@ from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
-from indexer.parse.files import (
+from readouts.indexer.parse.files import (
     FILE_KINDS,
     FILE_SUFFIXES,
     JSONL_SUFFIXES,
@@ -32,7 +32,7 @@ from indexer.parse.files import (
     outside_link,
     stamp_of,
 )
-from indexer.parse.urls import web_url
+from readouts.indexer.parse.urls import web_url
 
 # Single-readout files, by suffix, and the kind of payload each becomes.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from indexer.parse.header import ERAS
+from readouts.indexer.parse.header import ERAS
 
 PUBLISHER = "外務省"
 UNTITLED = "（表題なし）"

@@ -10,8 +10,8 @@ import io
 from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
-from indexer.search.citation import UNTITLED, citation, era_date
-from indexer.search.results import Facets, Hit, ReadoutHits, Results
+from readouts.indexer.search.citation import UNTITLED, citation, era_date
+from readouts.indexer.search.results import Facets, Hit, ReadoutHits, Results
 
 
 def readout_url(doc_id: str, query: str) -> str:

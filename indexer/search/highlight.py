@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from indexer.analysis.normalize import fold_with_offsets
-from indexer.analysis.terms import word_tokens
+from readouts.indexer.analysis.normalize import fold_with_offsets
+from readouts.indexer.analysis.terms import word_tokens
 
 SNIPPET_MAX = 200
 MAX_HIGHLIGHT_CHARS = 20_000

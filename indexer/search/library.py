@@ -17,9 +17,15 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.analysis.query import ParsedQuery, parse_query
-from indexer.engines.base import COUNTED_PER_READOUT, FacetCounts, Reader, SearchRequest, SearchTimeout
-from indexer.index.store import (
+from readouts.indexer.analysis.query import ParsedQuery, parse_query
+from readouts.indexer.engines.base import (
+    COUNTED_PER_READOUT,
+    FacetCounts,
+    Reader,
+    SearchRequest,
+    SearchTimeout,
+)
+from readouts.indexer.index.store import (
     IndexProblem,
     current_name,
     damaged,
@@ -28,10 +34,10 @@ from indexer.index.store import (
     open_reader,
     read_meta,
 )
-from indexer.search.highlight import Needle, Span, find_spans, mark
-from indexer.search.related import distinctive_terms, find_paragraph
-from indexer.search.request import MAX_RESULT_WINDOW, Search
-from indexer.search.results import (
+from readouts.indexer.search.highlight import Needle, Span, find_spans, mark
+from readouts.indexer.search.related import distinctive_terms, find_paragraph
+from readouts.indexer.search.request import MAX_RESULT_WINDOW, Search
+from readouts.indexer.search.results import (
     Hit,
     ReadoutHits,
     ReadoutSummary,
@@ -47,7 +53,7 @@ from indexer.search.results import (
     needles,
     summary_of,
 )
-from indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
+from readouts.indexer.search.suggest import READOUTS_PER_KEY, Suggestion, suggest
 
 __all__ = ["Hit", "Library", "Results", "SearchTimeout"]
 

@@ -11,9 +11,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
-from indexer.analysis.normalize import fold
-from indexer.analysis.terms import WordToken, word_tokens
-from indexer.search.highlight import MAX_HIGHLIGHT_CHARS
+from readouts.indexer.analysis.normalize import fold
+from readouts.indexer.analysis.terms import WordToken, word_tokens
+from readouts.indexer.search.highlight import MAX_HIGHLIGHT_CHARS
 
 # Words of a paragraph that its related paragraphs are found by.
 MAX_RELATED_TERMS = 12

@@ -10,11 +10,11 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from indexer.analysis.facets import KINDS
-from indexer.analysis.query import MAX_QUERY_CHARS
-from indexer.parse.header import parse_user_year
-from indexer.parse.speakers import SIDES
-from indexer.search.results import UNDATED
+from readouts.indexer.analysis.facets import KINDS
+from readouts.indexer.analysis.query import MAX_QUERY_CHARS
+from readouts.indexer.parse.header import parse_user_year
+from readouts.indexer.parse.speakers import SIDES
+from readouts.indexer.search.results import UNDATED
 
 MAX_PER_PAGE = 100
 # Deep pages cost as much as collecting every hit before them: cap the depth.

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from indexer.analysis.facets import KINDS
-from indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, query_parts
-from indexer.engines import DEFAULT_ENGINE
-from indexer.engines.base import FacetCounts
-from indexer.parse.speakers import SIDES, Said
-from indexer.search.highlight import Needle, Span, find_spans, snippet
-from indexer.search.suggest import Suggestion
+from readouts.indexer.analysis.facets import KINDS
+from readouts.indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, query_parts
+from readouts.indexer.engines import DEFAULT_ENGINE
+from readouts.indexer.engines.base import FacetCounts
+from readouts.indexer.parse.speakers import SIDES, Said
+from readouts.indexer.search.highlight import Needle, Span, find_spans, snippet
+from readouts.indexer.search.suggest import Suggestion
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs 2.5x to make, and a page makes many

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.analysis.equivalents import load as load_equivalents
-from indexer.analysis.normalize import fold
-from indexer.analysis.query import ParsedQuery
-from indexer.analysis.terms import keyed_nouns, reading_key
+from readouts.indexer.analysis.equivalents import load as load_equivalents
+from readouts.indexer.analysis.normalize import fold
+from readouts.indexer.analysis.query import ParsedQuery
+from readouts.indexer.analysis.terms import keyed_nouns, reading_key
 
 # A search with fewer paragraphs than this gets suggestions.
 SUGGEST_BELOW = 3

@@ -11,10 +11,10 @@ import re
 
 import click
 
-from indexer.engines.base import COUNTED_PER_READOUT
-from indexer.search.citation import UNTITLED
-from indexer.search.export import hit_url
-from indexer.search.results import Results
+from readouts.indexer.engines.base import COUNTED_PER_READOUT
+from readouts.indexer.search.citation import UNTITLED
+from readouts.indexer.search.export import hit_url
+from readouts.indexer.search.results import Results
 
 
 def print_results(results: Results, text: str, terminal: bool) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from indexer.engines.base import Engine
-from indexer.engines.tantivy.reader import TantivyReader
-from indexer.engines.tantivy.schema import FORMAT_VERSION, create_index
-from indexer.engines.tantivy.writer import TantivyIndexWriter
+from readouts.indexer.engines.base import Engine
+from readouts.indexer.engines.tantivy.reader import TantivyReader
+from readouts.indexer.engines.tantivy.schema import FORMAT_VERSION, create_index
+from readouts.indexer.engines.tantivy.writer import TantivyIndexWriter
 
 
 def version() -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from indexer.analysis.query import (
+from readouts.indexer.analysis.query import (
     ParsedQuery,
     Word,
     covering_offsets,
@@ -23,8 +23,8 @@ from indexer.analysis.query import (
     said_terms,
     title_words,
 )
-from indexer.engines.base import SearchRequest
-from indexer.engines.tantivy.schema import (
+from readouts.indexer.engines.base import SearchRequest
+from readouts.indexer.engines.tantivy.schema import (
     BOOSTS,
     EQUIVALENT_WEIGHT,
     SCHEMA,
@@ -33,7 +33,7 @@ from indexer.engines.tantivy.schema import (
     TYPED_FORM_BONUS,
     _date_number,
 )
-from indexer.parse.speakers import SIDE_CODES
+from readouts.indexer.parse.speakers import SIDE_CODES
 
 
 def _term(field: str, value: str) -> Query:

@@ -16,16 +16,16 @@ import orjson
 import tantivy
 from tantivy import Occur, Query
 
-from indexer.analysis.query import ParsedQuery, Word, query_parts, title_words
-from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
-from indexer.engines.base import (
+from readouts.indexer.analysis.query import ParsedQuery, Word, query_parts, title_words
+from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from readouts.indexer.engines.base import (
     COUNTED_PER_READOUT,
     FacetCounts,
     SearchRequest,
     SearchTimeout,
     kept_positions,
 )
-from indexer.engines.tantivy.query import (
+from readouts.indexer.engines.tantivy.query import (
     _Groups,
     _holding,
     _plain_word,
@@ -35,8 +35,8 @@ from indexer.engines.tantivy.query import (
     title_query,
     to_tantivy,
 )
-from indexer.engines.tantivy.schema import BOOSTS, readout_number
-from indexer.parse.speakers import SIDE_CODES
+from readouts.indexer.engines.tantivy.schema import BOOSTS, readout_number
+from readouts.indexer.parse.speakers import SIDE_CODES
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}

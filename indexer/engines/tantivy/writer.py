@@ -18,10 +18,10 @@ import orjson
 import tantivy
 from tantivy import Document
 
-from indexer.analysis.terms import GAP, MIN_SCORED_WORDS
-from indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord, ShardResult, Workers
-from indexer.engines.tantivy.reader import TantivyReader
-from indexer.engines.tantivy.schema import _date_number, readout_number
+from readouts.indexer.analysis.terms import GAP, MIN_SCORED_WORDS
+from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord, ShardResult, Workers
+from readouts.indexer.engines.tantivy.reader import TantivyReader
+from readouts.indexer.engines.tantivy.schema import _date_number, readout_number
 
 # One indexing thread, with room for a large import's round in one segment: every
 # segment costs each search a look-up per term, and merging them costs a build a

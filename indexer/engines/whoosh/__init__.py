@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from indexer.engines.base import Engine
-from indexer.engines.whoosh.reader import WhooshReader
-from indexer.engines.whoosh.schema import FORMAT_VERSION
-from indexer.engines.whoosh.store import create_index
-from indexer.engines.whoosh.writer import WhooshWriter
+from readouts.indexer.engines.base import Engine
+from readouts.indexer.engines.whoosh.reader import WhooshReader
+from readouts.indexer.engines.whoosh.schema import FORMAT_VERSION
+from readouts.indexer.engines.whoosh.store import create_index
+from readouts.indexer.engines.whoosh.writer import WhooshWriter
 
 
 def version() -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.analysis.normalize import fold
-from indexer.analysis.terms import GAP, bigram_terms, positioned_bigrams, word_terms
+from readouts.indexer.analysis.normalize import fold
+from readouts.indexer.analysis.terms import GAP, bigram_terms, positioned_bigrams, word_terms
 
 
 class _TermTokenizer(Tokenizer):

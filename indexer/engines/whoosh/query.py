@@ -19,7 +19,7 @@ from itertools import pairwise
 from whoosh import matching
 from whoosh import query as q
 
-from indexer.analysis.query import (
+from readouts.indexer.analysis.query import (
     ParsedQuery,
     Word,
     covering_offsets,
@@ -29,7 +29,7 @@ from indexer.analysis.query import (
     said_terms,
     title_words,
 )
-from indexer.engines.whoosh.schema import (
+from readouts.indexer.engines.whoosh.schema import (
     EQUIVALENT_WEIGHT,
     TIERS,
     TITLE_DATE_SPREAD,

@@ -19,13 +19,13 @@ from whoosh import collectors, sorting
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from indexer.analysis.query import ParsedQuery, Word
-from indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
-from indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
-from indexer.engines.whoosh.query import said_query, title_query, to_whoosh
-from indexer.engines.whoosh.schema import TieredBM25F
-from indexer.engines.whoosh.store import check_readable, open_index
-from indexer.parse.speakers import SIDE_CODES
+from readouts.indexer.analysis.query import ParsedQuery, Word
+from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from readouts.indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
+from readouts.indexer.engines.whoosh.query import said_query, title_query, to_whoosh
+from readouts.indexer.engines.whoosh.schema import TieredBM25F
+from readouts.indexer.engines.whoosh.store import check_readable, open_index
+from readouts.indexer.parse.speakers import SIDE_CODES
 
 
 class _Deadline:

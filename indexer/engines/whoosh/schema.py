@@ -15,8 +15,8 @@ import functools
 
 from whoosh import columns, fields, scoring
 
-from indexer.analysis.terms import MIN_SCORED_WORDS
-from indexer.engines.whoosh.analyzers import BigramTokenizer, SaidTokenizer, WordTokenizer
+from readouts.indexer.analysis.terms import MIN_SCORED_WORDS
+from readouts.indexer.engines.whoosh.analyzers import BigramTokenizer, SaidTokenizer, WordTokenizer
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.

@@ -12,8 +12,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer.engines.base import damaged
-from indexer.engines.whoosh.schema import make_schema
+from readouts.indexer.engines.base import damaged
+from readouts.indexer.engines.whoosh.schema import make_schema
 
 
 def create_index(directory: Path) -> None:

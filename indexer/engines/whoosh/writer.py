@@ -15,9 +15,9 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis.terms import AnalyzedText
-from indexer.engines.base import Prepared, ShardResult, Workers
-from indexer.engines.whoosh.store import check_readable, open_index
+from readouts.indexer.analysis.terms import AnalyzedText
+from readouts.indexer.engines.base import Prepared, ShardResult, Workers
+from readouts.indexer.engines.whoosh.store import check_readable, open_index
 
 # Segments smaller than this are merged once MERGE_AT of them have gathered.
 SMALL_SEGMENT_DOCS = 20_000
