@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import sys
@@ -13,6 +14,11 @@ from click.testing import CliRunner
 
 from readouts.indexer.engines import ENGINE_VAR, ENGINES
 from readouts.webapp.cli import main
+
+# The tests read the English messages; tests/test_messages.py asks for Japanese itself.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -22,6 +22,7 @@ from readouts.indexer.cli import (
     with_seeds_option,
 )
 from readouts.indexer.index.store import IndexProblem, current_dir
+from readouts.indexer.messages import say
 from readouts.indexer.parse.limits import die_with_parent
 from readouts.indexer.search.library import Library
 from readouts.webapp import create_app
@@ -104,9 +105,7 @@ def _keep_watching(root: Path, paths: list[Path], noted: set[str]) -> None:
         process.join()
         code = process.exitcode
         reason = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"status {code}"
-        click.echo(
-            f"the watcher of {', '.join(map(str, paths))} stopped ({reason}); starting it again", err=True
-        )
+        click.echo(say("watcher_restarted", paths=", ".join(map(str, paths)), reason=reason), err=True)
         time.sleep(max(0.0, RESTART_SECONDS - (time.monotonic() - started)))
 
 
@@ -144,9 +143,9 @@ def serve(
     root = resolve_index_dir(index_dir)
     targets = paths_with_seeds(paths, with_seeds)
     if watch and not targets:
-        raise click.UsageError("--watch needs the folders to keep indexed: readouts serve --watch PATH...")
+        raise click.UsageError(say("serve_watch_needs_paths"))
     if not targets and _holds_nothing(root):
-        click.echo(f"no readouts in the index at {root} yet: indexing the bundled readouts in {SEEDS_DIR}")
+        click.echo(say("serve_indexing_seeds", root=root, seeds=SEEDS_DIR))
         targets = [SEEDS_DIR]
     noted: set[str] = set()  # what the first run told: the watcher does not tell it again
     if targets:
@@ -158,7 +157,7 @@ def serve(
     app = create_app({"INDEX_DIR": str(root)})
     if not app.config["PUBLIC_URL"] and host not in ("0.0.0.0", "::", ""):
         app.config["PUBLIC_URL"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    click.echo(f"serving {root} on http://{host}:{port}/ with {workers} workers of {THREADS} threads")
+    click.echo(say("serving", root=root, url=f"http://{host}:{port}/", workers=workers, threads=THREADS))
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

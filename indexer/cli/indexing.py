@@ -25,6 +25,7 @@ from readouts.indexer.engines import ENGINES
 from readouts.indexer.index.store import IndexProblem
 from readouts.indexer.index.update import REPORTED_PER_FILE, Summary, update_index
 from readouts.indexer.index.watch import beat, watch
+from readouts.indexer.messages import say
 from readouts.indexer.parse.sources import Selection
 
 
@@ -45,13 +46,6 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
-
-
-COPY_REASONS = {
-    "url": "a copy (the same web address) of",
-    "text": "a copy (the same text) of",
-    "copy": "a copy of a copy of",
-}
 
 
 @dataclass(frozen=True)
@@ -95,10 +89,7 @@ def run_index(
     except IndexProblem as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
-        raise click.ClickException(
-            f"could not write the index at {root}: {error.strerror or error}; "
-            "what was committed before stays searchable — free the space or fix the permission and run again"
-        ) from None
+        raise click.ClickException(say("write_failed", root=root, error=error.strerror or error)) from None
     finally:
         progress.close()
     _report(root, summary, noted)
@@ -109,28 +100,38 @@ def _report(root: Path, summary: Summary, noted: set[str] | None) -> None:
     """What a run did: warnings, files left out and failures (each told once to a watcher,
     whose `noted` lasts as long as it does), and the counts."""
     for origin, warning in sorted(summary.warnings):
-        click.echo(f"warning {printable(origin)}: {warning}", err=True)
-    lines = [f"note: left out {failure.origin}: {failure.reason}" for failure in summary.refused]
+        click.echo(say("report_warning", origin=printable(origin), warning=warning), err=True)
+    lines = [
+        say("report_left_out", origin=failure.origin, reason=failure.reason) for failure in summary.refused
+    ]
     lines += [
-        f"note: left out {copy.origin}: {COPY_REASONS[copy.same]} {copy.kept}, which is indexed"
+        say("report_left_out", origin=copy.origin, reason=say(f"copy_{copy.same}", kept=copy.kept))
         for copy in summary.copies
     ]
-    lines += [f"skipped {failure.origin}: {failure.reason}" for failure in summary.failures]
+    lines += [
+        say("report_skipped", origin=failure.origin, reason=failure.reason) for failure in summary.failures
+    ]
     for line in map(printable, lines):
         if noted is None or line not in noted:
             click.echo(line, err=True)
             if noted is not None:
                 noted.add(line)
     for path, count in summary.more.items():
-        click.echo(
-            f"skipped {count:,} more from {printable(path)} (only the first {REPORTED_PER_FILE} of a file are listed)",
-            err=True,
-        )
+        click.echo(say("report_more", count=count, path=printable(path), listed=REPORTED_PER_FILE), err=True)
     click.echo(
-        f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
-        f"unchanged {summary.unchanged}, failed {summary.failed}, not readouts {len(summary.refused)}, "
-        f"copies {len(summary.copies)} "
-        f"({summary.paragraphs} paragraphs written in {summary.seconds:.1f} s) — index: {root}"
+        say(
+            "report_summary",
+            added=summary.added,
+            updated=summary.updated,
+            removed=summary.removed,
+            unchanged=summary.unchanged,
+            failed=summary.failed,
+            refused=len(summary.refused),
+            copies=len(summary.copies),
+            paragraphs=summary.paragraphs,
+            seconds=summary.seconds,
+            root=root,
+        )
     )
 
 
@@ -214,8 +215,7 @@ def _check_forced(force: tuple[Path, ...], targets: list[Path]) -> None:
         resolved = path.resolve()
         if not any(resolved == root or resolved.is_relative_to(root) for root in roots):
             raise click.BadParameter(
-                f"{path} is not under the paths indexed ({', '.join(map(str, targets))}); "
-                "give its folder (or the file itself) as a PATH too",
+                say("force_outside", path=path, paths=", ".join(map(str, targets))),
                 param_hint="--force",
             )
 
@@ -235,7 +235,7 @@ def watch_and_index(
         except click.ClickException as error:
             error.show()  # reported, and the watcher carries on: the next change may fix it
 
-    click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
+    click.echo(say("watching", paths=", ".join(map(str, paths))), err=True)
     try:
         watch(paths, run, beat=lambda: beat(root))
     except KeyboardInterrupt:

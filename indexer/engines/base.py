@@ -32,6 +32,7 @@ from typing import Protocol
 
 from readouts.indexer.analysis.facets import split_key
 from readouts.indexer.analysis.query import ParsedQuery
+from readouts.indexer.messages import say
 
 # Matches are counted per readout (`SearchRequest.per_readout`) for every readout when at
 # most this many paragraphs match. Past it an engine may count only the readouts of the hits
@@ -62,10 +63,7 @@ class IndexUntrusted(IndexProblem):
 
 def damaged(root: Path, error: BaseException) -> IndexDamaged:
     """The error to raise when reading the index failed on its own files."""
-    return IndexDamaged(
-        f"the index at {root} is damaged ({type(error).__name__}: {str(error)[:200]}); "
-        f"run `readouts index --rebuild --index-dir {root}`"
-    )
+    return IndexDamaged(say("index_damaged", root=root, error=f"{type(error).__name__}: {str(error)[:200]}"))
 
 
 class SearchTimeout(Exception):

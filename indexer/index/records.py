@@ -13,6 +13,7 @@ from readouts.indexer.analysis.facets import facet_key, readout_facets, title_te
 from readouts.indexer.analysis.terms import AnalyzedText, analyze
 from readouts.indexer.analysis.titles import title_cores
 from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
+from readouts.indexer.messages import say
 from readouts.indexer.parse.copies import copy_keys, copy_rank
 from readouts.indexer.parse.reading import parse_source
 from readouts.indexer.parse.readout import Paragraph, Readout
@@ -40,7 +41,7 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
     try:
         return _records(source, readout, trigrams)
     except Exception as error:
-        return SourceError(source.origin, f"cannot be analyzed ({error})")
+        return SourceError(source.origin, say("not_analyzed", error=error))
 
 
 def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:

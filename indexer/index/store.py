@@ -42,6 +42,7 @@ from readouts.indexer.engines.base import (
     Reader,
     damaged,
 )
+from readouts.indexer.messages import say
 
 __all__ = ["IndexDamaged", "IndexIncompatible", "IndexMissing", "IndexProblem", "IndexUntrusted", "damaged"]
 
@@ -57,10 +58,7 @@ def check_engine(directory: Path, root: Path, name: str | None) -> None:
     """Refuse to write with another engine than the index was built with."""
     built = engine_of(directory)
     if name is not None and name != built:
-        raise IndexIncompatible(
-            f"the index at {root} was built with {built}, not {name}; "
-            f"run `readouts index --rebuild --engine {name} --index-dir {root}` to build it with {name}"
-        )
+        raise IndexIncompatible(say("index_other_engine", root=root, built=built, name=name))
 
 
 def check_trusted(directory: Path, root: Path) -> None:
@@ -75,9 +73,9 @@ def check_trusted(directory: Path, root: Path) -> None:
         group_writable = info.st_mode & stat.S_IWGRP and info.st_gid != os.getgid()
         if info.st_mode & stat.S_IWOTH or group_writable or info.st_uid not in (os.getuid(), 0):
             raise IndexUntrusted(
-                f"the index at {root} can be changed by other users ({path} is "
-                f"{stat.filemode(info.st_mode)}, owner uid {info.st_uid}); whoever can write it can run code "
-                f"in readouts. Make it yours alone: chown -R $(id -u) {root} && chmod -R go-w {root}"
+                say(
+                    "index_untrusted", root=root, path=path, mode=stat.filemode(info.st_mode), uid=info.st_uid
+                )
             )
 
 
@@ -169,9 +167,14 @@ def check_compatible(directory: Path, root: Path) -> None:
     expected = (engine(meta.get("engine", FIRST_ENGINE)).format_version, analyzer_versions())
     if found != expected:
         raise IndexIncompatible(
-            f"the index at {root} was built by an incompatible version of readouts "
-            f"(index format {found[0]} with {found[1]}; this version reads {expected[0]} with {expected[1]}); "
-            f"run `readouts index --rebuild --index-dir {root}`"
+            say(
+                "index_incompatible",
+                root=root,
+                found=found[0],
+                found_engine=found[1],
+                expected=expected[0],
+                expected_engine=expected[1],
+            )
         )
 
 
@@ -179,7 +182,7 @@ def live_dir(root: Path) -> Path:
     """The current index generation; raises IndexMissing with the fix when there is none."""
     directory = current_dir(root)
     if directory is None:
-        raise IndexMissing(f"there is no index at {root}; run `readouts index --index-dir {root}` first")
+        raise IndexMissing(say("index_missing", root=root))
     return directory
 
 
@@ -276,7 +279,7 @@ def writer_lock(root: Path, on_wait: Callable[[str], None] | None = None) -> Ite
             stream.seek(0)
             holder = stream.read().strip() or "another process"
             if on_wait is not None:
-                on_wait(f"another `readouts index` ({holder}) is writing to {root}; waiting for it to finish")
+                on_wait(say("waiting_for_writer", holder=holder, root=root))
             fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
         stream.seek(0)
         stream.truncate()

@@ -43,6 +43,7 @@ from readouts.indexer.index.store import (
     writer_lock,
 )
 from readouts.indexer.index.workers import Supervisor
+from readouts.indexer.messages import say
 from readouts.indexer.parse.files import missing_paths
 from readouts.indexer.parse.sources import Selection, Source, SourceError, find_sources
 
@@ -155,8 +156,7 @@ def _plan(
             summary.fail(
                 SourceError(
                     second.origin,
-                    f"has the same document id {found.doc_id!r} as {first.origin}, which is indexed "
-                    "(the first in path order); rename one of them",
+                    say("same_doc_id", doc_id=found.doc_id, first=first.origin),
                 )
             )
             continue
@@ -313,7 +313,4 @@ def _refuse_missing(paths: list[Path]) -> None:
     "every readout in it was deleted": nothing is changed."""
     problems = missing_paths(paths)
     if problems:
-        raise IndexProblem(
-            f"{'; '.join(problems)}: nothing was changed in the index. "
-            "Check the path (is the disk mounted?) and run again"
-        )
+        raise IndexProblem(say("paths_missing", problems="; ".join(problems)))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
+from readouts.indexer.messages import say
 from readouts.indexer.parse.limits import die_with_parent
 from readouts.indexer.parse.sources import Source, SourceError
 
@@ -122,16 +123,13 @@ def _death(process) -> str:
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         if -code == signal.SIGKILL:
-            return f"the process reading it was killed ({name}: out of memory?); it was skipped"
-        return f"reading it crashed the process that read it ({name}); it was skipped"
-    return f"the process reading it exited with status {code}; it was skipped"
+            return say("worker_killed", signal=name)
+        return say("worker_crashed", signal=name)
+    return say("worker_exited", code=code)
 
 
 def _hung(seconds: float) -> str:
-    return (
-        f"reading it took longer than {seconds:g} s and was stopped; if it is a real readout, "
-        "raise READOUTS_DOCUMENT_SECONDS"
-    )
+    return say("worker_hung", seconds=seconds)
 
 
 class Supervisor:

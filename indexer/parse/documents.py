@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
+from readouts.indexer.messages import say
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Shift_JIS pages use Microsoft's extensions (①, ～): decode them as CP932.
 _CHARSET_ALIASES = {
@@ -79,7 +81,7 @@ def decode_html(data: bytes) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise DocumentError("the page is neither in its declared encoding, UTF-8 nor Shift_JIS")
+    raise DocumentError(say("page_encoding"))
 
 
 def _text(element) -> str:
@@ -194,7 +196,7 @@ def html_to_text(data: bytes) -> PageText:
     try:
         root = lxml.html.fromstring(source)
     except (etree.ParserError, ValueError) as error:
-        raise DocumentError(f"this is not an HTML page ({error})") from None
+        raise DocumentError(say("not_html", error=error)) from None
     main = _main(root)
     body: list[str] = []
     _lines(main, body)
@@ -223,8 +225,6 @@ def pdf_to_text(data: bytes) -> str:
     except MemoryError:
         raise  # past the memory bound (`indexer.parse.limits`): said as such, not as damage
     except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-        raise DocumentError(
-            f"this PDF cannot be read ({type(error).__name__}: {error}); is it damaged?"
-        ) from None
+        raise DocumentError(say("pdf_damaged", error=f"{type(error).__name__}: {error}")) from None
     except Exception as error:  # pdfminer raises many private types for damaged files
-        raise DocumentError(f"this PDF cannot be read ({type(error).__name__}); is it damaged?") from None
+        raise DocumentError(say("pdf_damaged", error=type(error).__name__)) from None

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from readouts.indexer.messages import say
 from readouts.indexer.parse.ignore import IGNORE_FILE, Ignored
 
 FILE_KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -49,9 +50,9 @@ def missing_paths(paths: list[Path]) -> list[str]:
     problems = []
     for path in paths:
         if not path.exists():
-            problems.append(f"{path} does not exist")
+            problems.append(say("path_missing", path=path))
         elif path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
-            problems.append(f"{path} cannot be read (permission denied)")
+            problems.append(say("path_unreadable", path=path))
     return problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from readouts.indexer.messages import say
 from readouts.indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
 from readouts.indexer.parse.limits import TooLarge, bounded
 from readouts.indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
@@ -30,7 +31,7 @@ def parse_source(source: Source) -> Readout:
                 readout,
                 warnings=(
                     *readout.warnings,
-                    f"indexed as plain paragraphs (--force), although {str(error).partition('; ')[0]}",
+                    say("forced", reason=error),
                 ),
             )
     except (ReadoutError, DocumentError) as error:
@@ -60,7 +61,7 @@ def _parse(source: Source, refuse: bool) -> Readout:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise SourceError(
             source.origin,
-            f"the text is too large for one readout (at most {MAX_FILE_BYTES // 1_000_000} MB)",
+            say("record_too_large", most=MAX_FILE_BYTES // 1_000_000),
         )
     readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
     parsed_date: datetime.date | None = parse_date(date) if date else None
@@ -75,11 +76,10 @@ def _pdf_text(source: Source) -> str:
     except TooLarge as error:
         raise SourceError(
             source.origin,
-            f"this PDF {error} to read (a stream that inflates without end?); "
-            "if it is a real readout, raise READOUTS_DOCUMENT_MB",
+            say("pdf_too_large", megabytes=error.megabytes),
         ) from None
     if not text.strip():
-        raise SourceError(source.origin, "this PDF has no text to extract (a scanned image?); OCR it first")
+        raise SourceError(source.origin, say("pdf_without_text"))
     return text
 
 

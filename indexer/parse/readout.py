@@ -28,6 +28,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from readouts.indexer.messages import say
 from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
 from readouts.indexer.parse.header import Header, parse_date, split_header, title_from_lead
 from readouts.indexer.parse.lines import (
@@ -79,14 +80,10 @@ def _refuse_non_readouts(lines: list[Line]) -> None:
             norms.append(line.norm)
     turns = sum(1 for text in norms if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80])
     if turns >= 2:
-        raise NotAReadout(
-            "this is a press-conference transcript ((問) and answers), not a meeting readout; remove it"
-        )
+        raise NotAReadout(say("press_conference"))
     dated = [text for text in norms if len(text) <= 40 and parse_date(text)]
     if len(dated) >= 2 and len({parse_date(text) for text in dated}) >= 2:
-        raise NotAReadout(
-            f"this page lists several dated items ({dated[0]}, {dated[1]}), not one meeting's readout; remove it"
-        )
+        raise NotAReadout(say("dated_list", first=dated[0], second=dated[1]))
 
 
 def parse_readout(
@@ -107,7 +104,7 @@ def parse_readout(
     """
     lines = split_lines(text)
     if not any(not line.blank for line in lines):
-        raise ReadoutError("the file has no text")
+        raise ReadoutError(say("no_text"))
     if layout is None and is_pdf_layout(lines):
         layout = "pdf"
     if has_header:
@@ -120,7 +117,7 @@ def parse_readout(
     blocks, caption_titles = _blocks(header.body, layout)
     paragraphs, headings = outline(blocks)
     if not paragraphs:
-        raise ReadoutError("no paragraphs were found after the title")
+        raise ReadoutError(say("no_paragraphs"))
     title, warnings = header.title, ()
     if has_header:
         if not title:
@@ -169,19 +166,15 @@ def _checked(
     """What a readout with a header lacks, as warnings; NotAReadout for one that is too little
     to be a meeting's readout (if `refuse`)."""
     if refuse and not (header.title or title or header.date or header.category or len(paragraphs) > 1):
-        raise NotAReadout(
-            "only one paragraph, with no title, date or category: too little to index as a readout"
-        )
+        raise NotAReadout(say("too_little"))
     if (
         refuse
         and header.date is None
         and not any(block.markers for block in blocks)
         and not _has_readout_formula(paragraphs)
     ):
-        raise NotAReadout(
-            "no date, no numbered sections and no 「概要は以下のとおり」: this is not a meeting readout"
-        )
-    return (*(("no title found",) if not title else ()), *(("no date found",) if header.date is None else ()))
+        raise NotAReadout(say("no_readout_marks"))
+    return (*((say("no_title"),) if not title else ()), *((say("no_date"),) if header.date is None else ()))
 
 
 def _has_readout_formula(paragraphs: list[Paragraph]) -> bool:

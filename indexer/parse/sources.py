@@ -23,6 +23,7 @@ from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
+from readouts.indexer.messages import say
 from readouts.indexer.parse.files import (
     FILE_KINDS,
     FILE_SUFFIXES,
@@ -98,21 +99,19 @@ def doc_id_for(name: str) -> str:
 def decode(data: bytes, origin: str) -> str:
     """UTF-8 (with or without BOM) or Shift_JIS/CP932, detected; else SourceError."""
     if not data.strip():
-        raise SourceError(origin, "the file is empty")
+        raise SourceError(origin, say("file_empty"))
     if b"\x00" in data:
-        raise SourceError(origin, "this is a binary file, not text; remove it or convert it to UTF-8 text")
+        raise SourceError(origin, say("file_binary"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError:
-            raise SourceError(
-                origin, "the text is neither UTF-8 nor Shift_JIS; save it as UTF-8 and index it again"
-            ) from None
+            raise SourceError(origin, say("text_encoding")) from None
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
     if controls > len(text) // 100:
-        raise SourceError(origin, "this is a binary file, not text; remove it or convert it to UTF-8 text")
+        raise SourceError(origin, say("file_binary"))
     return text
 
 
@@ -125,8 +124,7 @@ def _file_source(path: Path, forced: bool = False) -> Source:
         if size > MAX_FILE_BYTES:
             raise SourceError(
                 str(path),
-                f"{size / 1e6:.0f} MB is too large for one readout (at most {MAX_FILE_BYTES // 1_000_000} MB); "
-                "split it, or import many readouts as .jsonl",
+                say("file_too_large", size=size / 1e6, most=MAX_FILE_BYTES // 1_000_000),
                 doc_id,
             )
         data = path.read_bytes()
@@ -137,7 +135,7 @@ def _file_source(path: Path, forced: bool = False) -> Source:
             else ""
         )
     except OSError as error:
-        raise SourceError(str(path), f"cannot be read ({error.strerror})", doc_id) from None
+        raise SourceError(str(path), say("cannot_be_read", reason=error.strerror), doc_id) from None
     # The sidecar's URL is part of what the readout is: a new one re-indexes it.
     content_hash = hashlib.sha256(data + url.encode("utf-8")).hexdigest()
     return Source(doc_id, str(path), content_hash, (FILE_KINDS.get(suffix, "text"), data, url, forced))
@@ -172,7 +170,7 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                 if line is None:
                     yield SourceError(
                         origin,
-                        f"the line is longer than {MAX_FILE_BYTES // 1_000_000} MB; split the readout",
+                        say("line_too_long", most=MAX_FILE_BYTES // 1_000_000),
                         bulk_file=bulk,
                     )
                     continue
@@ -186,15 +184,13 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
                 try:
                     record = json.loads(line)
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    yield SourceError(
-                        origin, f"not a JSON object ({error}); fix or remove the line", bulk_file=bulk
-                    )
+                    yield SourceError(origin, say("not_json", error=error), bulk_file=bulk)
                     continue
                 if not isinstance(record, dict) or not isinstance(record.get("id"), str | int):
-                    yield SourceError(origin, 'each line needs a JSON object with an "id"', bulk_file=bulk)
+                    yield SourceError(origin, say("record_without_id"), bulk_file=bulk)
                     continue
                 if not isinstance(record.get("text"), str) or not record["text"].strip():
-                    yield SourceError(origin, 'the record has no "text"')
+                    yield SourceError(origin, say("record_without_text"))
                     continue
                 yield Source(
                     doc_id_for(str(record["id"])),
@@ -211,7 +207,7 @@ def _jsonl_sources(path: Path, known: Mapping[str, str]) -> Iterator[Source | So
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         yield SourceError(
             str(path),
-            f"cannot be read to the end ({error}); the readouts indexed from it are kept until it is whole",
+            say("bulk_unreadable", error=error),
             bulk_file=bulk,
         )
 
@@ -253,15 +249,14 @@ def find_sources(
     stamps = stamps or {}
     for root in paths:
         if not root.exists():
-            yield SourceError(str(root), "no such file or folder")
+            yield SourceError(str(root), say("no_such_path"))
             continue
         for path in files_under(root, selection.exclude):
             target = None if selection.follow_symlinks or not root.is_dir() else outside_link(path, root)
             if target is not None:
                 yield SourceError(
                     str(path),
-                    f"is a link to {target}, outside {root}, and was not read; "
-                    "index that file itself, or pass --follow-symlinks",
+                    say("outside_link", target=target, root=root),
                 )
             elif str(path) in selection.hold:
                 yield from _held(str(path), stamps, known, read)
@@ -336,6 +331,4 @@ def _file_sources(path: Path, known: Mapping[str, str], forced: bool) -> Iterato
         except SourceError as error:
             yield error
     else:
-        yield SourceError(
-            str(path), "not a readout file: use .txt, .html, .htm or .pdf, or .jsonl for bulk import"
-        )
+        yield SourceError(str(path), say("not_a_readout_file"))
