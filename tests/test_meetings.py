@@ -11,6 +11,7 @@ import datetime
 import io
 import xml.etree.ElementTree as ElementTree
 
+import feedparser
 import pytest
 from conftest import ROOT, SEED, SEED_ID, run, search_json
 
@@ -355,17 +356,33 @@ def test_an_untitled_readout_is_untitled_in_the_csv(mofa_dev_client):
     assert {row["readout"] for row in rows if row["doc_id"] in UNTITLED_IDS} == {"（表題なし）"}
 
 
+def _feed(client) -> dict:
+    """The Atom feed of a search for の (every readout), as a feed reader parses it."""
+    feed = feedparser.parse(client.get("/search.atom", query_string={"q": "の"}).get_data())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return {entry.id.rsplit("/", 1)[1]: entry for entry in feed.entries}
+
+
 def test_the_feed_dates_an_undated_readout_by_when_it_was_indexed(mofa_dev_client):
-    body = mofa_dev_client.get("/search.atom", query_string={"q": "の"}).get_data()
-    entries = ElementTree.fromstring(body).findall(f"{ATOM}entry")
-    by_id = {entry.find(f"{ATOM}id").text.rsplit("/", 1)[1]: entry for entry in entries}
-    undated = [doc_id for doc_id in by_id if doc_id in UNDATED_IDS]
+    entries = _feed(mofa_dev_client)
+    undated = [doc_id for doc_id in entries if doc_id in UNDATED_IDS]
     assert undated, "the feed holds an undated readout of the dev set"
-    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    today = datetime.datetime.now(datetime.UTC).date()
     for doc_id in undated:
-        assert by_id[doc_id].find(f"{ATOM}updated").text.startswith(today)
-        assert by_id[doc_id].find(f"{ATOM}published") is None
-    dated = [entry for doc_id, entry in by_id.items() if doc_id not in UNDATED_IDS]
-    assert all(entry.find(f"{ATOM}published").text == entry.find(f"{ATOM}updated").text for entry in dated)
-    updated = [entry.find(f"{ATOM}updated").text for entry in entries]
+        assert datetime.date(*entries[doc_id].updated_parsed[:3]) == today
+        assert "published" not in entries[doc_id]
+
+
+def test_no_feed_entry_is_dated_later_than_its_readout(mofa_dev_client, mofa_dev_index):
+    entries = _feed(mofa_dev_client)
+    dated = {doc_id: entry for doc_id, entry in entries.items() if doc_id not in UNDATED_IDS}
+    assert dated
+    for doc_id, entry in dated.items():
+        readout_date = search_json(mofa_dev_index, "の", extra=("--doc", doc_id))["hits"][0]["date"]
+        assert entry.updated_parsed[:3] == entry.published_parsed[:3]
+        assert datetime.date(*entry.updated_parsed[:3]).isoformat() == readout_date
+
+
+def test_the_feed_lists_the_newest_first(mofa_dev_client):
+    updated = [entry.updated_parsed for entry in _feed(mofa_dev_client).values()]
     assert updated == sorted(updated, reverse=True)
