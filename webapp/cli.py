@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import click
+from a2wsgi import WSGIMiddleware
 from gunicorn.app.base import BaseApplication
 
 from readouts.indexer.cli import (
@@ -44,11 +45,12 @@ class _Server(BaseApplication):
         return self.application
 
 
-# Threads per worker process. A thread is held by a client for as long as it
-# takes to send its request and read the answer, so slow clients use threads,
-# not processes: 50 clients sending headers a byte at a time leave the rest free.
+# Threads per worker process that run the Flask app. A request reaches one only once it
+# has arrived whole (`readouts.webapp.worker`): slow and idle clients hold none.
 # Searches themselves are limited separately (SEARCH_CONCURRENCY per process).
-THREADS = 64
+THREADS = 32
+# Connections one worker process keeps open at once (idle, slow, or being answered).
+CONNECTIONS = 4096
 
 
 def _holds_nothing(root: Path) -> bool:
@@ -161,9 +163,10 @@ def serve(
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        # gunicorn's gthread worker, with the security headers on its own error pages too.
-        "worker_class": "readouts.webapp.worker.SecureThreadWorker",
-        "threads": THREADS,
+        # gunicorn's asyncio worker, with a deadline for headers and the security headers on
+        # its own error pages too.
+        "worker_class": "readouts.webapp.worker.SecureWorker",
+        "worker_connections": CONNECTIONS,
         "post_fork": _post_fork,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -174,7 +177,7 @@ def serve(
         # No runtime control socket: one shared path would clash between servers.
         "control_socket_disable": True,
     }
-    _Server(app, options).run()
+    _Server(WSGIMiddleware(app, workers=THREADS), options).run()
 
 
 main = cli

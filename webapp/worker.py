@@ -1,34 +1,69 @@
-"""The gunicorn worker the site runs on: gunicorn's threaded worker, with the site's security
-headers also on the error pages that gunicorn writes itself (a request line too long, header
-fields too large, a request it cannot parse), which never reach Flask.
+"""The gunicorn worker the site runs on: gunicorn's asyncio worker, which reads every request
+in its event loop and hands only whole ones to the Flask app's threads (`a2wsgi`), so that
+slow or idle clients cost a socket, not a thread. On top of gunicorn's: the first request's
+headers must arrive within HEADER_SECONDS (later ones within its keep-alive time), and the
+error responses gunicorn writes itself (a request line too long, header fields too large, a
+request it cannot parse, headers too slow) carry the site's security headers.
 
-May touch: gunicorn's worker class, and the client socket of such an error response.
+May touch: gunicorn's asyncio worker and its connections' protocol.
 """
 
 from __future__ import annotations
 
-from gunicorn.workers.gthread import ThreadWorker
+import os
+
+from gunicorn.asgi.protocol import ASGIProtocol
+from gunicorn.workers import gasgi
 
 from readouts.webapp.security import SECURITY_HEADERS
 
-_HEADER_LINES = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items()).encode("latin-1")
-_HEADER_LINES += b"Cache-Control: no-store\r\n"
+# How long a new connection may take to send its request's headers (READOUTS_HEADER_SECONDS
+# overrides it): a client that opened a connection and trickles or sends nothing gets 408 and
+# is closed. A browser sends them at once.
+HEADER_SECONDS = 10.0
 
 
-class _WithHeaders:
-    """The client socket, with the security headers written after the status line."""
-
-    def __init__(self, sock) -> None:
-        self._sock = sock
-
-    def sendall(self, data: bytes, *args):
-        status, newline, rest = data.partition(b"\r\n")
-        return self._sock.sendall(status + newline + _HEADER_LINES + rest, *args)
-
-    def __getattr__(self, name: str):
-        return getattr(self._sock, name)
+def header_seconds() -> float:
+    return float(os.environ.get("READOUTS_HEADER_SECONDS", HEADER_SECONDS))
 
 
-class SecureThreadWorker(ThreadWorker):
-    def handle_error(self, req, client, addr, exc):
-        super().handle_error(req, _WithHeaders(client), addr, exc)
+_EXTRA_HEADERS = (*SECURITY_HEADERS.items(), ("Cache-Control", "no-store"))
+
+
+class _Connection(ASGIProtocol):
+    _header_deadline = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._header_deadline = self.worker.loop.call_later(header_seconds(), self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        self._header_deadline = None
+        if self._current_request is None and not self._closed:
+            self._send_error_response(408, "the request's headers took too long")
+            self._close_transport()
+            self._request_ready.set()  # wake the connection's task, to see it closed
+
+    def _cancel_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def _on_headers_complete(self):
+        self._cancel_header_deadline()
+        return super()._on_headers_complete()
+
+    def connection_lost(self, exc) -> None:
+        self._cancel_header_deadline()
+        super().connection_lost(exc)
+
+    def _send_error_response(self, status, message, extra_headers=()) -> None:
+        super()._send_error_response(status, message, (*extra_headers, *_EXTRA_HEADERS))
+
+
+class SecureWorker(gasgi.ASGIWorker):
+    def init_process(self) -> None:
+        # The worker makes each connection's protocol by this module name; in this (forked)
+        # worker process it is ours.
+        gasgi.ASGIProtocol = _Connection
+        super().init_process()
