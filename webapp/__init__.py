@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # SEARCH_QUEUE_SECONDS for its turn, else 503 with Retry-After.
         SEARCH_CONCURRENCY=8,
         SEARCH_QUEUE_SECONDS=2.0,
+        # Searches that read more than SEARCH_HEAVY_POSTINGS postings run at most
+        # SEARCH_HEAVY_CONCURRENCY at once in one worker process (`webapp.library.search_slot`).
+        SEARCH_HEAVY_POSTINGS=20_000,
+        SEARCH_HEAVY_CONCURRENCY=1,
     )
     app.config.from_pyfile("config.py", silent=True)
     for name, convert in (
@@ -49,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ("SEARCH_SECONDS", float),
         ("SEARCH_CONCURRENCY", int),
         ("SEARCH_QUEUE_SECONDS", float),
+        ("SEARCH_HEAVY_POSTINGS", int),
+        ("SEARCH_HEAVY_CONCURRENCY", int),
     ):
         if os.environ.get(f"READOUTS_{name}"):
             app.config[name] = convert(os.environ[f"READOUTS_{name}"])

@@ -30,10 +30,8 @@ def route(rule: str, **options):
 
 
 def _run(params: Search, facets: bool = True, export: bool = False) -> Results:
-    with search_slot():
-        return get_library().search(
-            params, facets=facets, budget=current_app.config["SEARCH_SECONDS"], export=export
-        )
+    with search_slot(params.q) as budget:
+        return get_library().search(params, facets=facets, budget=budget, export=export)
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from readouts.indexer.analysis.query import ParsedQuery, parse_query
+from readouts.indexer.analysis.terms import analyze
 from readouts.indexer.engines.base import (
     COUNTED_PER_READOUT,
     FacetCounts,
@@ -200,7 +201,8 @@ class Library:
             results = self._grouped(text, parsed, request, page, per_page, facets)
         else:
             results = self._flat(text, parsed, request, page, per_page, export)
-        if suggestions and page == 1 and not export:
+        in_time = request.deadline is None or time.monotonic() < request.deadline
+        if suggestions and page == 1 and not export and in_time:
             results = dataclasses.replace(
                 results, suggestions=self._suggestions(text, parsed, results.total, search.side)
             )
@@ -279,6 +281,18 @@ class Library:
             total_readouts=len(counts.readouts) if counted and counts is not None else None,
             more_readouts=len(best) > wanted or depth < min(total, MAX_RESULT_WINDOW),
         )
+
+    @_reads_index
+    def cost(self, text: str) -> int:
+        """About how many postings a search reads: per word (and word left out), the paragraphs of
+        its rarest term (a phrase steps through those). The site weighs it before running it."""
+        parsed = parse_query(text)
+        words = [analyze(word.text).words.split() for word in (*parsed.positive_words, *parsed.excluded)]
+        terms = sorted({term for word in words for term in word})
+        if not terms:
+            return 0
+        frequencies = self._reader().doc_frequencies(terms)[1]
+        return sum(min(frequencies.get(term, 0) for term in word) for word in words if word)
 
     @_reads_index
     def match_keys(self, text: str) -> set[tuple[str, int]]:

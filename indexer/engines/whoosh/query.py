@@ -13,6 +13,8 @@ May touch: whoosh's query API, and analysis/.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
@@ -29,6 +31,7 @@ from readouts.indexer.analysis.query import (
     said_terms,
     title_words,
 )
+from readouts.indexer.engines.base import SearchTimeout
 from readouts.indexer.engines.whoosh.schema import (
     EQUIVALENT_WEIGHT,
     TIERS,
@@ -68,6 +71,35 @@ def _bigram_phrase(fieldname: str, bigrams: list[str]) -> q.Query | None:
     return phrase
 
 
+# The deadline of the search this thread is running (`indexer.engines.whoosh.reader`): making
+# the matcher of a one-character word expands it into every bigram that starts with it, which
+# for a common character is thousands of term matchers made before a single match is collected.
+DEADLINE = threading.local()
+
+
+class _Checked(q.Term):
+    """A term whose matcher is not made past the search's deadline."""
+
+    def matcher(self, searcher, context=None):
+        at = getattr(DEADLINE, "at", None)
+        if at is not None and time.monotonic() > at:
+            raise SearchTimeout(DEADLINE.budget)
+        return super().matcher(searcher, context)
+
+
+class _CharPrefix(q.Prefix):
+    """Every bigram that starts with one character, its terms made within the deadline (as
+    Whoosh's MultiTerm.matcher makes them, scored)."""
+
+    def matcher(self, searcher, context=None):
+        terms = [_Checked(self.fieldname, text) for text in self._btexts(searcher.reader()) if text]
+        if not terms:
+            return matching.NullMatcher()
+        if len(terms) == 1:
+            return terms[0].matcher(searcher, context)
+        return q.Or(terms, boost=self.boost).matcher(searcher, context)
+
+
 def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True) -> q.Query:
     terms, bigrams, char = query_parts(word)
     alternatives: list[q.Query | None] = []
@@ -79,7 +111,7 @@ def _word_query(word: Word, fields: tuple[str, ...] = ("text", "context"), typed
             alternatives.append(_bigram_phrase(f"{field}_ngram", bigrams))
         else:
             # One character: any bigram that starts with it, or a run-final unigram.
-            alternatives.append(q.Prefix(f"{field}_ngram", char, constantscore=False))
+            alternatives.append(_CharPrefix(f"{field}_ngram", char, constantscore=False))
     found = [alternative for alternative in alternatives if alternative is not None]
     if not typed:
         # Per term: a phrase scores once per term, and a long equivalent

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from readouts.indexer.analysis.query import ParsedQuery, Word
 from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
 from readouts.indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
-from readouts.indexer.engines.whoosh.query import said_query, title_query, to_whoosh
+from readouts.indexer.engines.whoosh.query import DEADLINE, said_query, title_query, to_whoosh
 from readouts.indexer.engines.whoosh.schema import TieredBM25F
 from readouts.indexer.engines.whoosh.store import check_readable, open_index
 from readouts.indexer.parse.speakers import SIDE_CODES
@@ -219,6 +219,13 @@ class WhooshReader:
         return query, q.And(filters) if filters else None, excluded
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
+        DEADLINE.at, DEADLINE.budget = request.deadline, request.budget
+        try:
+            return self._search(request)
+        finally:
+            DEADLINE.at = None
+
+    def _search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         query, allow, excluded = self._matching(request)
         if query is q.NullQuery:
             return 0, [], FacetCounts({}, {}, {}) if request.facets or request.per_readout else None
