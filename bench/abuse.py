@@ -107,13 +107,13 @@ def idle_and_slow(base: str, port: int, count: int, searches: int) -> str:
     """`count` connections, half idle (nothing sent), half slow (a partial request, then
     nothing), held open while the normal searches run."""
     sockets = []
-    opened = time.monotonic()
     try:
         for n in range(count):
             sock = socket.create_connection(("127.0.0.1", port), timeout=10)
             if n % 2:
                 sock.sendall(PARTIAL)
             sockets.append(sock)
+        opened = time.monotonic()  # the last one
         time.sleep(1.0)
         latencies = normal_searches(base, searches)
         time.sleep(max(0.0, opened + HEADER_SECONDS + 2 - time.monotonic()))
@@ -123,15 +123,17 @@ def idle_and_slow(base: str, port: int, count: int, searches: int) -> str:
             sock.close()
     return (
         f"{count} idle and slow connections: normal searches {summary(latencies)}; "
-        f"{still_open} of them still open {HEADER_SECONDS + 2:.0f} s after they opened"
+        f"{still_open} of them still open {HEADER_SECONDS + 2:.0f} s after the last opened"
     )
 
 
 def _open(sock: socket.socket) -> bool:
-    """Whether the server has not closed this connection."""
+    """Whether the server has not closed this connection (what it sent before is read away)."""
     sock.setblocking(False)
     try:
-        return sock.recv(1, socket.MSG_PEEK) != b""
+        while sock.recv(65536):
+            pass
+        return False  # end of stream: closed
     except BlockingIOError:
         return True
     except OSError:
