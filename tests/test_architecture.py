@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 INDEXER = ROOT / "indexer"
 # Lowest first; a module may import its own layer and those below it.
-LAYERS = ["messages", "parse", "analysis", "engines", "engines.<name>", "index", "search", "cli"]
+LAYERS = ["messages", "parse", "analysis", "engines", "engines.<name>", "index", "fetch", "search", "cli"]
 ENGINE_PACKAGES = ("whoosh", "tantivy")
 MAX_LINES = 400
 MAX_FUNCTION_LINES = 60

@@ -3,7 +3,7 @@
 May touch: its own commands (group, indexing, searching).
 """
 
-from readouts.indexer.cli import searching
+from readouts.indexer.cli import fetching, searching
 from readouts.indexer.cli.group import (
     SEEDS_DIR,
     cli,
@@ -19,6 +19,7 @@ main = cli
 __all__ = [
     "SEEDS_DIR",
     "cli",
+    "fetching",
     "index_dir_option",
     "main",
     "paths_with_seeds",

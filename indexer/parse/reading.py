@@ -49,10 +49,10 @@ def _parse(source: Source, refuse: bool) -> Readout:
             text, source.doc_id, source_url=web_url(sidecar) or url, refuse=refuse, layout=lines
         )
     if kind == "html":
+        # Its own canonical address first, else the one it was fetched from (a .url sidecar).
         page = html_to_text(source.payload[1])
-        return parse_readout(
-            page.text, source.doc_id, source_url=page.source_url, refuse=refuse, layout=lines
-        )
+        url = page.source_url or (web_url(source.payload[2]) if len(source.payload) > 2 else "")
+        return parse_readout(page.text, source.doc_id, source_url=url, refuse=refuse, layout=lines)
     if kind == "pdf":
         return parse_readout(_pdf_text(source), source.doc_id, layout="pdf", refuse=refuse)
     _, title, date, text, *more = source.payload  # (…, url) when the record gave one

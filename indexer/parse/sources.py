@@ -131,7 +131,7 @@ def _file_source(path: Path, forced: bool = False) -> Source:
         sidecar = path.with_suffix(".url")
         url = (
             sidecar.read_text("utf-8", errors="replace").strip()
-            if suffix == ".txt" and sidecar.is_file()
+            if suffix in (".txt", ".html", ".htm") and sidecar.is_file()
             else ""
         )
     except OSError as error:

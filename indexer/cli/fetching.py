@@ -1,0 +1,126 @@
+"""`readouts fetch`: readouts fetched from the Ministry's pages into a folder, politely.
+
+May touch: the fetcher (fetch/).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import urllib.parse
+from pathlib import Path
+
+import click
+
+from readouts.indexer.cli.group import cli, printable
+from readouts.indexer.fetch.crawl import FetchOptions, fetch
+from readouts.indexer.fetch.pages import READOUT_PAGES
+from readouts.indexer.messages import say
+from readouts.indexer.parse.header import DATE_EXAMPLES, parse_user_date
+
+# Below this many seconds between requests to one site only with --allow-short-delay.
+POLITE_DELAY = 1.0
+
+
+def _source(value: str) -> str:
+    if urllib.parse.urlsplit(value).scheme not in ("http", "https"):
+        raise click.BadParameter(say("fetch_not_web", value=value))
+    return value
+
+
+def _pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise click.BadParameter(say("fetch_bad_pattern", value=value, error=error)) from None
+    return value
+
+
+@cli.command("fetch")
+@click.argument(
+    "sources", nargs=-1, required=True, callback=lambda _c, _p, values: [_source(v) for v in values]
+)
+@click.option(
+    "--into",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to save the pages in (made if missing).",
+)
+@click.option(
+    "--follow",
+    default=READOUT_PAGES,
+    show_default=True,
+    callback=lambda _c, _p, v: _pattern(v),
+    help="Which links are readout pages (a regular expression on the path).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 5),
+    default=0,
+    show_default=True,
+    help="Listings of listings to go through (an archive by year: 1).",
+)
+@click.option("--since", default=None, help=f"Skip readouts listed before this date ({DATE_EXAMPLES}).")
+@click.option(
+    "--max", "most", type=click.IntRange(1), default=None, help="Fetch at most this many readout pages."
+)
+@click.option(
+    "--delay",
+    type=float,
+    default=POLITE_DELAY,
+    show_default=True,
+    help="Seconds between requests to one site (robots.txt's Crawl-delay, if longer, wins).",
+)
+@click.option(
+    "--allow-short-delay",
+    is_flag=True,
+    help="Allow --delay below 1 s: on your own responsibility towards the site.",
+)
+@click.option(
+    "--contact",
+    envvar="READOUTS_CONTACT",
+    default="",
+    help="An address the site's staff can reach you at, sent in the User-Agent [env READOUTS_CONTACT].",
+)
+def fetch_command(
+    sources: list[str],
+    folder: Path,
+    follow: str,
+    depth: int,
+    since: str | None,
+    most: int | None,
+    delay: float,
+    allow_short_delay: bool,
+    contact: str,
+) -> None:
+    """Fetch readouts from SOURCES (readout pages, listings of them, RSS or Atom feeds) into a folder.
+
+    Politely: robots.txt is honoured, one request at a time per site and at least 1 s apart,
+    unchanged pages cost a 304, and a rerun fetches only what is new or changed. Index the
+    folder afterwards with `readouts index FOLDER`. Exit status 1 when a page could not be fetched.
+    """
+    if delay < POLITE_DELAY and not allow_short_delay:
+        raise click.BadParameter(say("fetch_short_delay", delay=delay), param_hint="--delay")
+    since_date = None
+    if since is not None and (since_date := parse_user_date(since)) is None:
+        raise click.BadParameter(f"{since!r}: {DATE_EXAMPLES}", param_hint="--since")
+    options = FetchOptions(follow, depth, since_date, most, contact, max(0.0, delay))
+    report = fetch(sources, folder, options)
+    for url in report.disallowed:
+        click.echo(say("fetch_disallowed", url=printable(url)), err=True)
+    for url, reason in report.failed:
+        click.echo(say("fetch_failed", url=printable(url), reason=reason), err=True)
+    click.echo(
+        say(
+            "fetch_summary",
+            new=len(report.new),
+            changed=len(report.changed),
+            unchanged=report.unchanged,
+            older=report.older,
+            disallowed=len(report.disallowed),
+            failed=len(report.failed),
+            folder=folder,
+        )
+    )
+    sys.exit(1 if report.failed else 0)

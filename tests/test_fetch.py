@@ -1,0 +1,280 @@
+"""`readouts fetch`: readouts fetched from a site's pages into a folder, politely, against a
+local server that plays the Ministry's site (listings, a press-release index, feeds, robots.txt,
+validators, errors)."""
+
+from __future__ import annotations
+
+import csv
+import email.utils
+import hashlib
+import io
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import run
+
+FAST = ("--delay", "0.05", "--allow-short-delay")
+
+
+def _readout(title: str, date: str, body: str, extra: str = "") -> bytes:
+    return (
+        f"<html><head><title>{title} | 外務省</title></head><body><main><h1>{title}</h1>"
+        f"<p>{date}</p><p>1　概要</p><p>{body}</p>{extra}</main></body></html>"
+    ).encode()
+
+
+class Site:
+    """Pages by path: (status, headers, body); every request seen, with its time and headers."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, dict, bytes]] = {}
+        self.seen: list[tuple[float, str, dict]] = []
+        self.queued: dict[str, list[tuple[int, dict, bytes]]] = {}  # answers given once, first
+
+    def add(self, path: str, body: bytes, status: int = 200, **headers) -> None:
+        self.pages[path] = (status, {"Content-Type": "text/html; charset=utf-8", **headers}, body)
+
+    def requests(self, path: str) -> list[dict]:
+        return [headers for _, seen, headers in self.seen if seen == path]
+
+
+@pytest.fixture
+def site():
+    pages = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            pages.seen.append((time.monotonic(), self.path, dict(self.headers)))
+            queued = pages.queued.get(self.path)
+            status, headers, body = queued.pop(0) if queued else pages.pages.get(self.path, (404, {}, b"no"))
+            etag = headers.get("ETag")
+            if status == 200 and etag and self.headers.get("If-None-Match") == etag:
+                status, body = 304, b""
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    pages.base = f"http://127.0.0.1:{server.server_address[1]}"
+    yield pages
+    server.shutdown()
+    server.server_close()
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+
+
+@pytest.fixture
+def ministry(site):
+    """A region's listing of two readouts (one linking a PDF), and robots.txt."""
+    site.add("/robots.txt", b"User-agent: *\nDisallow: /mofaj/private/\n", **{"Content-Type": "text/plain"})
+    first = _readout(
+        "日豪首脳会談",
+        "令和7年4月16日",
+        "両首脳はAUKUSと経済安全保障について協議した。",
+        '<a href="/mofaj/files/100001.pdf">会談の概要（PDF）</a>',
+    )
+    second = _readout("日米外相電話会談", "令和7年3月1日", "両外相は普天間飛行場の移設について意見交換した。")
+    site.add("/mofaj/a_o/ocn/au/page4_000001.html", first, ETag=_etag(first))
+    site.add("/mofaj/na/na1/us/page4_000002.html", second, ETag=_etag(second))
+    site.add("/mofaj/files/100001.pdf", b"%PDF-1.4 not really", **{"Content-Type": "application/pdf"})
+    site.add("/mofaj/private/page4_000003.html", _readout("非公開", "令和7年1月1日", "内部。"))
+    listing = (
+        '<html><body><ul><li><a href="/mofaj/a_o/ocn/au/page4_000001.html">日豪首脳会談</a></li>'
+        '<li><a href="../na/na1/us/page4_000002.html">日米外相電話会談</a></li>'
+        '<li><a href="/mofaj/private/page4_000003.html">非公開</a></li>'
+        '<li><a href="https://elsewhere.example/mofaj/page4_999999.html">よそ</a></li></ul></body></html>'
+    ).encode()
+    site.add("/mofaj/kaidan/index.html", listing)
+    return site
+
+
+def test_a_listings_readouts_are_saved_with_their_address_and_indexed_with_it(ministry, tmp_path):
+    folder = tmp_path / "pages"
+    result = run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", folder, *FAST)
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in folder.iterdir() if not path.name.startswith(".")) == [
+        "100001.pdf",
+        "page4_000001.html",
+        "page4_000001.url",
+        "page4_000002.html",
+        "page4_000002.url",
+    ]
+    assert "fetched 3 new, 0 changed" in result.output
+    assert run("index", folder, "--index-dir", tmp_path / "ix").exit_code in (0, 1)  # the fake PDF fails
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run("search", "普天間", "--csv", "--index-dir", tmp_path / "ix").output.lstrip("\ufeff")
+            )
+        )
+    )
+    assert [row["source_url"] for row in rows] == [f"{ministry.base}/mofaj/na/na1/us/page4_000002.html"]
+
+
+def test_robots_txt_is_honoured(ministry, tmp_path):
+    result = run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", tmp_path / "pages", *FAST)
+    assert f"note: not fetched {ministry.base}/mofaj/private/page4_000003.html: robots.txt disallows it" in (
+        result.output
+    )
+    assert ministry.requests("/mofaj/private/page4_000003.html") == []
+
+
+def test_the_user_agent_names_readouts_and_the_contact(ministry, tmp_path):
+    run(
+        "fetch",
+        f"{ministry.base}/mofaj/kaidan/index.html",
+        "--into",
+        tmp_path / "p",
+        "--contact",
+        "me@example.org",
+        *FAST,
+    )
+    agent = ministry.requests("/mofaj/kaidan/index.html")[0]["User-Agent"]
+    assert agent.startswith("readouts/") and "+me@example.org" in agent
+
+
+def test_a_rerun_asks_with_the_validators_and_rewrites_nothing(ministry, tmp_path):
+    folder = tmp_path / "pages"
+    run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", folder, *FAST)
+    written = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    result = run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", folder, *FAST)
+    assert "fetched 0 new, 0 changed; unchanged 3" in result.output
+    second = ministry.requests("/mofaj/na/na1/us/page4_000002.html")[-1]
+    assert second["If-None-Match"] == ministry.pages["/mofaj/na/na1/us/page4_000002.html"][1]["ETag"]
+    assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir() if path.suffix != ".json"} == {
+        name: mtime for name, mtime in written.items() if not name.endswith(".json")
+    }
+
+
+def test_a_changed_page_is_written_again(ministry, tmp_path):
+    folder = tmp_path / "pages"
+    run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", folder, *FAST)
+    changed = _readout("日米外相電話会談", "令和7年3月1日", "両外相は辺野古移設について意見交換した。")
+    ministry.add("/mofaj/na/na1/us/page4_000002.html", changed, ETag=_etag(changed))
+    result = run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", folder, *FAST)
+    assert "fetched 0 new, 1 changed" in result.output
+    assert "辺野古" in (folder / "page4_000002.html").read_text("utf-8")
+
+
+def test_requests_to_one_site_are_at_least_a_second_apart_by_default(ministry, tmp_path):
+    result = run("fetch", f"{ministry.base}/mofaj/na/na1/us/page4_000002.html", "--into", tmp_path / "p")
+    assert result.exit_code == 0, result.output
+    times = [when for when, _, _ in ministry.seen]
+    assert len(times) >= 2  # robots.txt, then the page
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.99
+
+
+def test_a_delay_below_a_second_needs_the_users_word(tmp_path):
+    result = run("fetch", "https://www.mofa.go.jp/mofaj/", "--into", tmp_path / "p", "--delay", "0.2")
+    assert result.exit_code == 2
+    assert "--allow-short-delay" in result.output
+
+
+def test_only_web_addresses_are_sources(tmp_path):
+    result = run("fetch", "file:///etc/passwd", "--into", tmp_path / "p")
+    assert result.exit_code == 2
+    assert "is not an http or https address" in result.output
+
+
+def test_503_is_retried_after_what_retry_after_says(ministry, tmp_path):
+    path = "/mofaj/na/na1/us/page4_000002.html"
+    ministry.queued[path] = [(503, {"Retry-After": "1"}, b"busy")]
+    result = run("fetch", ministry.base + path, "--into", tmp_path / "p", *FAST)
+    assert result.exit_code == 0, result.output
+    first, second = [when for when, seen, _ in ministry.seen if seen == path]
+    assert second - first >= 0.99
+    assert (tmp_path / "p" / "page4_000002.html").is_file()
+
+
+def test_a_redirect_off_the_site_is_not_followed_and_the_saved_copy_stays(ministry, tmp_path):
+    folder = tmp_path / "pages"
+    path = "/mofaj/na/na1/us/page4_000002.html"
+    run("fetch", ministry.base + path, "--into", folder, *FAST)
+    saved = (folder / "page4_000002.html").read_bytes()
+    ministry.queued[path] = [(302, {"Location": "https://elsewhere.example/x.html"}, b"")]
+    result = run("fetch", ministry.base + path, "--into", folder, *FAST)
+    assert result.exit_code == 1
+    assert (
+        f"failed {ministry.base}{path}: redirected off the site to https://elsewhere.example/x.html"
+        in result.output
+    )
+    assert (folder / "page4_000002.html").read_bytes() == saved
+    state = json.loads((folder / ".readouts-fetch.json").read_text("utf-8"))
+    assert state["pages"][ministry.base + path]["error"].startswith("redirected off the site")
+    # Tried again on the next run.
+    assert run("fetch", ministry.base + path, "--into", folder, *FAST).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_feeds_entries_are_fetched_and_since_skips_older_ones(ministry, tmp_path, kind):
+    new, old = (
+        f"{ministry.base}/mofaj/a_o/ocn/au/page4_000001.html",
+        f"{ministry.base}/mofaj/na/na1/us/page4_000002.html",
+    )
+    if kind == "rss":
+        items = "".join(
+            f"<item><title>t</title><link>{url}</link><pubDate>{email.utils.format_datetime(when)}</pubDate></item>"
+            for url, when in ((new, _utc(2025, 4, 16)), (old, _utc(2025, 3, 1)))
+        )
+        feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>新着</title>{items}</channel></rss>'
+    else:
+        entries = "".join(
+            f'<entry><title>t</title><id>{url}</id><link href="{url}"/><updated>{when}</updated></entry>'
+            for url, when in ((new, "2025-04-16T00:00:00Z"), (old, "2025-03-01T00:00:00Z"))
+        )
+        feed = f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>新着</title>{entries}</feed>'
+    ministry.add("/feed.xml", feed.encode(), **{"Content-Type": f"application/{kind}+xml"})
+    result = run(
+        "fetch", f"{ministry.base}/feed.xml", "--into", tmp_path / "p", "--since", "2025-04-01", *FAST
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p" / "page4_000001.html").is_file()
+    assert not (tmp_path / "p" / "page4_000002.html").exists()
+    assert "listed before --since 1" in result.output
+
+
+def test_a_press_release_index_gives_each_link_the_date_of_its_dt(ministry, tmp_path):
+    index = (
+        "<html><body><dl><dt>令和7年4月16日</dt><dd><a href='/mofaj/a_o/ocn/au/page4_000001.html'>日豪</a></dd>"
+        "<dt>令和7年3月1日</dt><dd><a href='/mofaj/na/na1/us/page4_000002.html'>日米</a></dd></dl></body></html>"
+    ).encode()
+    ministry.add("/mofaj/press/release/index.html", index)
+    result = run(
+        "fetch",
+        f"{ministry.base}/mofaj/press/release/index.html",
+        "--into",
+        tmp_path / "p",
+        "--since",
+        "令和7年4月1日",
+        *FAST,
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "p").glob("*.html")) == ["page4_000001.html"]
+
+
+def test_max_stops_after_so_many_readouts(ministry, tmp_path):
+    result = run(
+        "fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", tmp_path / "p", "--max", "1", *FAST
+    )
+    assert result.exit_code == 0
+    assert len(list((tmp_path / "p").glob("page4_*.html"))) == 1
+
+
+def _utc(*day):
+    import datetime
+
+    return datetime.datetime(*day, tzinfo=datetime.UTC)
