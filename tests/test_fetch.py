@@ -4,6 +4,7 @@ validators, errors)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import email.utils
 import hashlib
@@ -18,6 +19,7 @@ import pytest
 from conftest import run
 
 FAST = ("--delay", "0.05", "--allow-short-delay")
+HANG = b"<never>"
 
 
 def _readout(title: str, date: str, body: str, extra: str = "") -> bytes:
@@ -57,9 +59,16 @@ def site():
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
+            if body == HANG:  # headers, then a body that never comes
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.flush()
+                time.sleep(5)
+                return
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(OSError):  # the client stopped reading (the size limit)
+                self.wfile.write(body)
 
         def log_message(self, *args):
             pass
@@ -278,3 +287,81 @@ def _utc(*day):
     import datetime
 
     return datetime.datetime(*day, tzinfo=datetime.UTC)
+
+
+def test_robots_crawl_delay_spaces_the_requests(ministry, tmp_path):
+    ministry.add("/robots.txt", b"User-agent: *\nCrawl-delay: 1.5\n", **{"Content-Type": "text/plain"})
+    result = run(
+        "fetch", f"{ministry.base}/mofaj/na/na1/us/page4_000002.html", "--into", tmp_path / "p", *FAST
+    )
+    assert result.exit_code == 0, result.output
+    times = [when for when, _, _ in ministry.seen]
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 1.49
+
+
+def test_429_is_retried_after_what_retry_after_says(ministry, tmp_path):
+    path = "/mofaj/na/na1/us/page4_000002.html"
+    ministry.queued[path] = [(429, {"Retry-After": "1"}, b"slow down")]
+    assert run("fetch", ministry.base + path, "--into", tmp_path / "p", *FAST).exit_code == 0
+    first, second = [when for when, seen, _ in ministry.seen if seen == path]
+    assert second - first >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ((404, {}, b"gone"), "the server answered 404"),
+        ((200, {}, b"x" * 21_000_000), "the response is larger than 20 MB"),
+        ((200, {}, HANG), "no answer (ReadTimeout"),
+    ],
+    ids=["404", "50 MB", "never finishes"],
+)
+def test_a_page_that_cannot_be_fetched_is_reported_and_the_rest_fetched(
+    ministry, tmp_path, monkeypatch, answer, reason
+):
+    monkeypatch.setenv("READOUTS_FETCH_TIMEOUT", "1")
+    ministry.queued["/mofaj/a_o/ocn/au/page4_000001.html"] = [answer] * 4
+    result = run("fetch", f"{ministry.base}/mofaj/kaidan/index.html", "--into", tmp_path / "p", *FAST)
+    assert result.exit_code == 1
+    assert f"failed {ministry.base}/mofaj/a_o/ocn/au/page4_000001.html: {reason}" in result.output
+    assert (tmp_path / "p" / "page4_000002.html").is_file()
+
+
+def test_an_rss_1_0_feed_is_followed(ministry, tmp_path):
+    url = f"{ministry.base}/mofaj/na/na1/us/page4_000002.html"
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<channel rdf:about="{ministry.base}/rss.rdf"><title>新着</title><link>{ministry.base}/</link>'
+        f'<items><rdf:Seq><rdf:li rdf:resource="{url}"/></rdf:Seq></items></channel>'
+        f'<item rdf:about="{url}"><title>日米</title><link>{url}</link><dc:date>2025-03-01</dc:date></item></rdf:RDF>'
+    )
+    ministry.add("/rss.rdf", feed.encode(), **{"Content-Type": "application/rdf+xml"})
+    assert run("fetch", f"{ministry.base}/rss.rdf", "--into", tmp_path / "p", *FAST).exit_code == 0
+    assert (tmp_path / "p" / "page4_000002.html").is_file()
+
+
+def test_a_shift_jis_page_is_saved_as_sent_and_indexed(ministry, tmp_path):
+    page = (
+        '<html><head><meta charset="Shift_JIS"><title>日韓外相会談</title></head><body><h1>日韓外相会談</h1>'
+        "<p>平成27年5月23日</p><p>1　概要</p><p>両外相は慰安婦問題について意見交換した。</p></body></html>"
+    ).encode("cp932")
+    ministry.add(
+        "/mofaj/a_o/na/kr/page4_000009.html", page, **{"Content-Type": "text/html; charset=Shift_JIS"}
+    )
+    folder = tmp_path / "p"
+    assert (
+        run("fetch", f"{ministry.base}/mofaj/a_o/na/kr/page4_000009.html", "--into", folder, *FAST).exit_code
+        == 0
+    )
+    assert (folder / "page4_000009.html").read_bytes() == page
+    assert run("index", folder, "--index-dir", tmp_path / "ix").exit_code == 0
+    output = run("search", "慰安婦", "--index-dir", tmp_path / "ix").output
+    assert "日韓外相会談" in output
+
+
+@pytest.mark.parametrize("every", ["10s", "soon", "0h"])
+def test_every_needs_an_interval_of_a_minute_or_more(tmp_path, every):
+    result = run("fetch", "https://www.mofa.go.jp/mofaj/", "--into", tmp_path / "p", "--every", every)
+    assert result.exit_code == 2
+    assert "is not an interval of a minute or more" in result.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -78,6 +79,12 @@ def _pattern(value: str) -> str:
     help="Allow --delay below 1 s: on your own responsibility towards the site.",
 )
 @click.option(
+    "--every",
+    default=None,
+    metavar="INTERVAL",
+    help="Keep fetching, once every INTERVAL (30m, 1h, 1d; at least a minute), until interrupted.",
+)
+@click.option(
     "--contact",
     envvar="READOUTS_CONTACT",
     default="",
@@ -92,6 +99,7 @@ def fetch_command(
     most: int | None,
     delay: float,
     allow_short_delay: bool,
+    every: str | None,
     contact: str,
 ) -> None:
     """Fetch readouts from SOURCES (readout pages, listings of them, RSS or Atom feeds) into a folder.
@@ -106,6 +114,30 @@ def fetch_command(
     if since is not None and (since_date := parse_user_date(since)) is None:
         raise click.BadParameter(f"{since!r}: {DATE_EXAMPLES}", param_hint="--since")
     options = FetchOptions(follow, depth, since_date, most, contact, max(0.0, delay))
+    interval = _interval(every) if every is not None else None
+    while True:
+        failed = _fetch_once(sources, folder, options)
+        if interval is None:
+            sys.exit(1 if failed else 0)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            sys.exit(0)
+
+
+def _interval(value: str) -> float:
+    """30m, 1h, 1d, 90s … in seconds; at least a minute."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", value.strip().lower())
+    seconds = (
+        float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)] if match else 0.0
+    )
+    if seconds < 60:
+        raise click.BadParameter(say("fetch_bad_interval", value=value), param_hint="--every")
+    return seconds
+
+
+def _fetch_once(sources: list[str], folder: Path, options: FetchOptions) -> bool:
+    """One run, reported; whether a page failed."""
     report = fetch(sources, folder, options)
     for url in report.disallowed:
         click.echo(say("fetch_disallowed", url=printable(url)), err=True)
@@ -123,4 +155,4 @@ def fetch_command(
             folder=folder,
         )
     )
-    sys.exit(1 if report.failed else 0)
+    return bool(report.failed)

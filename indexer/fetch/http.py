@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import importlib.metadata
+import os
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from protego import Protego
 
 # What one response may weigh: a readout page is tens of kilobytes, a PDF a few megabytes.
 MAX_BYTES = 20_000_000
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+READ_SECONDS = 30.0  # READOUTS_FETCH_TIMEOUT overrides it
+CONNECT_SECONDS = 10.0
 ATTEMPTS = 4  # for 429, 503 and dropped connections
 MAX_WAIT = 300.0  # the longest Retry-After honoured; a longer one fails the page for this run
 MAX_REDIRECTS = 5
@@ -62,7 +64,12 @@ class Client:
     def __post_init__(self) -> None:
         self.agent = user_agent(self.contact)
         self.http = httpx.Client(
-            headers={"User-Agent": self.agent}, timeout=TIMEOUT, follow_redirects=False, trust_env=False
+            headers={"User-Agent": self.agent},
+            timeout=httpx.Timeout(
+                float(os.environ.get("READOUTS_FETCH_TIMEOUT", READ_SECONDS)), connect=CONNECT_SECONDS
+            ),
+            follow_redirects=False,
+            trust_env=False,
         )
 
     def close(self) -> None:
