@@ -20,6 +20,7 @@ from conftest import READOUTS, ROOT, info_counts, run, search_json
 
 from readouts import indexer, webapp
 from readouts.indexer.engines.base import SearchTimeout
+from readouts.indexer.fetch.http import FetchError
 from readouts.indexer.index.store import (
     IndexDamaged,
     IndexIncompatible,
@@ -53,6 +54,7 @@ ERRORS = [
     WorkerFailed("OSError: no space left on device"),
     Overloaded("too many searches"),
     TooLarge(1024),
+    FetchError("the server answered 404"),
 ]
 
 

@@ -8,6 +8,7 @@ import contextlib
 import csv
 import email.utils
 import hashlib
+import html
 import io
 import itertools
 import json
@@ -16,7 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import run
+from conftest import ROOT, run
+from test_serve import start_server, stop_server, wait_for_total
 
 FAST = ("--delay", "0.05", "--allow-short-delay")
 HANG = b"<never>"
@@ -365,3 +367,77 @@ def test_every_needs_an_interval_of_a_minute_or_more(tmp_path, every):
     result = run("fetch", "https://www.mofa.go.jp/mofaj/", "--into", tmp_path / "p", "--every", every)
     assert result.exit_code == 2
     assert "is not an interval of a minute or more" in result.output
+
+
+MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
+REAL = ["mofa-page4_004951", "mofa-page1_001821", "mofa-pageit_000001_01815"]  # dated, titled readouts
+
+
+def _ministry_page(text: str, english: str) -> bytes:
+    """A real readout's text placed in a page shaped like the Ministry's: breadcrumbs, the body
+    in #maincontents, a link to the English version."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (
+        '<html lang="ja"><head><meta charset="utf-8"><title>会談 | 外務省</title></head><body>'
+        '<div class="breadcrumbs"><a href="/mofaj/">トップページ</a> &gt; 会談</div>'
+        f'<div id="maincontents"><p class="english"><a href="{english}">英語版 (English)</a></p>{body}</div>'
+        "</body></html>"
+    ).encode()
+
+
+@pytest.fixture
+def real_site(site):
+    if not MOFA_WEB.is_dir():
+        pytest.skip(f"the real pages are read from {MOFA_WEB}, which this clone does not have")
+    links = []
+    for number, name in enumerate(REAL):
+        path = f"/mofaj/area/page4_10000{number}.html"
+        english = f"/na/page3e_20000{number}.html"
+        site.add(path, _ministry_page((MOFA_WEB / f"{name}.txt").read_text("utf-8"), english))
+        site.add(english, _readout("Japan Summit Meeting", "March 1, 2025", "The two leaders met."))
+        links.append(f'<li><a href="{path}">{name}</a></li>')
+    site.add("/mofaj/area/index.html", f"<html><body><ul>{''.join(links)}</ul></body></html>".encode())
+    return site
+
+
+def test_real_readouts_fetched_from_ministry_like_pages_are_indexed_with_their_english_version(
+    real_site, tmp_path
+):
+    folder = tmp_path / "pages"
+    result = run("fetch", f"{real_site.base}/mofaj/area/index.html", "--into", folder, "--english", *FAST)
+    assert result.exit_code == 0, result.output
+    assert len(list(folder.glob("page3e_*.html"))) == len(REAL)
+    run("index", folder, "--index-dir", tmp_path / "ix")
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
+
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True})
+    try:
+        page = app.test_client().get("/docs/page4_100000").get_data(as_text=True)
+    finally:
+        close_library(app)
+    assert "日米首脳電話会談" in page
+    assert f'href="{real_site.base}/na/page3e_200000.html" hreflang="en"' in page
+    assert f'href="{real_site.base}/mofaj/area/page4_100000.html"' in page  # 外務省の原文
+
+
+def test_a_readout_published_on_the_site_is_found_after_the_next_fetch_by_serve_watch(ministry, tmp_path):
+    folder = tmp_path / "pages"
+    listing = f"{ministry.base}/mofaj/kaidan/index.html"
+    assert run("fetch", listing, "--into", folder, *FAST).exit_code == 0
+    base, process = start_server("--watch", str(folder), "--index-dir", str(tmp_path / "ix"))
+    try:
+        assert wait_for_total(base, "普天間", 1, 30) < 30
+        published = _readout(
+            "日加外相会談", "令和7年5月2日", "両外相はカナダとの安全保障協力について一致した。"
+        )
+        ministry.add("/mofaj/na/na2/ca/page4_000010.html", published)
+        listing_page = ministry.pages["/mofaj/kaidan/index.html"][2].replace(
+            b"</ul>", b'<li><a href="/mofaj/na/na2/ca/page4_000010.html">new</a></li></ul>'
+        )
+        ministry.add("/mofaj/kaidan/index.html", listing_page)
+        assert "fetched 1 new" in run("fetch", listing, "--into", folder, *FAST).output
+        assert wait_for_total(base, "カナダ", 1, 30) < 30
+    finally:
+        stop_server(process)

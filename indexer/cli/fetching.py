@@ -78,6 +78,7 @@ def _pattern(value: str) -> str:
     is_flag=True,
     help="Allow --delay below 1 s: on your own responsibility towards the site.",
 )
+@click.option("--english", is_flag=True, help="Also fetch the English version each readout page links to.")
 @click.option(
     "--every",
     default=None,
@@ -99,6 +100,7 @@ def fetch_command(
     most: int | None,
     delay: float,
     allow_short_delay: bool,
+    english: bool,
     every: str | None,
     contact: str,
 ) -> None:
@@ -113,7 +115,7 @@ def fetch_command(
     since_date = None
     if since is not None and (since_date := parse_user_date(since)) is None:
         raise click.BadParameter(f"{since!r}: {DATE_EXAMPLES}", param_hint="--since")
-    options = FetchOptions(follow, depth, since_date, most, contact, max(0.0, delay))
+    options = FetchOptions(follow, depth, since_date, most, contact, max(0.0, delay), english)
     interval = _interval(every) if every is not None else None
     while True:
         failed = _fetch_once(sources, folder, options)

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readouts.indexer.fetch.http import Client, FetchError, Response, site
-from readouts.indexer.fetch.pages import READOUT_PAGES, Link, feed_links, file_name, is_feed, page_links
+from readouts.indexer.fetch.pages import (
+    READOUT_PAGES,
+    Link,
+    english_link,
+    feed_links,
+    file_name,
+    is_feed,
+    page_links,
+)
 from readouts.indexer.fetch.state import State, write_whole
 
 
@@ -32,6 +40,7 @@ class FetchOptions:
     most: int | None = None  # readout pages fetched at most
     contact: str = ""
     delay: float = 1.0
+    english: bool = False  # also the English version a readout page links to
 
 
 @dataclass
@@ -78,11 +87,16 @@ class _Run:
         if response is None:
             return
         body = response.body if response.status == 200 else self.saved(url)
-        if body:  # the PDFs it links to, also when it is unchanged (one may have failed before)
-            for link in page_links(body, response.url):
-                pdf = link.url.lower().endswith(".pdf") and site(link.url) == site(url)
-                if pdf and self.client.allowed(link.url):
-                    self.save(link.url)
+        if not body:
+            return
+        # The PDFs it links to (also when it is unchanged: one may have failed before), and its
+        # English version if asked for.
+        wanted = [link.url for link in page_links(body, response.url) if link.url.lower().endswith(".pdf")]
+        if self.options.english and (english := english_link(body, response.url)):
+            wanted.append(english)
+        for link in wanted:
+            if site(link) == site(url) and self.client.allowed(link):
+                self.save(link)
 
     def saved(self, url: str) -> bytes:
         path = self.folder / self.state.of(url).get("file", "")

@@ -15,7 +15,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from readouts.indexer.parse.documents import decode_html
+from readouts.indexer.parse.documents import DocumentError, decode_html, html_to_text
 from readouts.indexer.parse.header import parse_date
 
 # The Ministry's readout pages: /mofaj/…/page4_004113.html, …/pageit_000001_01698.html,
@@ -73,6 +73,15 @@ def _listed(anchor) -> datetime.date | None:
         if parent.tag in ("dl", "body"):
             return None
     return None
+
+
+def english_link(body: bytes, url: str) -> str:
+    """The address of the English version a readout page links to (英語版 (English)), or ""."""
+    try:
+        href = html_to_text(body).english_href
+    except DocumentError:
+        return ""
+    return urllib.parse.urljoin(url, href) if href else ""
 
 
 def file_name(url: str, taken: set[str]) -> str:

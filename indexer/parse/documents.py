@@ -66,6 +66,7 @@ class DocumentError(ValueError):
 class PageText:
     text: str  # lines: category, title, date, then the body
     source_url: str
+    english_href: str = ""  # its link to the English version (英語版 (English)), as written
 
 
 def decode_html(data: bytes) -> str:
@@ -189,6 +190,15 @@ def _canonical(root) -> str:
     return ""
 
 
+def _english(root) -> str:
+    """The href of the page's link to its English version: 英語版 (English), English, 英文."""
+    for anchor in root.iter("a"):
+        text = re.sub(r"\s+", "", anchor.text_content())
+        if re.fullmatch(r"(英語版)?[(（]?English[)）]?|英語版|英文", text) and anchor.get("href"):
+            return anchor.get("href").strip()
+    return ""
+
+
 def html_to_text(data: bytes) -> PageText:
     """A saved Ministry page as readout text: category, title, date, body; and its URL."""
     source = decode_html(data)
@@ -212,7 +222,7 @@ def html_to_text(data: bytes) -> PageText:
     if category == title:
         category = ""
     lines = [line for line in (category, title) if line] + body
-    return PageText("\n".join(lines), _canonical(root))
+    return PageText("\n".join(lines), _canonical(root), _english(root))
 
 
 def pdf_to_text(data: bytes) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import urllib.parse
 
 from readouts.indexer.messages import say
 from readouts.indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
@@ -52,7 +53,9 @@ def _parse(source: Source, refuse: bool) -> Readout:
         # Its own canonical address first, else the one it was fetched from (a .url sidecar).
         page = html_to_text(source.payload[1])
         url = page.source_url or (web_url(source.payload[2]) if len(source.payload) > 2 else "")
-        return parse_readout(page.text, source.doc_id, source_url=url, refuse=refuse, layout=lines)
+        readout = parse_readout(page.text, source.doc_id, source_url=url, refuse=refuse, layout=lines)
+        english = web_url(urllib.parse.urljoin(url, page.english_href)) if page.english_href else ""
+        return dataclasses.replace(readout, english_url=english) if english else readout
     if kind == "pdf":
         return parse_readout(_pdf_text(source), source.doc_id, layout="pdf", refuse=refuse)
     _, title, date, text, *more = source.payload  # (…, url) when the record gave one

@@ -61,6 +61,7 @@ class Readout:
     source_url: str = ""  # where the page was published, when known
     warnings: tuple[str, ...] = ()  # what is missing but did not stop indexing
     excerpt: bool = False  # the text stops mid-sentence: a cut-off copy of the page (抜粋)
+    english_url: str = ""  # the English version's page, where the page links to it
 
 
 # --- the parser ----------------------------------------------------------------

@@ -136,6 +136,7 @@ class ReadoutSummary:
     category: str = ""
     source_url: str = ""
     excerpt: bool = False  # the text stops mid-sentence: a cut-off copy
+    english_url: str = ""  # the English version's page
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,4 +269,5 @@ def summary_of(fields: dict) -> ReadoutSummary:
         category=fields.get("category", ""),
         source_url=fields.get("source_url", ""),
         excerpt=bool(fields.get("excerpt", False)),
+        english_url=fields.get("english_url", ""),
     )

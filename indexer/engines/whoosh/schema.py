@@ -94,6 +94,7 @@ def make_schema() -> fields.Schema:
         # and how good a copy it is.
         copies=fields.KEYWORD(stored=True),
         copy_rank=fields.STORED,
+        english_url=fields.STORED,  # the English version's page (an older index has none)
     )
 
 
