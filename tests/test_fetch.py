@@ -12,12 +12,13 @@ import html
 import io
 import itertools
 import json
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import ROOT, run
+from conftest import READOUTS, ROOT, run
 from test_serve import start_server, stop_server, wait_for_total
 
 FAST = ("--delay", "0.05", "--allow-short-delay")
@@ -441,3 +442,28 @@ def test_a_readout_published_on_the_site_is_found_after_the_next_fetch_by_serve_
         assert wait_for_total(base, "カナダ", 1, 30) < 30
     finally:
         stop_server(process)
+
+
+def test_a_killed_run_leaves_whole_files_and_the_next_goes_on_where_it_stopped(ministry, tmp_path):
+    names = [f"page4_00010{n}.html" for n in range(6)]
+    for name in names:
+        body = _readout(f"会談{name}", "令和7年1月1日", f"{name}について協議した。")
+        ministry.add(f"/mofaj/area/{name}", body, ETag=_etag(body))
+    links = "".join(f'<a href="/mofaj/area/{name}">x</a>' for name in names)
+    ministry.add("/mofaj/area/index.html", f"<html><body>{links}</body></html>".encode())
+    folder = tmp_path / "pages"
+    command = [READOUTS, "fetch", f"{ministry.base}/mofaj/area/index.html", "--into", str(folder)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(list(folder.glob("page4_*.html"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.kill()
+    process.wait(10)
+    saved = sorted(path.name for path in folder.glob("page4_*.html"))
+    assert 2 <= len(saved) < len(names)
+    assert not list(folder.glob(".*.tmp"))
+    result = run("fetch", f"{ministry.base}/mofaj/area/index.html", "--into", folder, *FAST)
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in folder.glob("page4_*.html")) == names
+    for name in saved:  # asked again only with the validators of the first run
+        assert "If-None-Match" in ministry.requests(f"/mofaj/area/{name}")[-1]

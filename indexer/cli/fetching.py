@@ -138,9 +138,17 @@ def _interval(value: str) -> float:
     return seconds
 
 
+def _progress(done: int, to_go: int) -> None:
+    """On a terminal: how far the run is, on one line that is rewritten."""
+    line = say("fetch_progress", done=done, to_go=to_go)
+    click.echo(f"\r\033[K{line}", nl=False, err=True)
+
+
 def _fetch_once(sources: list[str], folder: Path, options: FetchOptions) -> bool:
     """One run, reported; whether a page failed."""
-    report = fetch(sources, folder, options)
+    report = fetch(sources, folder, options, on_progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
     for url in report.disallowed:
         click.echo(say("fetch_disallowed", url=printable(url)), err=True)
     for url, reason in report.failed:

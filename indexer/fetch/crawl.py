@@ -16,6 +16,7 @@ import datetime
 import re
 import urllib.parse
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +55,8 @@ class Report:
 
 
 class _Run:
-    def __init__(self, folder: Path, options: FetchOptions, client: Client) -> None:
-        self.folder, self.options, self.client = folder, options, client
+    def __init__(self, folder: Path, options: FetchOptions, client: Client, on_progress) -> None:
+        self.folder, self.options, self.client, self.on_progress = folder, options, client, on_progress
         self.state = State(folder)
         self.follow = re.compile(options.follow)
         self.report = Report()
@@ -72,6 +73,8 @@ class _Run:
             if url in seen:
                 continue
             seen.add(url)
+            if self.on_progress is not None:
+                self.on_progress(len(seen) - 1, len(queue) + 1)
             if not self.client.allowed(url):
                 self.report.disallowed.append(url)
             elif self.is_readout(url):
@@ -182,12 +185,19 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def fetch(sources: list[str], folder: Path, options: FetchOptions, client: Client | None = None) -> Report:
-    """Fetch what `sources` lead to into `folder` (made if missing); what happened, in a Report."""
+def fetch(
+    sources: list[str],
+    folder: Path,
+    options: FetchOptions,
+    client: Client | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Fetch what `sources` lead to into `folder` (made if missing); what happened, in a Report.
+    `on_progress(done, to_go)` is called before each page."""
     folder.mkdir(parents=True, exist_ok=True)
     client = client or Client(options.contact, options.delay)
     try:
-        run = _Run(folder, options, client)
+        run = _Run(folder, options, client, on_progress)
         run.visit(sources)
         return run.report
     finally:
