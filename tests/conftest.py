@@ -77,6 +77,18 @@ def bulk_jsonl(path: Path, records: int, paragraphs: int = 4) -> Path:
     return path
 
 
+def site_page(index_dir: Path, path: str) -> str:
+    """A page of the site on an index, as a browser gets it."""
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
+
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    try:
+        return app.test_client().get(path).get_data(as_text=True)
+    finally:
+        close_library(app)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED, hit_keys, info_counts, run, search_json
+from conftest import SEED, hit_keys, info_counts, run, search_json, site_page
 
 MINISTRY_PAGE = """<!DOCTYPE html>
 <html lang="ja"><head>
@@ -101,16 +101,9 @@ def test_saved_page_furniture_is_not_indexed(page_index, word):
     ids=["canonical", "og:url", "not http"],
 )
 def test_document_page_links_to_the_page_it_came_from(tmp_path, link, url):
-    from readouts.webapp import create_app
-    from readouts.webapp.library import close_library
-
     (tmp_path / "page.html").write_bytes(ministry_page(link=link))
     run("index", tmp_path / "page.html", "--index-dir", tmp_path / "ix")
-    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True})
-    try:
-        body = app.test_client().get("/docs/page").get_data(as_text=True)
-    finally:
-        close_library(app)
+    body = site_page(tmp_path / "ix", "/docs/page")
     assert '<p class="category">アメリカ合衆国</p>' in body
     if url:
         assert f'href="{url}"' in body

@@ -18,7 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import READOUTS, ROOT, run
+from conftest import READOUTS, ROOT, run, site_page
 from test_serve import start_server, stop_server, wait_for_total
 
 FAST = ("--delay", "0.05", "--allow-short-delay")
@@ -410,14 +410,7 @@ def test_real_readouts_fetched_from_ministry_like_pages_are_indexed_with_their_e
     assert result.exit_code == 0, result.output
     assert len(list(folder.glob("page3e_*.html"))) == len(REAL)
     run("index", folder, "--index-dir", tmp_path / "ix")
-    from readouts.webapp import create_app
-    from readouts.webapp.library import close_library
-
-    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True})
-    try:
-        page = app.test_client().get("/docs/page4_100000").get_data(as_text=True)
-    finally:
-        close_library(app)
+    page = site_page(tmp_path / "ix", "/docs/page4_100000")
     assert "日米首脳電話会談" in page
     assert f'href="{real_site.base}/na/page3e_200000.html" hreflang="en"' in page
     assert f'href="{real_site.base}/mofaj/area/page4_100000.html"' in page  # 外務省の原文
