@@ -102,7 +102,12 @@ def ministry(site):
     second = _readout("日米外相電話会談", "令和7年3月1日", "両外相は普天間飛行場の移設について意見交換した。")
     site.add("/mofaj/a_o/ocn/au/page4_000001.html", first, ETag=_etag(first))
     site.add("/mofaj/na/na1/us/page4_000002.html", second, ETag=_etag(second))
-    site.add("/mofaj/files/100001.pdf", b"%PDF-1.4 not really", **{"Content-Type": "application/pdf"})
+    site.add(
+        "/mofaj/files/100001.pdf",
+        b"%PDF-1.4 not really",
+        **{"Content-Type": "application/pdf"},
+        ETag='"pdf1"',
+    )
     site.add("/mofaj/private/page4_000003.html", _readout("非公開", "令和7年1月1日", "内部。"))
     listing = (
         '<html><body><ul><li><a href="/mofaj/a_o/ocn/au/page4_000001.html">日豪首脳会談</a></li>'
@@ -110,7 +115,7 @@ def ministry(site):
         '<li><a href="/mofaj/private/page4_000003.html">非公開</a></li>'
         '<li><a href="https://elsewhere.example/mofaj/page4_999999.html">よそ</a></li></ul></body></html>'
     ).encode()
-    site.add("/mofaj/kaidan/index.html", listing)
+    site.add("/mofaj/kaidan/index.html", listing, ETag=_etag(listing))
     return site
 
 
@@ -167,6 +172,8 @@ def test_a_rerun_asks_with_the_validators_and_rewrites_nothing(ministry, tmp_pat
     assert "fetched 0 new, 0 changed; unchanged 3" in result.output
     second = ministry.requests("/mofaj/na/na1/us/page4_000002.html")[-1]
     assert second["If-None-Match"] == ministry.pages["/mofaj/na/na1/us/page4_000002.html"][1]["ETag"]
+    rerun = ministry.seen[len(ministry.seen) - 4 :]  # the listing, two readouts and the PDF
+    assert all("If-None-Match" in headers or "If-Modified-Since" in headers for _, _, headers in rerun)
     assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir() if path.suffix != ".json"} == {
         name: mtime for name, mtime in written.items() if not name.endswith(".json")
     }

@@ -13,6 +13,7 @@ May touch: the network (`indexer.fetch.http`), the folder and its state (`indexe
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import urllib.parse
 from collections import deque
@@ -31,6 +32,9 @@ from readouts.indexer.fetch.pages import (
     page_links,
 )
 from readouts.indexer.fetch.state import State, write_whole
+
+# Where listings and feeds are kept, hidden inside the folder (`readouts index` skips it).
+LISTINGS = ".readouts-fetch-listings"
 
 
 @dataclass(frozen=True)
@@ -106,20 +110,49 @@ class _Run:
         return path.read_bytes() if path.is_file() else b""
 
     def listing(self, url: str, depth: int, given: bool) -> list[tuple[str, int, bool]]:
-        """The pages a listing or feed leads to; a SOURCE that is neither is saved as a readout."""
+        """The pages a listing or feed leads to; a SOURCE that is neither is saved as a readout.
+        A listing is kept (hidden, in LISTINGS) so that asking for it again is conditional too."""
+        known = self.state.of(url)
+        if known.get("file"):  # a readout page of another layout, given by name before
+            self.readout(url)
+            return []
+        kept = self.folder / LISTINGS / known["listing"] if known.get("listing") else None
+        held = kept is not None and kept.is_file()
         try:
-            response = self.client.get(url)
+            response = self.client.get(
+                url, known.get("etag", "") if held else "", known.get("last_modified", "") if held else ""
+            )
         except FetchError as error:
             self.fail(url, str(error))
             return []
-        if is_feed(response.body, response.content_type):
-            links = feed_links(response.body)
+        if response.status == 304 and kept is not None:
+            response = Response(response.url, 200, kept.read_bytes(), known.get("content_type", ""))
+        elif (
+            not is_feed(response.body, response.content_type)
+            and given
+            and not any(self.is_readout(link.url) for link in page_links(response.body, response.url))
+        ):
+            self.write(url, response)  # a readout page of another layout, given by name
+            return []
         else:
-            links = page_links(response.body, response.url)
-            if given and not any(self.is_readout(link.url) for link in links):
-                self.write(url, response)  # a readout page of another layout, given by name
-                return []
-        return self.following(url, links, depth)
+            self.keep_listing(url, response)
+        if is_feed(response.body, response.content_type):
+            return self.following(url, feed_links(response.body), depth)
+        return self.following(url, page_links(response.body, response.url), depth)
+
+    def keep_listing(self, url: str, response: Response) -> None:
+        name = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+        (self.folder / LISTINGS).mkdir(exist_ok=True)
+        write_whole(self.folder / LISTINGS / name, response.body)
+        self.state.record(
+            url,
+            listing=name,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            content_type=response.content_type,
+            fetched=_now(),
+            error=None,
+        )
 
     def following(self, url: str, links: list[Link], depth: int) -> list[tuple[str, int, bool]]:
         folder = urllib.parse.urlsplit(url).path.rsplit("/", 1)[0] + "/"
