@@ -321,7 +321,7 @@ def test_429_is_retried_after_what_retry_after_says(ministry, tmp_path):
     ("answer", "reason"),
     [
         ((404, {}, b"gone"), "the server answered 404"),
-        ((200, {}, b"x" * 21_000_000), "the response is larger than 20 MB"),
+        ((200, {}, b"x" * 50_000_000), "the response is larger than 20 MB"),
         ((200, {}, HANG), "no answer (ReadTimeout"),
     ],
     ids=["404", "50 MB", "never finishes"],
