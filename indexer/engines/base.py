@@ -209,7 +209,7 @@ class ReadoutRecord:
 
     key: str  # doc_id
     # doc_id, title, category, date, issuer, origin, source_url, content_hash, outline,
-    # excerpt, copy_rank (`indexer.parse.copies.copy_rank`), english_url.
+    # excerpt, copy_rank (`indexer.parse.copies.copy_rank`), english_url, language.
     stored: dict
     titles: str  # `indexer.analysis.facets.title_text`
     title_terms: tuple[str, str, str]

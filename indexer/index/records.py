@@ -89,6 +89,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
             "excerpt": readout.excerpt,
             "copy_rank": list(copy_rank(readout)),
             "english_url": readout.english_url,
+            "language": readout.language,
         },
         titles=str(titles),
         title_terms=(titles.words, titles.bigrams, titles.trigrams),

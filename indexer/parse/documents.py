@@ -67,6 +67,7 @@ class PageText:
     text: str  # lines: category, title, date, then the body
     source_url: str
     english_href: str = ""  # its link to the English version (英語版 (English)), as written
+    declared_language: str = ""  # its <html lang>
 
 
 def decode_html(data: bytes) -> str:
@@ -222,7 +223,7 @@ def html_to_text(data: bytes) -> PageText:
     if category == title:
         category = ""
     lines = [line for line in (category, title) if line] + body
-    return PageText("\n".join(lines), _canonical(root), _english(root))
+    return PageText("\n".join(lines), _canonical(root), _english(root), root.get("lang") or "")
 
 
 def pdf_to_text(data: bytes) -> str:

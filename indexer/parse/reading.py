@@ -12,6 +12,7 @@ import urllib.parse
 
 from readouts.indexer.messages import say
 from readouts.indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
+from readouts.indexer.parse.language import language_of
 from readouts.indexer.parse.limits import TooLarge, bounded
 from readouts.indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
 from readouts.indexer.parse.sources import MAX_FILE_BYTES, Source, SourceError, decode
@@ -55,7 +56,9 @@ def _parse(source: Source, refuse: bool) -> Readout:
         url = page.source_url or (web_url(source.payload[2]) if len(source.payload) > 2 else "")
         readout = parse_readout(page.text, source.doc_id, source_url=url, refuse=refuse, layout=lines)
         english = web_url(urllib.parse.urljoin(url, page.english_href)) if page.english_href else ""
-        return dataclasses.replace(readout, english_url=english) if english else readout
+        # The page's own <html lang> over what its letters say.
+        language = language_of("", page.declared_language) if page.declared_language else readout.language
+        return dataclasses.replace(readout, english_url=english, language=language)
     if kind == "pdf":
         return parse_readout(_pdf_text(source), source.doc_id, layout="pdf", refuse=refuse)
     _, title, date, text, *more = source.payload  # (…, url) when the record gave one
@@ -68,9 +71,8 @@ def _parse(source: Source, refuse: bool) -> Readout:
         )
     readout = parse_readout(text, source.doc_id, has_header=False, layout="lines")
     parsed_date: datetime.date | None = parse_date(date) if date else None
-    return Readout(
-        readout.doc_id, title, parsed_date, "", readout.paragraphs, readout.headings, source_url=url
-    )
+    # A record is whole as given: never marked cut off.
+    return dataclasses.replace(readout, title=title, date=parsed_date, source_url=url, excerpt=False)
 
 
 def _pdf_text(source: Source) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from readouts.indexer.messages import say
 from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
 from readouts.indexer.parse.header import Header, parse_date, split_header, title_from_lead
+from readouts.indexer.parse.language import language_of
 from readouts.indexer.parse.lines import (
     Line,
     is_footer,
@@ -62,6 +63,7 @@ class Readout:
     warnings: tuple[str, ...] = ()  # what is missing but did not stop indexing
     excerpt: bool = False  # the text stops mid-sentence: a cut-off copy of the page (抜粋)
     english_url: str = ""  # the English version's page, where the page links to it
+    language: str = "ja"  # "ja" or "en" (`indexer.parse.language`)
 
 
 # --- the parser ----------------------------------------------------------------
@@ -137,6 +139,7 @@ def parse_readout(
         source_url=source_url,
         warnings=warnings,
         excerpt=cut_off(paragraphs[-1]),
+        language=language_of(" ".join([title, *(paragraph.text for paragraph in paragraphs[:20])])),
     )
 
 

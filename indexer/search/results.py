@@ -137,6 +137,7 @@ class ReadoutSummary:
     source_url: str = ""
     excerpt: bool = False  # the text stops mid-sentence: a cut-off copy
     english_url: str = ""  # the English version's page
+    language: str = "ja"  # the language it is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,4 +271,5 @@ def summary_of(fields: dict) -> ReadoutSummary:
         source_url=fields.get("source_url", ""),
         excerpt=bool(fields.get("excerpt", False)),
         english_url=fields.get("english_url", ""),
+        language=fields.get("language", "ja"),
     )

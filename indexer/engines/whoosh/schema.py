@@ -95,6 +95,7 @@ def make_schema() -> fields.Schema:
         copies=fields.KEYWORD(stored=True),
         copy_rank=fields.STORED,
         english_url=fields.STORED,  # the English version's page (an older index has none)
+        language=fields.STORED,  # "ja" or "en" (`indexer.parse.language`)
     )
 
 
