@@ -209,13 +209,13 @@ class ReadoutRecord:
 
     key: str  # doc_id
     # doc_id, title, category, date, issuer, origin, source_url, content_hash, outline,
-    # excerpt, copy_rank (`indexer.parse.copies.copy_rank`), english_url, language.
+    # excerpt, copy_rank (`indexer.parse.copies.copy_of`), english_url, language.
     stored: dict
     titles: str  # `indexer.analysis.facets.title_text`
     title_terms: tuple[str, str, str]
     title_cores: tuple[str, ...]  # `indexer.analysis.titles.title_cores`
     readings: str  # reading keys of its nouns, space-separated (`indexer.analysis.terms.reading_key`)
-    copies: tuple[str, ...] = ()  # what copies of it share (`indexer.parse.copies.copy_keys`)
+    copies: tuple[str, ...] = ()  # what copies of it share (`indexer.parse.copies.copy_of`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +268,7 @@ class Writer(Protocol):
         """Where indexed readouts came from (a path, or path:line)."""
 
     def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
-        """The indexed readouts that share any of `keys` (`indexer.parse.copies.copy_keys`):
+        """The indexed readouts that share any of `keys` (`indexer.parse.copies.copy_of`):
         (doc_id, origin, copy rank, their own keys) each."""
 
     def work(self, sources: list, started: Callable[[int], None]) -> object:

@@ -125,20 +125,17 @@ class _Run:
         except FetchError as error:
             self.fail(url, str(error))
             return []
-        if response.status == 304 and kept is not None:
+        unchanged = response.status == 304 and kept is not None
+        if unchanged:
             response = Response(response.url, 200, kept.read_bytes(), known.get("content_type", ""))
-        elif (
-            not is_feed(response.body, response.content_type)
-            and given
-            and not any(self.is_readout(link.url) for link in page_links(response.body, response.url))
-        ):
+        feed = is_feed(response.body, response.content_type)
+        links = feed_links(response.body) if feed else page_links(response.body, response.url)
+        if given and not feed and not any(self.is_readout(link.url) for link in links):
             self.write(url, response)  # a readout page of another layout, given by name
             return []
-        else:
+        if not unchanged:
             self.keep_listing(url, response)
-        if is_feed(response.body, response.content_type):
-            return self.following(url, feed_links(response.body), depth)
-        return self.following(url, page_links(response.body, response.url), depth)
+        return self.following(url, links, depth)
 
     def keep_listing(self, url: str, response: Response) -> None:
         name = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]

@@ -146,7 +146,10 @@ class Client:
 
     def _pace(self, host: str) -> None:
         robots = self._robots_of(host)
-        delay = max(self.delay, float((robots and robots.crawl_delay(self.agent)) or 0.0))
+        self._wait_turn(host, max(self.delay, float((robots and robots.crawl_delay(self.agent)) or 0.0)))
+
+    def _wait_turn(self, host: str, delay: float) -> None:
+        """Sleep until `delay` seconds have passed since the last request to `host`."""
         last = self._last.get(host)
         if last is not None:
             self.sleep(max(0.0, last + delay - time.monotonic()))
@@ -156,10 +159,7 @@ class Client:
         """The site's robots.txt, read once per run; none (or unreadable, 4xx) allows all."""
         if host not in self._robots:
             self._robots[host] = None  # while it is being read
-            last = self._last.get(host)
-            if last is not None:
-                self.sleep(max(0.0, last + self.delay - time.monotonic()))
-            self._last[host] = time.monotonic()
+            self._wait_turn(host, self.delay)
             try:
                 response = self.http.get(host + "/robots.txt")
             except httpx.TransportError:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from readouts.indexer.engines.base import Writer
 from readouts.indexer.index.workers import Supervisor
-from readouts.indexer.parse.copies import copy_keys, copy_rank
+from readouts.indexer.parse.copies import copy_of
 from readouts.indexer.parse.reading import parse_source
-from readouts.indexer.parse.sources import Source, SourceError
+from readouts.indexer.parse.sources import Source, SourceError, origin_order
 
 # Sources per task handed to a worker.
 BATCH = 100
@@ -54,18 +54,13 @@ def identify(sources: list[Source], started: Callable[[int], None]) -> list[Copy
             readout = parse_source(source)
         except Exception:  # reported by the write, with its reason
             continue
-        found.append(Copy(source.doc_id, source.origin, copy_rank(readout), copy_keys(readout)))
+        keys, rank = copy_of(readout)
+        found.append(Copy(source.doc_id, source.origin, rank, keys))
     return found
 
 
-def _order(origin: str) -> tuple[str, int]:
-    """Files in path order, and the lines of a bulk file in line order."""
-    path, _, line = origin.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (origin, 0)
-
-
 def _best(copies: list[Copy]) -> Copy:
-    return min(copies, key=lambda copy: (tuple(-value for value in copy.rank), _order(copy.origin)))
+    return min(copies, key=lambda copy: (tuple(-value for value in copy.rank), origin_order(copy.origin)))
 
 
 def _groups(copies: list[Copy]) -> list[list[Copy]]:
@@ -132,7 +127,7 @@ def one_copy(
     left_out: list[LeftOut] = []
     for group in _groups(new + indexed):
         kept = _best(group)
-        for copy in sorted(group, key=lambda copy: _order(copy.origin)):
+        for copy in sorted(group, key=lambda copy: origin_order(copy.origin)):
             if copy is kept:
                 continue
             left_out.append(LeftOut(copy.origin, kept.origin, _same(copy, kept)))

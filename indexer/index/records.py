@@ -14,7 +14,7 @@ from readouts.indexer.analysis.terms import AnalyzedText, analyze
 from readouts.indexer.analysis.titles import title_cores
 from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
 from readouts.indexer.messages import say
-from readouts.indexer.parse.copies import copy_keys, copy_rank
+from readouts.indexer.parse.copies import copy_of
 from readouts.indexer.parse.reading import parse_source
 from readouts.indexer.parse.readout import Paragraph, Readout
 from readouts.indexer.parse.sources import Source, SourceError
@@ -71,6 +71,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
             )
         )
     titles = analyze(title_text(readout.title, readout.category), trigrams)
+    copies, rank = copy_of(readout)
     keys |= titles.keys
     record = ReadoutRecord(
         key=readout.doc_id,
@@ -87,7 +88,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
                 (h.section, h.label, h.text, h.position, h.level, h.anchor) for h in readout.headings
             ],
             "excerpt": readout.excerpt,
-            "copy_rank": list(copy_rank(readout)),
+            "copy_rank": list(rank),
             "english_url": readout.english_url,
             "language": readout.language,
         },
@@ -95,7 +96,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
         title_terms=(titles.words, titles.bigrams, titles.trigrams),
         title_cores=tuple(title_cores(readout.title)),
         readings=" ".join(sorted(keys)),
-        copies=copy_keys(readout),
+        copies=copies,
     )
     return Prepared(readout.doc_id, source.origin, tuple(paragraphs), record, tuple(readout.warnings))
 

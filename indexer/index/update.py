@@ -45,7 +45,7 @@ from readouts.indexer.index.store import (
 from readouts.indexer.index.workers import Supervisor
 from readouts.indexer.messages import say
 from readouts.indexer.parse.files import missing_paths
-from readouts.indexer.parse.sources import Selection, Source, SourceError, find_sources
+from readouts.indexer.parse.sources import Selection, Source, SourceError, find_sources, origin_order
 
 EVERY_FILE = Selection()
 
@@ -116,12 +116,6 @@ def _choose_workers(sources: list[Source], workers: int | None) -> int:
     return (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
-def _origin_order(origin: str) -> tuple[str, int]:
-    """Files in path order, and the lines of a bulk file in line order."""
-    path, _, line = origin.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (origin, 0)
-
-
 def _plan(
     paths: Iterable[Path],
     existing: dict[str, str],
@@ -151,7 +145,7 @@ def _plan(
             continue
         other = found_sources.get(found.doc_id)
         if other is not None:
-            first, second = sorted((other, found), key=lambda source: _origin_order(source.origin))
+            first, second = sorted((other, found), key=lambda source: origin_order(source.origin))
             found_sources[found.doc_id] = first
             summary.fail(
                 SourceError(

@@ -39,20 +39,16 @@ def _plain(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-def copy_keys(readout: Readout) -> tuple[str, ...]:
-    """What a copy of the same readout shares with it: `url:` its address, `text:` its text."""
+def copy_of(readout: Readout) -> tuple[tuple[str, ...], tuple[int, int, int, int]]:
+    """What a copy of the same readout shares with it (`url:` its address, `text:` its text),
+    and how good a copy it is: higher is titled, dated, whole (not cut off), longer (in
+    characters other than white space)."""
     body = "".join(_plain(paragraph.text) for paragraph in readout.paragraphs)
+    rank = (int(bool(readout.title)), int(readout.date is not None), int(not readout.excerpt), len(body))
     if len(body) < SHORT_TEXT:
         date = readout.date.isoformat() if readout.date else ""
         body = f"{_plain(readout.title)}\x00{date}\x00{body}"
     keys = [f"text:{hashlib.sha256(body.encode('utf-8')).hexdigest()[:32]}"]
     if readout.source_url:
         keys.insert(0, f"url:{page_address(readout.source_url)}")
-    return tuple(keys)
-
-
-def copy_rank(readout: Readout) -> tuple[int, int, int, int]:
-    """Higher is the better copy: titled, dated, whole (not cut off), longer (in characters
-    other than white space)."""
-    chars = sum(len(_plain(paragraph.text)) for paragraph in readout.paragraphs)
-    return (int(bool(readout.title)), int(readout.date is not None), int(not readout.excerpt), chars)
+    return tuple(keys), rank

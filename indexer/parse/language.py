@@ -15,10 +15,15 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]"
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def declared_language(value: str) -> str:
+    """The language a `lang` attribute names ("en-US" → "en"), if one of ours, else ""."""
+    code = value.strip().lower()[:2]
+    return code if code in LANGUAGES else ""
+
+
 def language_of(text: str, declared: str = "") -> str:
-    declared = declared.strip().lower()[:2]
-    if declared in LANGUAGES:
-        return declared
+    if declared_language(declared):
+        return declared_language(declared)
     japanese = len(_JAPANESE.findall(text))
     latin = len(_LATIN.findall(text))
     return "ja" if japanese * 10 >= japanese + latin or latin == 0 else "en"

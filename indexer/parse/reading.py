@@ -12,7 +12,7 @@ import urllib.parse
 
 from readouts.indexer.messages import say
 from readouts.indexer.parse.documents import DocumentError, html_to_text, pdf_to_text
-from readouts.indexer.parse.language import language_of
+from readouts.indexer.parse.language import declared_language
 from readouts.indexer.parse.limits import TooLarge, bounded
 from readouts.indexer.parse.readout import NotAReadout, Readout, ReadoutError, parse_date, parse_readout
 from readouts.indexer.parse.sources import MAX_FILE_BYTES, Source, SourceError, decode
@@ -57,7 +57,7 @@ def _parse(source: Source, refuse: bool) -> Readout:
         readout = parse_readout(page.text, source.doc_id, source_url=url, refuse=refuse, layout=lines)
         english = web_url(urllib.parse.urljoin(url, page.english_href)) if page.english_href else ""
         # The page's own <html lang> over what its letters say.
-        language = language_of("", page.declared_language) if page.declared_language else readout.language
+        language = declared_language(page.declared_language) or readout.language
         return dataclasses.replace(readout, english_url=english, language=language)
     if kind == "pdf":
         return parse_readout(_pdf_text(source), source.doc_id, layout="pdf", refuse=refuse)

@@ -82,6 +82,12 @@ class Source(NamedTuple):  # a tuple: an unchanged bulk file gives one per reado
         return len(self.payload[3] if self.payload[0] == "record" else self.payload[1])
 
 
+def origin_order(origin: str) -> tuple[str, int]:
+    """Files in path order, and the lines of a bulk file (path:line) in line order."""
+    path, _, line = origin.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (origin, 0)
+
+
 def doc_id_for(name: str) -> str:
     """A URL-safe id from a file name (or a bulk record's id), stable across runs.
 

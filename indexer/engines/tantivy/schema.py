@@ -77,7 +77,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("titles_exact", tokenizer_name="raw", index_option="basic")
     # Readout records: the reading keys of its nouns, for "did you mean" (`indexer.search.suggest`).
     builder.add_text_field("readings", tokenizer_name="whitespace", index_option="basic")
-    # Readout records: what copies of it share (`indexer.parse.copies.copy_keys`), one term each.
+    # Readout records: what copies of it share (`indexer.parse.copies.copy_of`), one term each.
     builder.add_text_field("copies", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("data", stored=True, indexed=False)
     return builder.build()
