@@ -42,12 +42,12 @@ class Index:
         self.root = root
         self.directory = root / "generation"
         self.directory.mkdir()
-        self.engine.create(self.directory)
+        self.engine.writer.create(self.directory)
         self.opened: list = []
 
     def writer(self):
         return self.engine.writer(
-            self.directory, self.root, functools.partial(prepare, trigrams=self.engine.trigrams)
+            self.directory, self.root, functools.partial(prepare, trigrams=self.engine.writer.TRIGRAMS)
         )
 
     def write(self, sources: list[Source], delete: tuple[str, ...] = ()) -> list:

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from readouts.indexer.index.store import IndexDamaged, IndexMissing, IndexProblem
 from readouts.indexer.search.library import SearchTimeout
+from readouts.indexer.search.request import BadParameter
 from readouts.webapp.library import Overloaded
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,11 @@ def _index_problem(error: IndexProblem):
     return error_response(503, detail, message, {"Retry-After": "60"})
 
 
+def _bad_parameter(error: BadParameter):
+    # A parameter a view could not use: its message names the parameter and the fix.
+    return error_response(400, str(error))
+
+
 def _timeout(error: SearchTimeout):
     log.warning("search stopped after %s s: %s", error.seconds, request.full_path[:300])
     message = (
@@ -86,6 +92,7 @@ def _unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexProblem, _index_problem)
+    app.register_error_handler(BadParameter, _bad_parameter)
     app.register_error_handler(SearchTimeout, _timeout)
     app.register_error_handler(Overloaded, _overloaded)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -15,7 +15,6 @@ from readouts.indexer.search.citation import citation, display_date
 from readouts.indexer.search.export import hit_json, hit_url, results_csv, results_json
 from readouts.indexer.search.request import MAX_RESULT_WINDOW, BadParameter, Search, check_doc_id
 from readouts.indexer.search.results import Results
-from readouts.webapp.errors import error_response
 from readouts.webapp.library import get_library, search_slot
 from readouts.webapp.params import parse_search_params
 from readouts.webapp.timeline import timeline
@@ -113,10 +112,7 @@ def search():
 
 @route("/api/search")
 def api_search():
-    try:
-        params = parse_search_params(request.args, default_group="paragraph")
-    except BadParameter as error:
-        return error_response(400, str(error))
+    params = parse_search_params(request.args, default_group="paragraph")
     # ?facets=0 leaves the counts out (for clients that only want hits).
     return jsonify(results_json(_run(params, facets=request.args.get("facets", "1") != "0")))
 
@@ -124,10 +120,7 @@ def api_search():
 @route("/search.csv")
 def search_csv():
     """Every paragraph of a search (at most MAX_RESULT_WINDOW), one row each."""
-    try:
-        params = parse_search_params(request.args, default_group="paragraph")
-    except BadParameter as error:
-        return error_response(400, str(error))
+    params = parse_search_params(request.args, default_group="paragraph")
     hits = _run(params, facets=False, export=True).hits if params.q else ()
     return Response(
         results_csv(hits, current_app.config["PUBLIC_URL"].rstrip("/")),
@@ -138,10 +131,7 @@ def search_csv():
 
 @route("/search.atom")
 def feed():
-    try:
-        params = parse_search_params(request.args)
-    except BadParameter as error:
-        return error_response(400, str(error))
+    params = parse_search_params(request.args)
     # One entry per readout, newest first.
     params = dataclasses.replace(
         params, page=1, per_page=current_app.config["FEED_ENTRIES"], sort="date", group="readout"
@@ -238,12 +228,7 @@ def _related(doc_id: str, section: str):
 
 @route("/api/related")
 def api_related():
-    try:
-        paragraph, hits = _related(
-            request.args.get("doc", "").strip(), request.args.get("section", "").strip()
-        )
-    except BadParameter as error:
-        return error_response(400, str(error))
+    paragraph, hits = _related(request.args.get("doc", "").strip(), request.args.get("section", "").strip())
     return jsonify(
         {
             "doc_id": request.args["doc"].strip(),
@@ -256,10 +241,7 @@ def api_related():
 
 @route("/docs/<doc_id>/related")
 def related(doc_id: str):
-    try:
-        paragraph, hits = _related(doc_id, request.args.get("section", "").strip())
-    except BadParameter as error:
-        return error_response(400, str(error))
+    paragraph, hits = _related(doc_id, request.args.get("section", "").strip())
     summary = get_library().summary(doc_id)
     return render_template(
         "related.html",

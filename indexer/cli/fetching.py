@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from readouts.indexer.cli.group import cli, printable
+from readouts.indexer.cli.group import cli, flag, printable
 from readouts.indexer.fetch.crawl import FetchOptions, fetch
 from readouts.indexer.fetch.pages import READOUT_PAGES
 from readouts.indexer.messages import say
@@ -73,12 +73,11 @@ def _pattern(value: str) -> str:
     show_default=True,
     help="Seconds between requests to one site (robots.txt's Crawl-delay, if longer, wins).",
 )
-@click.option(
+@flag(
     "--allow-short-delay",
-    is_flag=True,
     help="Allow --delay below 1 s: on your own responsibility towards the site.",
 )
-@click.option("--english", is_flag=True, help="Also fetch the English version each readout page links to.")
+@flag("--english", help="Also fetch the English version each readout page links to.")
 @click.option(
     "--every",
     default=None,

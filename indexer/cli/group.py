@@ -25,11 +25,17 @@ index_dir_option = click.option(
 )
 
 
-with_seeds_option = click.option(
-    "--with-seeds",
-    is_flag=True,
-    help="Keep the bundled readouts in the index beside those of PATHS.",
-)
+def flag(*names: str, help: str):
+    """An option that is on when given (`--json`), off otherwise."""
+    return click.option(*names, is_flag=True, help=help)
+
+
+def one_of(name: str, values, help: str):
+    """An option that takes one of `values`, or is not given (None)."""
+    return click.option(name, type=click.Choice(values), default=None, help=help)
+
+
+with_seeds_option = flag("--with-seeds", help="Keep the bundled readouts in the index beside those of PATHS.")
 
 
 def paths_with_seeds(paths: tuple[Path, ...], wanted: bool) -> list[Path]:

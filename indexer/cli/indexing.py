@@ -15,7 +15,9 @@ import click
 from readouts.indexer.cli.group import (
     SEEDS_DIR,
     cli,
+    flag,
     index_dir_option,
+    one_of,
     paths_with_seeds,
     printable,
     resolve_index_dir,
@@ -138,27 +140,24 @@ def _report(root: Path, summary: Summary, noted: set[str] | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
-@click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in when done.")
+@flag("--rebuild", help="Build a new index from scratch and swap it in when done.")
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
     help="Processes that analyze text [default: all cores for large imports].",
 )
-@click.option(
+@flag(
     "--watch",
-    is_flag=True,
     help="Keep running, and index again whenever a file under PATHS is added, changed or removed.",
 )
-@click.option(
+@one_of(
     "--engine",
-    type=click.Choice(ENGINES),
-    default=None,
+    ENGINES,
     help="The search engine of a new index (or of --rebuild) [default: whoosh, or the index's own].",
 )
-@click.option(
+@flag(
     "--follow-symlinks",
-    is_flag=True,
     help="Also read links that point to files outside the folders given (not read by default).",
 )
 @click.option(

@@ -15,7 +15,7 @@ import click
 import fugashi
 
 from readouts.indexer.analysis.facets import KINDS
-from readouts.indexer.cli.group import cli, index_dir_option, resolve_index_dir
+from readouts.indexer.cli.group import cli, flag, index_dir_option, one_of, resolve_index_dir
 from readouts.indexer.engines import ENGINES, engine
 from readouts.indexer.index.store import IndexProblem
 from readouts.indexer.index.watch import watcher_state
@@ -49,9 +49,7 @@ def _iso_date(value: str | None) -> datetime.date | None:
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @index_dir_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the results as JSON, as the web API serves them."
-)
+@flag("--json", "as_json", help="Print the results as JSON, as the web API serves them.")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
@@ -69,23 +67,20 @@ def _iso_date(value: str | None) -> datetime.date | None:
     help="Only readouts of this year (2013, 平成25, H25), or none: those without a date.",
 )
 @click.option("--country", default=None, help="Only meetings with this counterpart (豪州, 米国, ASEAN…).")
-@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind of meeting.")
-@click.option(
+@one_of("--kind", KINDS, help="Only this kind of meeting.")
+@one_of(
     "--side",
-    type=click.Choice(SIDES),
-    default=None,
+    SIDES,
     help="Only where the words are in what this side said (日本側, 相手側, 双方).",
 )
-@click.option(
+@flag(
     "--facets",
     "show_facets",
-    is_flag=True,
     help="Also print the matches per year, counterpart, kind and side.",
 )
-@click.option(
+@flag(
     "--csv",
     "as_csv",
-    is_flag=True,
     help=f"Print every matching paragraph (at most {MAX_RESULT_WINDOW:,}) as CSV, UTF-8 with a BOM.",
 )
 @click.option(
@@ -172,7 +167,9 @@ def info(index_dir: Path | None) -> None:
             click.echo(f"  watcher:    {state}")
     except IndexProblem as error:
         click.echo(f"  {error}")
-    click.echo(f"index format: {', '.join(f'{name} {engine(name).format_version}' for name in ENGINES)}")
+    click.echo(
+        f"index format: {', '.join(f'{name} {engine(name).writer.FORMAT_VERSION}' for name in ENGINES)}"
+    )
     click.echo(f"readouts:     {_version('readouts')}")
     for name in ENGINES:
         click.echo(f"{name + ':':<13} {', '.join(engine(name).libraries()) or 'not installed'}")

@@ -24,11 +24,12 @@ May touch: analysis/ for the query and facet types; no engine.
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from readouts.indexer.analysis.facets import split_key
 from readouts.indexer.analysis.query import ParsedQuery
@@ -255,6 +256,17 @@ class Writer(Protocol):
     `commit` makes it, with the deletions, visible at once.
     """
 
+    FORMAT_VERSION: ClassVar[int]  # bumped whenever what it writes changes
+    TRIGRAMS: ClassVar[bool]  # whether it indexes trigrams (`ParagraphRecord.terms`)
+    COMMIT_EVERY: ClassVar[int]  # readouts per round: each commit adds segments
+    ROUND_BYTES: ClassVar[int]  # text per round
+
+    def __init__(self, directory: Path, root: Path, prepare: Callable) -> None: ...
+
+    @staticmethod
+    def create(directory: Path) -> None:
+        """An empty index in a new folder."""
+
     def existing(self) -> dict[str, str]:
         """doc_id → content hash of every readout in the index."""
 
@@ -286,16 +298,22 @@ class Writer(Protocol):
 
 @dataclass(frozen=True)
 class Engine:
-    """An engine as readouts sees it; each engine's package describes itself as ENGINE."""
+    """An engine as readouts sees it; each engine's package describes itself as ENGINE.
+
+    How it writes (its format version, whether it indexes trigrams, how large a round
+    is, how an empty index is made) is said by its writer class (`Writer`)."""
 
     name: str
-    version: Callable[[], str]  # its library and version, as `readouts info` prints it
-    format_version: int  # bumped whenever what it writes changes
-    trigrams: bool  # whether it indexes trigrams (`ParagraphRecord.terms`)
-    commit_every: int  # readouts per round: each commit adds segments
-    round_bytes: int  # text per round
-    create: Callable[[Path], None]  # an empty index in a new folder
+    distribution: str  # the library's distribution, whose version `readouts info` prints
+    module: str  # the library's top-level package (two distributions may provide it)
     reader: Callable[[Path, Path], Reader]  # (generation, index root) → a reader of it
     # (generation, index root, prepare: source → Prepared | SourceError) → a writer
-    writer: Callable[[Path, Path, Callable], Writer]
-    libraries: Callable[[], list[str]]  # the installed distributions of its library, with versions
+    writer: type[Writer]
+
+    def version(self) -> str:
+        return f"{self.distribution} {importlib.metadata.version(self.distribution)}"
+
+    def libraries(self) -> list[str]:
+        """The installed distributions that provide its library's package, with versions."""
+        names = importlib.metadata.packages_distributions().get(self.module, [])
+        return [f"{name} {importlib.metadata.version(name)}" for name in sorted(set(names))]

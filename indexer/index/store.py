@@ -164,7 +164,7 @@ def analyzer_versions() -> dict[str, str]:
 def check_compatible(directory: Path, root: Path) -> None:
     meta = read_meta(directory)
     found = (meta.get("format"), meta.get("analyzer"))
-    expected = (engine(meta.get("engine", FIRST_ENGINE)).format_version, analyzer_versions())
+    expected = (engine(meta.get("engine", FIRST_ENGINE)).writer.FORMAT_VERSION, analyzer_versions())
     if found != expected:
         raise IndexIncompatible(
             say(
@@ -198,9 +198,9 @@ def create_generation(root: Path, name: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     directory = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     directory.chmod(0o755)
-    engine(name).create(directory)
+    engine(name).writer.create(directory)
     meta = {
-        "format": engine(name).format_version,
+        "format": engine(name).writer.FORMAT_VERSION,
         "analyzer": analyzer_versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "engine": name,

@@ -96,13 +96,13 @@ class Summary:
 def _rounds(sources: list[Source], chosen: Engine) -> Iterator[list[Source]]:
     """Batches of at most the engine's readouts per commit (READOUTS_COMMIT_EVERY if set)
     and about its text per round: an interrupted import keeps its progress."""
-    most = int(os.environ.get("READOUTS_COMMIT_EVERY", chosen.commit_every))
+    most = int(os.environ.get("READOUTS_COMMIT_EVERY", chosen.writer.COMMIT_EVERY))
     batch: list[Source] = []
     size = 0
     for source in sources:
         batch.append(source)
         size += source.size
-        if len(batch) >= most or size >= chosen.round_bytes:
+        if len(batch) >= most or size >= chosen.writer.ROUND_BYTES:
             yield batch
             batch, size = [], 0
     if batch:
@@ -191,7 +191,7 @@ def update_index(
         remove_stale_generations(root)
         fresh = (live := current_dir(root)) is None or rebuild
         directory, chosen = _generation(root, live, fresh, engine)
-        target = chosen.writer(directory, root, functools.partial(prepare, trigrams=chosen.trigrams))
+        target = chosen.writer(directory, root, functools.partial(prepare, trigrams=chosen.writer.TRIGRAMS))
         remembered = Remembered() if fresh else read_remembered(directory)
         existing = {} if fresh else _existing(root, target, remembered)
         read: dict[str, dict] = {}

@@ -142,11 +142,13 @@ class ReadoutSummary:
 
 @dataclass(frozen=True, slots=True)
 class ShownParagraph:
-    section: str
-    label: str
-    headings: tuple[str, ...]
-    anchor: str
-    position: int
+    """A paragraph as a readout's page and the related page show it."""
+
+    section: str  # as cited: 1.(3), 前文, 参考
+    label: str  # as printed beside it: （３）
+    headings: tuple[str, ...]  # of the sections it is in, outermost first
+    anchor: str  # its place in the readout's page: s1-3
+    position: int  # its number in the readout
     text: Markup  # escaped, query words marked
     matched: bool
 

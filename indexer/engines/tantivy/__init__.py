@@ -14,29 +14,10 @@ May touch: tantivy, and its own modules (schema, query, reader, writer).
 
 from __future__ import annotations
 
-import importlib.metadata
-
 from readouts.indexer.engines.base import Engine
 from readouts.indexer.engines.tantivy.reader import TantivyReader
-from readouts.indexer.engines.tantivy.schema import FORMAT_VERSION, create_index
 from readouts.indexer.engines.tantivy.writer import TantivyIndexWriter
 
-
-def version() -> str:
-    return f"tantivy {importlib.metadata.version('tantivy')}"
-
-
 ENGINE = Engine(
-    name="tantivy",
-    version=version,
-    format_version=FORMAT_VERSION,
-    trigrams=True,
-    # One segment per commit; every segment costs each search a look-up per term, and
-    # tantivy merges only eight of a size: rounds five times larger than Whoosh's.
-    commit_every=100_000,
-    round_bytes=240_000_000,
-    create=create_index,
-    reader=TantivyReader,
-    writer=TantivyIndexWriter,
-    libraries=lambda: [version()],
+    name="tantivy", distribution="tantivy", module="tantivy", reader=TantivyReader, writer=TantivyIndexWriter
 )

@@ -13,16 +13,8 @@ from collections.abc import Callable, Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from readouts.indexer.analysis.query import (
-    ParsedQuery,
-    Word,
-    covering_offsets,
-    equivalents,
-    matches_other_forms,
-    query_parts,
-    said_terms,
-    title_words,
-)
+from readouts.indexer.analysis import query as language
+from readouts.indexer.analysis.query import ParsedQuery, Word
 from readouts.indexer.engines.base import SearchRequest
 from readouts.indexer.engines.tantivy.schema import (
     BOOSTS,
@@ -66,14 +58,14 @@ def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | 
             return None  # the rest need not be looked up
     if len(trigrams) == 1:
         return _term(f"{field}_trigram", trigrams[0])
-    keep = covering_offsets(frequencies, width=3)
+    keep = language.covering_offsets(frequencies, width=3)
     return Query.phrase_query(SCHEMA, f"{field}_trigram", [(i, trigrams[i]) for i in keep])
 
 
 def _word_query(
     searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True
 ) -> Query:
-    terms, _, folded = query_parts(word)
+    terms, _, folded = language.query_parts(word)
     clauses = []
     characters: dict[str, Query | None] = {}
     for field in fields:
@@ -88,7 +80,7 @@ def _word_query(
         characters[field] = _characters(searcher, field, folded)
         if characters[field] is not None:
             clauses.append((Occur.Should, Query.boost_query(characters[field], BOOSTS[f"{field}_ngram"])))
-    if len(folded) > 1 and characters.get("text") is not None and matches_other_forms(word):
+    if len(folded) > 1 and characters.get("text") is not None and language.matches_other_forms(word):
         bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
         clauses.append((Occur.Should, bonus))
     return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
@@ -99,7 +91,7 @@ def _any_form(
 ) -> list[Query]:
     """The word's query, and one for its equivalents that scores as the best of them only."""
     queries = [_word_query(searcher, word, fields)]
-    others = [_word_query(searcher, other, fields, typed=False) for other in equivalents(word)]
+    others = [_word_query(searcher, other, fields, typed=False) for other in language.equivalents(word)]
     if others:
         # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
         # sum would climb above the word typed (首相).
@@ -111,7 +103,7 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
     """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
     words = [
         (Occur.Should, query)
-        for word in title_words(group)
+        for word in language.title_words(group)
         for query in _any_form(searcher, word, ("titles",))
     ]
     # Only readout records have these fields: no need to ask for kind:readout.
@@ -213,7 +205,7 @@ def _restrictions(
 def said_query(parsed: ParsedQuery, code: str) -> Query:
     """The paragraphs where every group of the query is in what one side said."""
     groups = []
-    for forms in said_terms(parsed, code):
+    for forms in language.said_terms(parsed, code):
         phrases = [
             _term("said", terms[0]) if len(terms) == 1 else Query.phrase_query(SCHEMA, "said", list(terms))
             for terms in forms
@@ -228,7 +220,7 @@ def _plain_word(parsed: ParsedQuery) -> Word | None:
     if parsed.excluded or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
         return None
     word = parsed.groups[0][0]
-    return None if matches_other_forms(word) else word
+    return None if language.matches_other_forms(word) else word
 
 
 def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
@@ -239,7 +231,7 @@ def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
     bigram or trigram too: those of the word are the records holding that one term in
     their text or headings. Its equivalents' are counted where those are not.
     """
-    terms, _, folded = query_parts(word)
+    terms, _, folded = language.query_parts(word)
     if len(terms) != 1 or len(folded) not in (2, 3):
         return None
     field = "ngram" if len(folded) == 2 else "trigram"
@@ -249,7 +241,7 @@ def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
     if text and context:
         both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
         total -= searcher.search(Query.boolean_query(both), 1, count=True).count
-    others = [_word_query(searcher, other, typed=False) for other in _widest(equivalents(word))]
+    others = [_word_query(searcher, other, typed=False) for other in _widest(language.equivalents(word))]
     if others:
         only = [(Occur.Must, Query.boolean_query([(Occur.Should, other) for other in others]))]
         only += [(Occur.MustNot, _term(f"{name}_{field}", folded)) for name in ("text", "context")]
@@ -263,7 +255,7 @@ def _widest(words: Sequence[Word]) -> list[Word]:
     kept: list[tuple[str, ...]] = []
     widest = []
     for terms, word in sorted(
-        ((query_parts(word)[0], word) for word in words), key=lambda item: len(item[0])
+        ((language.query_parts(word)[0], word) for word in words), key=lambda item: len(item[0])
     ):
         if not any(_runs_inside(inner, terms) for inner in kept):
             kept.append(terms)

@@ -17,7 +17,8 @@ from whoosh.writing import SegmentWriter
 
 from readouts.indexer.analysis.terms import AnalyzedText
 from readouts.indexer.engines.base import Prepared, ShardResult, Workers
-from readouts.indexer.engines.whoosh.store import check_readable, open_index
+from readouts.indexer.engines.whoosh.schema import FORMAT_VERSION
+from readouts.indexer.engines.whoosh.store import check_readable, create_index, open_index
 
 # Segments smaller than this are merged once MERGE_AT of them have gathered.
 SMALL_SEGMENT_DOCS = 20_000
@@ -187,6 +188,12 @@ def merge_small_segments(writer, segments: list) -> list:
 class WhooshWriter:
     """Writing to a Whoosh index (`indexer.engines.base.Writer`): each writer process writes a
     segment of its own."""
+
+    FORMAT_VERSION = FORMAT_VERSION
+    TRIGRAMS = False
+    COMMIT_EVERY = 20_000  # each commit adds a segment per writer process
+    ROUND_BYTES = 48_000_000
+    create = staticmethod(create_index)
 
     def __init__(self, directory: Path, root: Path, prepare: Callable) -> None:
         self.ix = open_index(directory, root)
