@@ -3,10 +3,12 @@
 A query word matches a paragraph in its text, its headings, or its readout's
 title (with the title's other spellings and the category line,
 `indexer.analysis.facets.title_text`). Each engine looks up, per group of the query, the
-readouts so titled; their paragraphs then score the same, above every other
-tier, with a little more for a newer readout (`title_ranks`). A word found in
-more than MAX_TITLED titles (会談, 首脳) names no meeting in particular: for it the
-title tier is left out, which also bounds the work.
+readouts so titled (`title_ranks`); their paragraphs, found by the title words each paragraph
+holds, rank above every other tier, and the readouts a request can show rank among themselves
+by title and date, one level each, above the rest (`title_levels`): newest first, whatever their
+paragraphs' scores, which order the paragraphs within a readout. A word found in more than
+MAX_TITLED titles (会談, 首脳) names no meeting in particular: for it the title tier is left
+out, which also bounds the work.
 
 May touch: plain data only; the engines search and score.
 """
@@ -62,3 +64,18 @@ def title_ranks(found: list[tuple[Hashable, str, bool]]) -> dict[Hashable, float
     step = 0.5 / (len(dates) + 1)
     place = {date: (number + 1) * step for number, date in enumerate(dates)}
     return {readout: place[date] + (0.5 if exact else 0.0) for readout, date, exact in found}
+
+
+def title_levels(ranks: dict[Hashable, float], shown: int) -> dict[Hashable, int]:
+    """readout → its level (1 the lowest) for the `shown` highest ranked readouts, and any that
+    share the rank of the last of them; equal ranks share a level. Paragraphs of a readout at a
+    level rank above those of every lower level and of the readouts left out: a page of `shown`
+    readouts (or paragraphs) then holds the readouts a ranking of every one would put there."""
+    if shown <= 0 or not ranks:
+        return {}
+    ordered = sorted(set(ranks.values()), reverse=True)
+    ranked = sorted(ranks.values(), reverse=True)
+    lowest = ranked[min(shown, len(ranked)) - 1]
+    kept = [rank for rank in ordered if rank >= lowest]
+    level = {rank: len(kept) - place for place, rank in enumerate(kept)}
+    return {readout: level[rank] for readout, rank in ranks.items() if rank >= lowest}

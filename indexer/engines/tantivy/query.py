@@ -15,13 +15,14 @@ from tantivy import Occur, Query
 
 from readouts.indexer.analysis import query as language
 from readouts.indexer.analysis.query import ParsedQuery, Word
+from readouts.indexer.analysis.titles import title_levels
 from readouts.indexer.engines.base import SearchRequest
 from readouts.indexer.engines.tantivy.schema import (
     BOOSTS,
     EQUIVALENT_WEIGHT,
     SCHEMA,
     TITLE_BOOST,
-    TITLE_DATE_SPREAD,
+    TITLE_LEVEL,
     TYPED_FORM_BONUS,
     _date_number,
 )
@@ -110,18 +111,26 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
     return Query.boolean_query(words) if words else None
 
 
-def _titled_paragraphs(ranks: dict[int, float]) -> Query:
-    """The paragraphs of readouts so titled (by their number), each at the title tier, a newer
-    one a little higher."""
+def _titled_paragraphs(
+    searcher: tantivy.Searcher, group: tuple[Word, ...], ranks: dict[int, float], ordered: int
+) -> Query:
+    """The paragraphs of readouts so titled, each at the title tier: found by their readout's
+    title words, which each paragraph holds (one posting list, not a clause per readout); the
+    `ordered` highest ranked readouts (exact titles, then newer ones) a level higher each, by
+    their number (`indexer.analysis.titles.title_levels`)."""
+    titles = [
+        (Occur.Should, query)
+        for word in language.title_words(group)
+        for query in _any_form(searcher, word, ("readout_titles",))
+    ]
+    levels = title_levels(ranks, ordered)
     return Query.boolean_query(
         [
-            (
-                Occur.Should,
-                Query.const_score_query(
-                    Query.term_query(SCHEMA, "readout", number), TITLE_BOOST + TITLE_DATE_SPREAD * rank
-                ),
-            )
-            for number, rank in ranks.items()
+            (Occur.Should, Query.const_score_query(Query.boolean_query(titles), TITLE_BOOST)),
+            *(
+                (Occur.Should, Query.const_score_query(_term("readout", number), TITLE_LEVEL * level))
+                for number, level in levels.items()
+            ),
         ]
     )
 
@@ -136,11 +145,15 @@ class _Groups:
     """The queries of a request's groups of words, each built once for the request: any form
     of its words, and the paragraphs of readouts whose title it matches (`_titled`)."""
 
-    def __init__(self, searcher: tantivy.Searcher, titled: Callable[[tuple[Word, ...]], dict[int, float]]):
+    def __init__(
+        self, searcher: tantivy.Searcher, titled: Callable[[tuple[Word, ...]], dict[int, float]], ordered: int
+    ):
         self.titled = functools.cache(titled)
         self.forms = functools.cache(lambda group: _alternatives(searcher, group))
         self.tier = functools.cache(
-            lambda group: _titled_paragraphs(ranks) if (ranks := self.titled(group)) else None
+            lambda group: (
+                _titled_paragraphs(searcher, group, ranks, ordered) if (ranks := self.titled(group)) else None
+            )
         )
 
 

@@ -142,7 +142,7 @@ class TantivyReader:
 
     def search(self, request: SearchRequest) -> tuple[int, list[tuple[dict, float]], FacetCounts | None]:
         searcher = self.searcher
-        groups = _Groups(searcher, self._titled)
+        groups = _Groups(searcher, self._titled, request.keep_readouts or request.depth)
         # Built once, when first needed: a query of one word is often answered without it
         # (`_one_word`), though the counts per facet still ask for it.
         whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, groups))
@@ -277,7 +277,7 @@ class TantivyReader:
         return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
-        query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled))
+        query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled, 0))
         if query is None:
             return set()
         count = self.searcher.search(query, 1, count=True).count

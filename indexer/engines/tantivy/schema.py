@@ -19,7 +19,7 @@ import tantivy
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -30,13 +30,15 @@ BOOSTS = {
     "context_ngram": 1.0,
     "titles": 1.0,
     "titles_ngram": 1.0,
+    "readout_titles": 1.0,
+    "readout_titles_ngram": 1.0,
 }
 # The paragraphs of a readout whose title matches the query word (`indexer.analysis.titles`):
-# above every other tier, a newer readout by up to TITLE_DATE_SPREAD higher, which
-# is below what a match in the words tier adds (scores are 32-bit floats: at this
-# height they step by about 6.6e4, so the spread still tells over a thousand dates apart).
+# above every other tier; the readouts a request can show a level each above that, newest
+# first, a level above any score of a paragraph (32-bit floats: at a thousand levels, scores
+# near 1e15 step by about 1.3e8, so that the words tier still orders a readout's paragraphs).
 TITLE_BOOST = 1e12
-TITLE_DATE_SPREAD = 1e8
+TITLE_LEVEL = 1e12
 # Paragraphs that hold the form typed of a word that can match other forms
 # (認識する itself, not only 認識した) come first: above any BM25 spread.
 TYPED_FORM_BONUS = 1e11
@@ -66,8 +68,9 @@ def _schema() -> tantivy.Schema:
     # each term at the next position. A word of three characters or more is found in
     # the trigrams, as a phrase; a shorter one by its bigram, or any bigram it starts,
     # which needs no positions.
-    # Readout records: "titles" (`indexer.analysis.facets.title_text`) are matched the same way.
-    for name in ("text", "context", "titles"):
+    # Readout records: "titles" (`indexer.analysis.facets.title_text`) are matched the same way;
+    # paragraphs hold their readout's as "readout_titles" (the title tier finds them by it).
+    for name in ("text", "context", "titles", "readout_titles"):
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         builder.add_text_field(f"{name}_ngram", tokenizer_name="whitespace", index_option="freq")
         builder.add_text_field(f"{name}_trigram", tokenizer_name="whitespace", index_option="position")

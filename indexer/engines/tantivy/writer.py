@@ -29,7 +29,8 @@ from readouts.indexer.engines.tantivy.schema import FORMAT_VERSION, _date_number
 WRITER_HEAP = 2_000_000_000
 
 
-def paragraph_document(record: ParagraphRecord) -> Document:
+def paragraph_document(record: ParagraphRecord, titles: tuple[str, str, str]) -> Document:
+    """A paragraph's document; `titles`: its readout's title terms (`ReadoutRecord.title_terms`)."""
     stored = record.stored
     document = Document()
     document.add_text("kind", "para")
@@ -49,7 +50,11 @@ def paragraph_document(record: ParagraphRecord) -> Document:
     missing = MIN_SCORED_WORDS - (words.count(" ") + 1 if words else 0)
     if missing > 0:
         words = words + (" " if words else "") + " ".join([GAP] * missing)
-    for field, terms in (("text", (words, bigrams, trigrams)), ("context", record.context_terms)):
+    for field, terms in (
+        ("text", (words, bigrams, trigrams)),
+        ("context", record.context_terms),
+        ("readout_titles", titles),
+    ):
         for name, text in zip((field, f"{field}_ngram", f"{field}_trigram"), terms, strict=True):
             if text:
                 document.add_text(name, text)
@@ -207,7 +212,13 @@ class TantivyIndexWriter:
             # so a new readout (all of them, on a first build) asks for none.
             self.writer.delete([doc_id])
         self.added.add(doc_id)
-        self.writer.add([*map(paragraph_document, item.paragraphs), readout_document(item.record)])
+        titles = item.record.title_terms
+        self.writer.add(
+            [
+                *(paragraph_document(paragraph, titles) for paragraph in item.paragraphs),
+                readout_document(item.record),
+            ]
+        )
         result.paragraphs += len(item.paragraphs)
         result.written.append(doc_id)
         result.warnings.extend((item.origin, warning) for warning in item.warnings)

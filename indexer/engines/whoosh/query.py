@@ -31,11 +31,12 @@ from readouts.indexer.analysis.query import (
     said_terms,
     title_words,
 )
+from readouts.indexer.analysis.titles import title_levels
 from readouts.indexer.engines.base import SearchTimeout
 from readouts.indexer.engines.whoosh.schema import (
     EQUIVALENT_WEIGHT,
     TIERS,
-    TITLE_DATE_SPREAD,
+    TITLE_LEVEL,
     TITLE_TIER,
     TYPED_FORM_BONUS,
 )
@@ -160,25 +161,54 @@ def title_query(group: tuple[Word, ...]) -> q.Query | None:
     return q.Or(words) if words else None
 
 
-def _titled_paragraphs(ranks: dict[str, float]) -> q.Query:
-    """The paragraphs of readouts so titled, each at the title tier, a newer one a little higher."""
+class _Constant(q.WrappingQuery):
+    """Its query's matches, each scored `score` (Whoosh's ConstantScoreQuery reads its query's
+    matches without their positions, so that a phrase would match its words anywhere)."""
+
+    def __init__(self, child: q.Query, score: float) -> None:
+        super().__init__(child)
+        self.score = score
+
+    def _rewrap(self, child: q.Query) -> q.Query:
+        return self.__class__(child, self.score)
+
+    def matcher(self, searcher, context=None):
+        found = self.child.matcher(searcher, context)
+        if isinstance(found, matching.NullMatcherClass):
+            return found
+        return matching.ConstantScoreWrapperMatcher(found, self.score)
+
+
+def _titled_paragraphs(group: tuple[Word, ...], ranks: dict[str, float], ordered: int) -> q.Query:
+    """The paragraphs of readouts so titled, each at the title tier: found by their readout's
+    title words, which each paragraph holds (one posting list, not a query per readout); the
+    `ordered` highest ranked readouts (exact titles, then newer ones) a level higher each
+    (`indexer.analysis.titles.title_levels`)."""
+    titles = [query for word in title_words(group) for query in _any_form(word, ("readout_titles",))]
+    levels = title_levels(ranks, ordered)
     return q.Or(
         [
+            _Constant(q.Or(titles), TITLE_TIER),
             # The readout's record matches too: the search leaves it out (Whoosh's constant
             # score reads every match of its query at once, and kind:para is every paragraph).
-            q.ConstantScoreQuery(q.Term("doc_id", doc_id), TITLE_TIER + TITLE_DATE_SPREAD * rank)
-            for doc_id, rank in ranks.items()
+            *(
+                q.ConstantScoreQuery(q.Term("doc_id", doc_id), TITLE_LEVEL * level)
+                for doc_id, level in levels.items()
+            ),
         ]
     )
 
 
 def to_whoosh(
-    parsed: ParsedQuery, titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None
+    parsed: ParsedQuery,
+    titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None,
+    ordered: int = 0,
 ) -> tuple[q.Query, list[q.Query]]:
     """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.
 
     `titled(group)` gives the readouts whose title matches the group, with their
-    rank (`indexer.analysis.titles`); their paragraphs match it too. Exclusions are applied
+    rank (`indexer.analysis.titles`); their paragraphs match it too, the `ordered` highest
+    ranked above the others (`_titled_paragraphs`). Exclusions are applied
     as a set of paragraphs to leave out rather than as an AndNot: skipping a union
     of thousands of bigram postings for every candidate paragraph cost minutes;
     collecting each word's paragraphs once costs one pass over its postings.
@@ -188,7 +218,7 @@ def to_whoosh(
         alternatives = [query for word in group for query in _any_form(word)]
         ranks = titled(group) if titled is not None else {}
         if ranks:
-            alternatives.append(_titled_paragraphs(ranks))
+            alternatives.append(_titled_paragraphs(group, ranks, ordered))
         required.append(q.Or(alternatives))
     if required:
         positive: q.Query = q.And(required) if len(required) > 1 else required[0]

@@ -186,7 +186,9 @@ class WhooshReader:
         to leave out; the query is NullQuery when nothing can match."""
         parsed = request.parsed
         records: set[int] = set()  # readout records of the readouts so titled: matched, not counted
-        query, exclusions = to_whoosh(parsed, lambda group: self.titled(group, records))
+        query, exclusions = to_whoosh(
+            parsed, lambda group: self.titled(group, records), request.keep_readouts or request.depth
+        )
         # Readout records have no text, so text queries never match them; only
         # a query made of exclusions alone (Every) needs the kind restriction.
         filters: list[q.Query] = [q.Term("kind", "para")] if parsed.excluded and not parsed.groups else []

@@ -20,7 +20,7 @@ from readouts.indexer.engines.whoosh.analyzers import BigramTokenizer, SaidToken
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -30,11 +30,10 @@ FORMAT_VERSION = 7
 # term, cannot climb out of its tier.
 TIERS = {"text": 1e6, "text_ngram": 1e3, "context": 1.0, "context_ngram": 1e-3}
 # Above them all, the paragraphs of a readout whose title matches the query word
-# (`indexer.analysis.titles`): the same score for each, plus up to TITLE_DATE_SPREAD for a
-# newer readout, below what a match in the words tier adds, so that among
-# readouts so titled the newest comes first where their paragraphs match alike.
+# (`indexer.analysis.titles`); the readouts a request can show a level each above that,
+# newest first, a level above any score a paragraph's words can add.
 TITLE_TIER = 1e9
-TITLE_DATE_SPREAD = 5e5
+TITLE_LEVEL = 1e8
 # The least added when a query word can match other forms (認識する finds 認識した)
 # and the paragraph holds the form typed: two widths of the words tier, so that
 # such paragraphs, even where the form typed sits inside other words (再認識する),
@@ -70,6 +69,9 @@ def make_schema() -> fields.Schema:
         said=fields.TEXT(analyzer=SaidTokenizer(), phrase=True),
         context=fields.TEXT(analyzer=words, phrase=True),
         context_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
+        # The readout's title words on each of its paragraphs: the title tier finds them by it.
+        readout_titles=fields.TEXT(analyzer=words, phrase=True),
+        readout_titles_ngram=fields.TEXT(analyzer=bigrams, phrase=True),
         # Readout records (the title is stored on paragraphs too, for results).
         # The filters (`indexer.analysis.facets`): counterparts, space-separated, and the
         # kind of meeting; and one column to count the results per value.

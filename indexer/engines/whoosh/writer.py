@@ -41,6 +41,8 @@ def _analyzed(text: str, terms: tuple[str, ...]) -> AnalyzedText:
 
 
 def _add(writer, item: Prepared) -> int:
+    record = item.record
+    titles = _analyzed(record.titles, record.title_terms)
     for paragraph in item.paragraphs:
         stored = paragraph.stored
         text = _analyzed(stored["text"], paragraph.terms)
@@ -58,13 +60,13 @@ def _add(writer, item: Prepared) -> int:
             said=text,
             context=context,
             context_ngram=context,
+            readout_titles=titles,
+            readout_titles_ngram=titles,
             **{name: stored[name] for name in ("title", "category", "source_url", "indexed")},
             country=" ".join(paragraph.countries),
             meeting=paragraph.kind,
             facets=paragraph.facet_key.encode("utf-8"),
         )
-    record = item.record
-    titles = _analyzed(record.titles, record.title_terms)
     writer.add_document(
         key=record.key,
         kind="readout",
