@@ -1,6 +1,6 @@
 """A readout's body lines grouped into blocks: a paragraph or a heading each, with the section
-numbers that start it (`1.`, `(1)`, `(ア)`, `①`…), from web-page text or from a PDF's
-hard-wrapped lines.
+numbers that start it (`1.`, `(1)`, `(ア)`, `①`…; in English `(a)`, `(i)`), from web-page text
+or from a PDF's hard-wrapped lines.
 
 May touch: parse/lines only; a pure function of the lines.
 """
@@ -21,22 +21,32 @@ from readouts.indexer.parse.lines import (
     is_footer,
     is_navigation,
     is_short_label,
+    make_line,
+    width,
 )
 
 # --- section numbers ---------------------------------------------------------
 
 _KATAKANA = "ア-ン"
 _CIRCLED = "①-⑳"
-# (level, pattern) on the NFKC form of a line; group 1 is the number.
+_ROMAN = r"(?:ix|iv|v?i{1,3}|v|x)"
+# (level, pattern) on the NFKC form of a line; the first group that matched is the number.
 _MARKERS = (
     (0, re.compile(r"^(IX|IV|V?I{1,3}|V|X)\.\s*")),
     (1, re.compile(r"^(\d{1,2})(?:\.(?!\d)\s*|\s+|$)")),
     (2, re.compile(r"^\((\d{1,2})\)\s*")),
-    (3, re.compile(rf"^\(([{_KATAKANA}])\)\s*|^([{_KATAKANA}])(?:\s+|\.\s*)(?=\S)")),
-    (4, re.compile(r"^([a-z])(?:[.)]\s*|\s+)(?=\S)")),
+    # (ア), ア; in English (a), (b) — not (i), which is the next level.
+    (
+        3,
+        re.compile(
+            rf"^\(([{_KATAKANA}])\)\s*|^([{_KATAKANA}])(?:\s+|\.\s*)(?=\S)|^\((?!{_ROMAN}\))([a-z])\)\s*"
+        ),
+    ),
+    # a, b before Japanese text (`a 日米…`: never English `a meeting`); (i), (ii) in English.
+    (4, re.compile(rf"^([a-z])(?:[.)]\s*|\s+)(?=[^\x00-\x7f])|^\(({_ROMAN})\)\s*")),
 )
-_END_MARKS = frozenset({"(了)", "(以上)", "以上"})
-_SENTENCE_END = ("。", "。」", "。）", "。)")
+_END_MARKS = frozenset({"(了)", "(以上)", "以上", "(END)", "(End)"})
+_SENTENCE_END = ("。", "。」", "。）", "。)", ".", '."', ".”", ".)")
 _HEADING_MAX_CHARS = 40
 # Notes after the numbered paragraphs: 【参考】, [参考]これまでの経緯, (参考), (注)….
 _NOTE = re.compile(r"^(?:【[^】]{1,12}】|[\[(](?:参考|注)[\])])")
@@ -45,9 +55,10 @@ ATTENDEES_LINE = re.compile(
     r"^\s*(?:[【\[(](?:同席者|出席者|陪席者|同席)[】\])]|(?:同席者|出席者|陪席者)\s*:"
     r"|(?:当方|先方|我が方|日本側|[^\s:、,。]{1,8}側)\s*:)"
 )
-BULLET = re.compile(r"^[-・]\s*")
+BULLET = re.compile(r"^[-・•]\s*")
 # A line that cannot start a paragraph: it goes on the line before (link texts broke it).
-_CONTINUATION = re.compile(r"^(?:[)）/／、,。がをにのはとで]|(?:等|など)。?$)")
+# In English, a line that starts in lower case (a sentence broken at about 75 characters).
+_CONTINUATION = re.compile(r"^(?:[)）/／、,。がをにのはとで]|(?:等|など)。?$|[a-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +69,32 @@ class Marker:
 
     @property
     def part(self) -> str:
-        return {0: f"{self.number}.", 1: f"{self.number}.", 2: f"({self.number})", 3: f"({self.number})"}.get(
-            self.level, self.number
-        )
+        if self.level <= 1:
+            return f"{self.number}."
+        if self.level == 2 and self.label.endswith("."):
+            return f"/{self.number}."  # a list under a numbered heading (`_WebPage._sublist`)
+        return f"({self.number})" if self.level <= 3 or self.label.startswith("(") else self.number
+
+    @property
+    def ordinal(self) -> int:
+        """Its place in its list: 3 for 3, (3), (ウ), (c) and (iii)."""
+        number = self.number
+        if number.isdigit():
+            return int(number)
+        if re.fullmatch(_ROMAN, number):
+            return _roman_value(number)
+        if "ア" <= number <= "ン":
+            return "アイウエオカキクケコサシスセソタチツテトナニヌネノ".find(number) + 1
+        return ord(number) - ord("a") + 1 if number.isascii() else 0
+
+
+def _roman_value(number: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10}
+    total = 0
+    for this, following in itertools.zip_longest(number, number[1:], fillvalue=""):
+        value = values[this]
+        total += -value if following and values[following] > value else value
+    return total
 
 
 def _original_prefix(text: str, norm_length: int) -> int:
@@ -93,7 +127,15 @@ def line_markers(line: Line, *, circled: bool) -> tuple[list[Marker], str]:
                 markers.pop()  # `1. 1 本10日`: a list's number before the text's own
             else:
                 break
-        markers.append(Marker(level, text[:size].strip(), number))
+        marker = Marker(level, text[:size].strip(), number)
+        if (
+            len(markers) == 1
+            and line.indent
+            and markers[0].level == 1
+            and marker.ordinal == markers[0].ordinal > 0
+        ):
+            markers.pop()  # `  2. (2)`, `  1. (ア)`: a list's number before the text's own, one level down
+        markers.append(marker)
         text, norm = text[size:].strip(), norm[norm_size:].strip()
     return markers, text
 
@@ -121,14 +163,12 @@ class Block:
 
 
 def _join(left: str, right: str) -> str:
-    """Join a hard-wrapped line to the next one, restoring the split word."""
+    """Join a hard-wrapped line to the next one: Japanese without a space, English words with one."""
     if (
         left
         and right
-        and left[-1].isascii()
-        and left[-1].isalnum()
-        and right[0].isascii()
-        and right[0].isalnum()
+        and (left[-1].isascii() and (left[-1].isalnum() or left[-1] in ",;:.)?!\"'”’"))
+        and (right[0].isascii() and (right[0].isalnum() or right[0] in "(\"'“‘"))
     ):
         return f"{left} {right}"
     return left + right
@@ -145,12 +185,12 @@ def is_pdf_layout(lines: list[Line]) -> bool:
     if len(filled) < 4 or followed < 0.6 * len(filled):
         return False
     text = [line.norm for line in filled if not is_caption(line)]
-    long = [line for line in text if len(line) >= 20]
+    long = [line for line in text if width(line) >= 20]
     if not long:
         return False
     unended = sum(1 for line in long if not line.endswith(_SENTENCE_END))
     # A printed line holds about 40 characters; a web paragraph is one line of any length.
-    wide = sum(1 for line in text if len(line) > 60)
+    wide = sum(1 for line in text if width(line) > 60)
     return unended >= 0.5 * len(long) and wide <= 0.1 * len(text)
 
 
@@ -227,28 +267,23 @@ class _WebPage:
         # between them or not): a photo credit that follows makes them a caption.
         self.loose: list[Block] = []
         self.bullet_indent: int | None = None  # inside a `•` caption list, its indent
+        self.at_margin = False  # a section number has stood at the margin (`1. Opening Remarks`)
+        self.sublist_indent: int | None = None  # inside a list under such a heading, its indent
 
     def add(self, line: Line, following: Line | None) -> None:
-        if self.bullet_indent is not None and line.indent > self.bullet_indent and is_short_label(line):
-            self.caption_titles.extend(caption_names(line))
+        if self._furniture(line):
             return
-        self.bullet_indent = None
-        if is_navigation(line):
+        numbered = self._numbered(line, following)
+        if numbered is None:
             return
-        if is_caption(line):
-            self._caption(line)
-            return
-        markers, rest = line_markers(line, circled=True)
-        if not markers and BULLET.match(line.norm):
-            rest = BULLET.sub("", line.text)
-            if is_short_label(line, 30) and self._bullet_label(line, rest, following):
-                return
+        markers, rest = numbered
         if not markers and self._repeats_a_heading(line):
             return  # a caption repeating the heading above it
         if markers and markers[0].label.endswith(".") and "以下のとおり" in rest and not self.blocks:
             markers = []  # a lead rendered as item 1. of a list
         if not markers and self._continues(line):
             return
+        markers = self._sublist(line, markers)
         attendees = not markers and bool(ATTENDEES_LINE.match(line.norm))
         block = Block([rest], markers, note=not attendees and bool(_NOTE.match(line.norm)))
         self.blocks.append(block)
@@ -256,6 +291,47 @@ class _WebPage:
             self.heading_texts.append(unicodedata.normalize("NFKC", rest))
         short = not markers and not block.note and is_short_label(line)
         self.loose = [*self.loose[-2:], block] if short else []
+
+    def _furniture(self, line: Line) -> bool:
+        """Navigation and photo captions (their meeting names kept): not the readout's text."""
+        if self.bullet_indent is not None and line.indent > self.bullet_indent and is_short_label(line):
+            self.caption_titles.extend(caption_names(line))
+            return True
+        self.bullet_indent = None
+        if is_navigation(line):
+            return True
+        if is_caption(line):
+            self._caption(line)
+            return True
+        return False
+
+    def _numbered(self, line: Line, following: Line | None) -> tuple[list[Marker], str] | None:
+        """The line's section numbers and text, a bullet taken off; None for a bullet that is a
+        heading or a caption (taken care of)."""
+        markers, rest = line_markers(line, circled=True)
+        if not markers and BULLET.match(line.norm):
+            rest = BULLET.sub("", line.text)
+            markers, numbered = line_markers(make_line(rest, line.indent), circled=True)
+            if markers:  # `• (1) Minister Kishida…`: a bulleted item with its own number
+                rest = numbered
+            elif is_short_label(line, 30) and self._bullet_label(line, rest, following):
+                return None
+        return markers, rest
+
+    def _sublist(self, line: Line, markers: list[Marker]) -> list[Marker]:
+        """`1. Opening Remarks` at the margin, then `  1. Efforts…`, `  2. Provision…` indented: a
+        list under the heading, numbered again from 1, cited 1./1., 1./2."""
+        if not markers or markers[0].level != 1:
+            return markers
+        if not line.indent:
+            self.at_margin, self.sublist_indent = True, None
+            return markers
+        if self.sublist_indent is None and self.at_margin and markers[0].ordinal == 1:
+            self.sublist_indent = line.indent
+        if self.sublist_indent is not None and line.indent >= self.sublist_indent:
+            first = markers[0]
+            return [Marker(2, first.label, first.number), *markers[1:]]
+        return markers
 
     def _repeats_a_heading(self, line: Line) -> bool:
         return (
@@ -310,9 +386,9 @@ def _mark_headings(blocks: list[Block]) -> None:
             text = unicodedata.normalize("NFKC", block.text)
             block.heading = (
                 nxt is not None
-                and len(text) <= _HEADING_MAX_CHARS
+                and width(text) <= _HEADING_MAX_CHARS
                 and "。" not in text
-                and not text.endswith((",", "、"))
+                and not text.endswith((",", "、", "."))
                 and (not nxt.markers or nxt.markers[0].level > block.level)
                 and not nxt.note
             )

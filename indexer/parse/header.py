@@ -1,9 +1,12 @@
 """The header of a readout: category, title, date and issuer, wherever the page puts them.
 
-Web pages put a category line (a country, `報道発表`, a minister) above the title,
-and sometimes the title is lost, so that the category is followed by the date
-and photo captions; PDFs put the title, the date and `外務省` on lines of their
-own. The header ends where the first sentence or numbered line begins.
+Web pages put a category line (a country, `報道発表`, a minister; `Japan-Australia
+Relations`, `Press Releases`) above the title, and sometimes the title is lost, so
+that the category is followed by the date and photo captions; PDFs put the title,
+the date and `外務省` on lines of their own. Dates are read as the Ministry writes
+them in either language: 平成25年2月22日, 2013年2月22日, `February 22, 2013`,
+`22 February 2013` (a weekday before, a time or `(local time)` after). The header
+ends where the first sentence or numbered line begins.
 
 May touch: parse/lines only; pure functions of lines.
 """
@@ -16,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from readouts.indexer.parse.lines import (
+    ENGLISH_MEETING,
     MEETING_NOUN,
     Line,
     breadcrumb_leaf,
@@ -24,6 +28,7 @@ from readouts.indexer.parse.lines import (
     is_navigation,
     is_short_label,
     make_line,
+    width,
 )
 
 # The eras since 明治: name, initial (H25.1.1) and first day, newest first.
@@ -38,17 +43,45 @@ _ERA_OFFSETS = {name: first.year - 1 for name, _, first in ERAS}
 _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _WESTERN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+# `February 22, 2013`, `Tuesday, March 26, 2013`; `22 February 2013`: month, day, year as groups.
+_ENGLISH_DATE = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
+_ENGLISH_DAY_FIRST = re.compile(rf"\b{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})\b")
 # What may follow a date on a date line: a weekday, (現地時間), a range to another day.
 _DATE_LINE_TAIL = re.compile(
     r"^(?:\s*[(（][^)）]{0,10}[)）]|\s*[~〜～-]\s*\d{1,2}日|\s*(?:現地時間|付))*\s*$"
+    # English: `(local time)`, `, 4:32 p.m. Ministry of Foreign Affairs`.
+    r"|^\s*\([^)]{0,30}\)\s*$|^,?\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?"
 )
 
 
+def _month_number(name: str) -> int:
+    return next(number for number, month in enumerate(MONTHS, 1) if month.startswith(name[:3]))
+
+
+def _english_date(match: re.Match) -> datetime.date:
+    if match.re is _ENGLISH_DATE:
+        month, day, year = match.groups()
+    else:
+        day, month, year = match.groups()
+    return datetime.date(int(year), _month_number(month), int(day))
+
+
 def _date_match(text: str) -> tuple[datetime.date | None, re.Match | None]:
-    for pattern in (_ERA_DATE, _WESTERN_DATE, _ISO_DATE):
+    for pattern in (_ERA_DATE, _WESTERN_DATE, _ISO_DATE, _ENGLISH_DATE, _ENGLISH_DAY_FIRST):
         match = pattern.search(text)
         if not match:
             continue
+        if pattern in (_ENGLISH_DATE, _ENGLISH_DAY_FIRST):
+            try:
+                return _english_date(match), match
+            except ValueError:
+                return None, match
         month, day = match.group(match.re.groups - 1, match.re.groups)
         if pattern is _ERA_DATE:
             era_year = 1 if match.group(2) == "元" else int(match.group(2))
@@ -63,7 +96,8 @@ def _date_match(text: str) -> tuple[datetime.date | None, re.Match | None]:
 
 
 def parse_date(text: str) -> datetime.date | None:
-    """The first date in text: 平成２５年２月２２日, 令和元年…, 2013年2月22日 or 2013-02-22."""
+    """The first date in text: 平成２５年２月２２日, 令和元年…, 2013年2月22日, 2013-02-22,
+    February 22, 2013 or 22 February 2013."""
     return _date_match(unicodedata.normalize("NFKC", text))[0]
 
 
@@ -87,8 +121,17 @@ def _leading_date(line: Line) -> tuple[datetime.date, Line] | None:
 # A title names a meeting, a call, a visit or its outcome.
 _TITLE_WORD = re.compile(
     rf"{MEETING_NOUN}|電話|首脳|外相|訪問|訪日|来日|概要|結果|開催|について|署名|出席|意見交換|共同声明|セッション"
+    rf"|{ENGLISH_MEETING}\b|\b(?:Telephone|Visit|Meets|Overview|Outline|Summary|Press Conference|Statement)\b"
 )
-_CONNECTIVE_END = re.compile(r"(?:及び|並びに|ならびに|との|と|の|における|・|、|,)$")
+_CONNECTIVE_END = re.compile(
+    r"(?:及び|並びに|ならびに|との|と|の|における|・|、|,)$|\b(?:and|between|of|with|on|by)$"
+)
+# An English title's second line: `And Mr. Barack Obama, …` under `… between Prime Minister Taro Aso`,
+# `Third Foreign Ministers' Meeting` under `"Central Asia plus Japan" Dialogue`.
+_CONTINUED_TITLE = re.compile(
+    r"^(?:And|and|&|between|with|of|on)\b|^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth"
+    r"|\d{1,2}(?:st|nd|rd|th))\s"
+)
 _PARENTHETICAL = re.compile(r"^[(（][^()（）]{1,12}[)）]$")
 # The issuer printed under a PDF's date: 外　務　省.
 _ISSUER = re.compile(r"^[^\s]{1,12}(?:省|庁|府|官邸|本部)$")
@@ -111,7 +154,12 @@ class Header:
 
 def _is_sentence(line: Line) -> bool:
     norm = line.norm
-    return "。" in norm or len(norm) > 50 or (len(norm) > 25 and ("、" in norm or "," in norm))
+    return (
+        "。" in norm
+        or width(norm) > 50
+        or (width(norm) > 25 and ("、" in norm or "," in norm))
+        or (width(norm) > 12 and norm.endswith((".", ":")))
+    )
 
 
 def _after_date(header: Header, line: Line) -> None:
@@ -145,7 +193,9 @@ def split_header(lines: list[Line], starts_body) -> Header:
             header.date = leading[0]
             header.body = [leading[1], *lines[index + 1 :]]
             break
-        if starts_body(line) or _is_sentence(line) or not is_short_label(line, 60):
+        if (starts_body(line) or _is_sentence(line) or not is_short_label(line, 60)) and not (
+            header.date is None and _before_date(lines, index)
+        ):
             header.body = lines[index:]
             break
         if after_date:
@@ -162,6 +212,19 @@ def split_header(lines: list[Line], starts_body) -> Header:
     return header
 
 
+def _before_date(lines: list[Line], index: int) -> bool:
+    """Whether the line is a long title right above the date line (`Courtesy Call by Mr. …,
+    Special Representative …, on Mr. Fumio Kishida, Minister for Foreign Affairs`)."""
+    following = next((line for line in lines[index + 1 : index + 4] if not line.blank), None)
+    line = lines[index]
+    return (
+        following is not None
+        and date_line(following) is not None
+        and not line.norm.endswith((".", "。", ":"))
+        and bool(_TITLE_WORD.search(line.norm))
+    )
+
+
 def _title_and_categories(labels: list[str]) -> tuple[str, list[str]]:
     """Of the short lines above the date, the title (the last that names a meeting, else the
     last of two or more) and the category lines above it."""
@@ -174,11 +237,19 @@ def _title_and_categories(labels: list[str]) -> tuple[str, list[str]]:
         return "", labels
     # A title printed over two lines: `日・ASEAN首脳会議及び` / `日ASEAN特別首脳会議`.
     start, end = at, at
-    while start > 0 and _CONNECTIVE_END.search(labels[start - 1]):
+    while start > 0 and (
+        _CONNECTIVE_END.search(labels[start - 1])
+        or (_CONTINUED_TITLE.match(labels[start]) and _TITLE_WORD.search(labels[start - 1]))
+    ):
         start -= 1
-    while end + 1 < len(labels) and _CONNECTIVE_END.search(labels[end]):
+    while end + 1 < len(labels) and (
+        _CONNECTIVE_END.search(labels[end]) or _CONTINUED_TITLE.match(labels[end + 1])
+    ):
         end += 1
-    return "".join(labels[start : end + 1]), labels[:start]
+    title = ""
+    for label in labels[start : end + 1]:
+        title += " " + label if title and title[-1].isascii() and label[0].isascii() else label
+    return title, labels[:start]
 
 
 def title_from_lead(text: str) -> str:

@@ -32,11 +32,7 @@ from readouts.indexer.messages import say
 from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
 from readouts.indexer.parse.header import Header, parse_date, split_header, title_from_lead
 from readouts.indexer.parse.language import language_of
-from readouts.indexer.parse.lines import (
-    Line,
-    is_footer,
-    split_lines,
-)
+from readouts.indexer.parse.lines import Line, is_footer, split_lines, width
 from readouts.indexer.parse.sections import ATTENDEES, NOTE, Heading, Paragraph, outline
 
 __all__ = ["Heading", "NotAReadout", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]
@@ -70,7 +66,9 @@ class Readout:
 
 
 def _starts_body(line: Line) -> bool:
-    return bool(line_markers(line, circled=True)[0]) or bool(BULLET.match(line.norm) and len(line.norm) > 30)
+    return bool(line_markers(line, circled=True)[0]) or bool(
+        BULLET.match(line.norm) and width(line.norm) > 30
+    )
 
 
 def _refuse_non_readouts(lines: list[Line]) -> None:
