@@ -64,34 +64,40 @@ def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | 
 
 
 def _word_query(
-    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), typed: bool = True
+    searcher: tantivy.Searcher,
+    word: Word,
+    fields: tuple[str, ...] = ("text", "context"),
+    typed: bool = True,
+    scored: bool = True,
 ) -> Query:
+    """The word's tiers in each field; not `scored`, only what tells which paragraphs match (a
+    word that matches as written only is in every paragraph that holds its characters)."""
     terms, _, folded = language.query_parts(word)
     clauses = []
     characters: dict[str, Query | None] = {}
+    as_written = not language.matches_other_forms(word)
     for field in fields:
+        characters[field] = _characters(searcher, field, folded) if typed else None
         words = _sequence(searcher, field, terms)
-        if words is not None:
+        if words is not None and (scored or characters[field] is None or not as_written):
             # Per term for an equivalent: a phrase scores once per term, and a long
             # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
             weight = BOOSTS[field] * (1.0 if typed else EQUIVALENT_WEIGHT / len(terms))
             clauses.append((Occur.Should, Query.boost_query(words, weight)))
-        if not typed:
-            continue  # an equivalent matches as words only: its characters cost more than they find
-        characters[field] = _characters(searcher, field, folded)
+        # An equivalent matches as words only: its characters cost more than they find.
         if characters[field] is not None:
             clauses.append((Occur.Should, Query.boost_query(characters[field], BOOSTS[f"{field}_ngram"])))
-    if len(folded) > 1 and characters.get("text") is not None and language.matches_other_forms(word):
+    if scored and len(folded) > 1 and characters.get("text") is not None and not as_written:
         bonus = Query.const_score_query(characters["text"], TYPED_FORM_BONUS)
         clauses.append((Occur.Should, bonus))
     return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
 def _any_form(
-    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context")
+    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), scored: bool = True
 ) -> list[Query]:
     """The word's query, and one for its equivalents that scores as the best of them only."""
-    queries = [_word_query(searcher, word, fields)]
+    queries = [_word_query(searcher, word, fields, scored=scored)]
     others = [_word_query(searcher, other, fields, typed=False) for other in language.equivalents(word)]
     if others:
         # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
@@ -135,9 +141,11 @@ def _titled_paragraphs(
     )
 
 
-def _alternatives(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query:
+def _alternatives(searcher: tantivy.Searcher, group: tuple[Word, ...], scored: bool = True) -> Query:
     """Any form of any word of a group."""
-    alternatives = [(Occur.Should, query) for word in group for query in _any_form(searcher, word)]
+    alternatives = [
+        (Occur.Should, query) for word in group for query in _any_form(searcher, word, scored=scored)
+    ]
     return alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives)
 
 
@@ -150,6 +158,8 @@ class _Groups:
     ):
         self.titled = functools.cache(titled)
         self.forms = functools.cache(lambda group: _alternatives(searcher, group))
+        # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
+        self.matches = functools.cache(lambda group: _alternatives(searcher, group, scored=False))
         self.tier = functools.cache(
             lambda group: (
                 _titled_paragraphs(searcher, group, ranks, ordered) if (ranks := self.titled(group)) else None
@@ -158,12 +168,17 @@ class _Groups:
 
 
 def to_tantivy(
-    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, groups: _Groups
+    searcher: tantivy.Searcher,
+    parsed: ParsedQuery,
+    request: SearchRequest | None,
+    groups: _Groups,
+    scored: bool = True,
 ) -> Query | None:
-    """The tantivy query for a parsed query and a request's filters (None when nothing can match)."""
+    """The tantivy query for a parsed query and a request's filters (None when nothing can match);
+    not `scored`, the same matches read more cheaply, to count them."""
     clauses = []
     for group in parsed.groups:
-        query, tier = groups.forms(group), groups.tier(group)
+        query, tier = (groups.forms if scored else groups.matches)(group), groups.tier(group)
         if tier is not None:
             query = Query.boolean_query([(Occur.Should, query), (Occur.Should, tier)])
         clauses.append((Occur.Must, query))

@@ -16,7 +16,7 @@ import orjson
 import tantivy
 from tantivy import Occur, Query
 
-from readouts.indexer.analysis.query import ParsedQuery, Word, query_parts, title_words
+from readouts.indexer.analysis.query import ParsedQuery, Word, query_parts, said_terms, title_words
 from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
 from readouts.indexer.engines.base import (
     COUNTED_PER_READOUT,
@@ -42,6 +42,8 @@ from readouts.indexer.parse.speakers import SIDE_CODES
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 # Paragraphs per readout, for results grouped by readout.
 _PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
+# Past this many matches, a page's readouts are counted by a search each, not in the aggregation.
+COUNTED_APART = 10_000
 
 
 def _data(searcher: tantivy.Searcher, address) -> dict:
@@ -170,23 +172,42 @@ class TantivyReader:
             raise SearchTimeout(request.budget)
         if not request.facets and not request.per_readout:
             return total, hits, None
-        if not total:
+        # The one-word plan leaves to the counts per facet the paragraphs only titled (below).
+        if not total and not (planned is not None and request.facets):
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
         # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
-        counts = self._facets(searcher, whole(), request.facets, every, only)
+        matches = to_tantivy(searcher, request.parsed, request, groups, scored=False)
+        counts = self._facets(searcher, matches, request.facets, every, only, total)
+        if request.facets:
+            # Every paragraph has one facet key: their counts add up to the matches.
+            total = sum(counts.month.values()) + counts.undated
         if request.facets and request.parsed.groups:
-            # A paragraph where the words are in what one side said holds them as words, so
-            # the side's query with the request's restrictions counts it, without the whole query.
-            sides = {}
-            restrictions = _restrictions(searcher, request.parsed, request, [])
-            for side, code in SIDE_CODES.items():
-                said = [(Occur.Must, said_query(request.parsed, code)), *restrictions]
-                sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
-            counts = dataclasses.replace(counts, side={side: n for side, n in sides.items() if n})
+            counts = dataclasses.replace(counts, side=self._sides(request))
         return total, hits, counts
+
+    def _sides(self, request: SearchRequest) -> dict[str, int]:
+        """Matches per side (日本側…): a paragraph where the words are in what one side said holds
+        them as words, so the side's query with the request's restrictions counts it, without the
+        whole query; for a single term and no restriction, the term dictionary counts it."""
+        searcher = self.searcher
+        restrictions = _restrictions(searcher, request.parsed, request, [])
+        sides = {}
+        for side, code in SIDE_CODES.items():
+            forms = said_terms(request.parsed, code)
+            # One word of one term, with no other form: its paragraphs are its term's.
+            if (
+                not restrictions
+                and self.exact_frequencies
+                and [[len(form) for form in group] for group in forms] == [[1]]
+            ):
+                sides[side] = searcher.doc_freq("said", forms[0][0][0])
+                continue
+            said = [(Occur.Must, said_query(request.parsed, code)), *restrictions]
+            sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
+        return {side: count for side, count in sides.items() if count}
 
     def _one_word(
         self,
@@ -227,8 +248,9 @@ class TantivyReader:
             forms = groups.forms(group)
             on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
             ranked = searcher.search(on_top, request.depth, count=True)
-            without = Query.boolean_query([(Occur.Must, tier), (Occur.MustNot, forms)])
-            total += searcher.search(without, 1, count=True).count
+            if not request.facets:  # else the counts per facet give the total (`search`)
+                without = Query.boolean_query([(Occur.Must, tier), (Occur.MustNot, forms)])
+                total += searcher.search(without, 1, count=True).count
             titled_count, ranked = ranked.count, ranked.hits
             apart = [(Occur.MustNot, tier)]
         terms, _, _ = query_parts(word)
@@ -250,16 +272,19 @@ class TantivyReader:
 
     @staticmethod
     def _facets(
-        searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
+        searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int], total: int
     ) -> FacetCounts:
         """The counts per facet key when `facets`, per readout when `per_readout` (every one,
-        by a terms aggregation: one bucket each) or of the readouts numbered `only` (a range
-        each, counted in the same pass)."""
+        by a terms aggregation: one bucket each) or of the readouts numbered `only`: a range
+        each in the same pass, which reads every match; past COUNTED_APART matches, a count
+        of the query within each readout, which reads a few short posting lists instead."""
         wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
-        if only:
-            ranges = [{"from": number, "to": number + 1} for number in only]
-            wanted["only"] = {"range": {"field": "readout", "ranges": ranges}}
-        answer = searcher.aggregate(query, wanted)
+        apart = total > COUNTED_APART
+        if only and not apart:
+            wanted["only"] = {
+                "range": {"field": "readout", "ranges": [{"from": n, "to": n + 1} for n in only]}
+            }
+        answer = searcher.aggregate(query, wanted) if wanted else {}
 
         def counts(name: str) -> dict:
             return (
@@ -269,11 +294,20 @@ class TantivyReader:
             )
 
         readouts = counts("readouts")
-        if only:  # tantivy adds a bucket for each gap between the ranges: those are left out
+        if only and not apart:  # tantivy adds a bucket for each gap between the ranges: those are left out
             starts = {
                 int(bucket.get("from", -1)): bucket["doc_count"] for bucket in answer["only"]["buckets"]
             }
             readouts = {number: starts.get(number, 0) for number in only}
+        elif only:
+            readouts = {
+                number: searcher.search(
+                    Query.boolean_query([(Occur.Must, query), (Occur.Must, _term("readout", number))]),
+                    1,
+                    count=True,
+                ).count
+                for number in only
+            }
         return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
