@@ -71,4 +71,5 @@ def parse_search_params(args: Mapping[str, str], default_group: str = "readout")
         kind=args.get("kind", "").strip() or None,
         group=args.get("group", "").strip() or default_group,
         side=args.get("side", "").strip() or None,
+        lang=args.get("lang", "").strip() or None,
     )

@@ -212,17 +212,18 @@ def readout_facets(title: str, category: str) -> tuple[tuple[str, ...], str]:
     return found, meeting_kind(title, found)
 
 
-def facet_key(date: str, countries: tuple[str, ...], kind: str) -> str:
-    """What a paragraph is counted under, as one value: its month, counterparts and kind.
+def facet_key(date: str, countries: tuple[str, ...], kind: str, language: str = "ja") -> str:
+    """What a paragraph is counted under, as one value: its month, counterparts, kind and language.
 
     Engines count paragraphs per key (one column read per match); the keys are
     few, so splitting them afterwards costs nothing.
     """
-    return f"{date[:7]}\t{' '.join(countries)}\t{kind}"
+    return f"{date[:7]}\t{' '.join(countries)}\t{kind}\t{language}"
 
 
 @functools.lru_cache(maxsize=65_536)
-def split_key(key: str) -> tuple[str, tuple[str, ...], str]:
-    """(month, counterparts, kind) of a key; the keys of an index are few, and each is split once."""
-    month, countries, kind = key.split("\t")
-    return month, tuple(countries.split()), kind
+def split_key(key: str) -> tuple[str, tuple[str, ...], str, str]:
+    """(month, counterparts, kind, language) of a key; the keys of an index are few, and each is
+    split once."""
+    month, countries, kind, language = key.split("\t")
+    return month, tuple(countries.split()), kind, language

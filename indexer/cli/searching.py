@@ -20,6 +20,7 @@ from readouts.indexer.engines import ENGINES, engine
 from readouts.indexer.index.store import IndexProblem
 from readouts.indexer.index.watch import watcher_state
 from readouts.indexer.parse.header import DATE_EXAMPLES, parse_user_date
+from readouts.indexer.parse.language import LANGUAGES
 from readouts.indexer.parse.speakers import SIDES
 from readouts.indexer.search.export import results_csv, results_json
 from readouts.indexer.search.library import Library
@@ -73,10 +74,11 @@ def _iso_date(value: str | None) -> datetime.date | None:
     SIDES,
     help="Only where the words are in what this side said (日本側, 相手側, 双方).",
 )
+@one_of("--lang", LANGUAGES, help="Only readouts written in this language (ja: Japanese, en: English).")
 @flag(
     "--facets",
     "show_facets",
-    help="Also print the matches per year, counterpart, kind and side.",
+    help="Also print the matches per year, counterpart, kind, side and language.",
 )
 @flag(
     "--csv",
@@ -104,6 +106,7 @@ def search(
     country,
     kind,
     side,
+    lang,
     show_facets,
     as_csv,
     group,
@@ -124,6 +127,7 @@ def search(
             kind=kind,
             group=group,
             side=side,
+            lang=lang,
         )
     except BadParameter as error:
         raise click.UsageError(str(error)) from None

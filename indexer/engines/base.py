@@ -90,6 +90,7 @@ class SearchRequest:
     doc_id: str | None = None
     country: str | None = None  # a counterpart's name (`indexer.analysis.facets`)
     kind: str | None = None  # a kind of meeting (`indexer.analysis.facets.KINDS`)
+    language: str | None = None  # only readouts written in it (`indexer.parse.language.LANGUAGES`)
     undated: bool = False  # only paragraphs of readouts without a date
     facets: bool = False  # also count the matches per month, counterpart and kind
     # Also count the matches per readout (FacetCounts.readouts): of every readout, or (past
@@ -109,7 +110,8 @@ class SearchRequest:
 
 @dataclass(frozen=True, slots=True)
 class FacetCounts:
-    """Matching paragraphs per value: months ("2013-02"; undated ones left out), counterparts, kinds."""
+    """Matching paragraphs per value: months ("2013-02"; undated ones left out), counterparts, kinds,
+    languages."""
 
     month: dict[str, int]
     country: dict[str, int]
@@ -117,6 +119,7 @@ class FacetCounts:
     readouts: Mapping[str, int] = field(default_factory=dict)  # doc_id → matches, when asked for
     side: dict[str, int] = field(default_factory=dict)  # 日本側/相手側/双方 → matches said by that side
     undated: int = 0  # matches in readouts without a date
+    language: dict[str, int] = field(default_factory=dict)  # ja, en → matches in readouts so written
 
     @classmethod
     def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
@@ -124,9 +127,11 @@ class FacetCounts:
         month: Counter[str] = Counter()
         country: Counter[str] = Counter()
         kind: Counter[str] = Counter()
+        language: Counter[str] = Counter()
         undated = 0
         for key, count in counts.items():
-            key_month, key_countries, key_kind = split_key(key)
+            key_month, key_countries, key_kind, key_language = split_key(key)
+            language[key_language] += count
             if key_month:
                 month[key_month] += count
             else:
@@ -135,7 +140,7 @@ class FacetCounts:
                 country[name] += count
             if key_kind:
                 kind[key_kind] += count
-        return cls(dict(month), dict(country), dict(kind), readouts, undated=undated)
+        return cls(dict(month), dict(country), dict(kind), readouts, undated=undated, language=dict(language))
 
 
 def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:
@@ -202,6 +207,7 @@ class ParagraphRecord:
     countries: tuple[str, ...]
     kind: str
     facet_key: str  # `indexer.analysis.facets.facet_key`
+    language: str = "ja"  # its readout's (`indexer.parse.language`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ def prepare(source: Source, trigrams: bool = False) -> Prepared | SourceError:
 def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
     date = readout.date.isoformat() if readout.date else ""
     countries, kind = readout_facets(readout.title, readout.category)
-    key = facet_key(date, countries, kind)
+    key = facet_key(date, countries, kind, readout.language)
     indexed = indexed_now()
     contexts: dict[tuple[str, ...], AnalyzedText] = {}
     keys: set[str] = set()
@@ -68,6 +68,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
                 countries=countries,
                 kind=kind,
                 facet_key=key,
+                language=readout.language,
             )
         )
     titles = analyze(title_text(readout.title, readout.category), trigrams)

@@ -219,9 +219,13 @@ def pdf_blocks(lines: list[Line]) -> list[Block]:
         if re.fullmatch(r"[-‐−–—\s]*\d{1,3}[-‐−–—\s]*", line.norm):
             continue  # a page number
         markers, rest = line_markers(line, circled=False)
+        bullet = not markers and BULLET.match(line.norm) and width(line.norm) > 8
+        if bullet:  # a `- ` or `•` item starts a paragraph of its own
+            rest = BULLET.sub("", line.text)
         previous = blocks[-1] if blocks else None
         if (
             not markers
+            and not bullet
             and previous is not None
             and not is_heading(previous)
             and not (
@@ -240,7 +244,7 @@ def pdf_blocks(lines: list[Line]) -> list[Block]:
 
 def web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[Block], list[str]]:
     """One block per line of a web page, without furniture; and the meeting names in its captions."""
-    page = _WebPage(heading_texts)
+    page = _WebPage(heading_texts, wrapped=_hard_wrapped(lines))
     # The next non-blank line after each line, found in one pass (not a scan per line).
     filled = [line for line in lines if not line.blank]
     position = list(itertools.accumulate((0 if line.blank else 1 for line in lines), initial=-1))[1:]
@@ -256,10 +260,21 @@ def web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[Block]
     return page.blocks, page.caption_titles
 
 
+def _hard_wrapped(lines: list[Line]) -> bool:
+    """English text broken into lines of about 75 characters (`…will continue to` / `be the
+    cornerstone…`): a paragraph then starts only at a bullet or a number."""
+    english = [line.norm for line in lines if not line.blank and width(line.norm) * 2 < len(line.norm)]
+    if len(english) < 6:
+        return False
+    wrapped = [text for text in english if 55 <= len(text) <= 80 and not text.endswith(_SENTENCE_END)]
+    return len(wrapped) >= 0.4 * len(english)
+
+
 class _WebPage:
     """The blocks of a web page's lines, and the meeting names its photo captions hold."""
 
-    def __init__(self, heading_texts: list[str]) -> None:
+    def __init__(self, heading_texts: list[str], wrapped: bool = False) -> None:
+        self.wrapped = wrapped  # English broken at a fixed width (`_hard_wrapped`)
         self.blocks: list[Block] = []
         self.caption_titles: list[str] = []
         self.heading_texts = heading_texts
@@ -267,8 +282,8 @@ class _WebPage:
         # between them or not): a photo credit that follows makes them a caption.
         self.loose: list[Block] = []
         self.bullet_indent: int | None = None  # inside a `•` caption list, its indent
-        self.at_margin = False  # a section number has stood at the margin (`1. Opening Remarks`)
-        self.sublist_indent: int | None = None  # inside a list under such a heading, its indent
+        self.top: int | None = None  # the number of the section open (`1. Opening Remarks`)
+        self.sublist: int | None = None  # inside a list numbered again under it, the last number
 
     def add(self, line: Line, following: Line | None) -> None:
         if self._furniture(line):
@@ -283,7 +298,7 @@ class _WebPage:
             markers = []  # a lead rendered as item 1. of a list
         if not markers and self._continues(line):
             return
-        markers = self._sublist(line, markers)
+        markers = self._sublist(markers)
         attendees = not markers and bool(ATTENDEES_LINE.match(line.norm))
         block = Block([rest], markers, note=not attendees and bool(_NOTE.match(line.norm)))
         self.blocks.append(block)
@@ -318,20 +333,22 @@ class _WebPage:
                 return None
         return markers, rest
 
-    def _sublist(self, line: Line, markers: list[Marker]) -> list[Marker]:
-        """`1. Opening Remarks` at the margin, then `  1. Efforts…`, `  2. Provision…` indented: a
-        list under the heading, numbered again from 1, cited 1./1., 1./2."""
+    def _sublist(self, markers: list[Marker]) -> list[Marker]:
+        """`1. Opening Remarks`, a paragraph, then `1. Efforts…`, `2. Provision…`: a list under the
+        heading, numbered again from 1, cited 1./1., 1./2. (told by its numbers, not its indent,
+        which a copy may lose). It goes on while its numbers follow each other."""
         if not markers or markers[0].level != 1:
             return markers
-        if not line.indent:
-            self.at_margin, self.sublist_indent = True, None
+        ordinal = markers[0].ordinal
+        previous = self.blocks[-1] if self.blocks else None
+        if self.sublist is not None and ordinal == self.sublist + 1:
+            self.sublist = ordinal
+        elif ordinal == 1 and self.top is not None and previous is not None and not previous.note:
+            self.sublist = 1
+        else:
+            self.top, self.sublist = ordinal, None
             return markers
-        if self.sublist_indent is None and self.at_margin and markers[0].ordinal == 1:
-            self.sublist_indent = line.indent
-        if self.sublist_indent is not None and line.indent >= self.sublist_indent:
-            first = markers[0]
-            return [Marker(2, first.label, first.number), *markers[1:]]
-        return markers
+        return [Marker(2, markers[0].label, markers[0].number), *markers[1:]]
 
     def _repeats_a_heading(self, line: Line) -> bool:
         return (
@@ -365,11 +382,10 @@ class _WebPage:
     def _continues(self, line: Line) -> bool:
         """A line that goes on the paragraph before it (link texts broke it): joined to it."""
         previous = self.blocks[-1] if self.blocks else None
-        if (
-            previous is None
-            or previous.heading
-            or not _CONTINUATION.match(line.norm)
-            or previous.text.endswith(_SENTENCE_END)
+        if previous is None or previous.heading or BULLET.match(line.norm):
+            return False
+        if not (self.wrapped and len(previous.lines[-1]) <= 100) and (
+            not _CONTINUATION.match(line.norm) or previous.text.endswith(_SENTENCE_END)
         ):
             return False
         previous.lines.append(line.text)  # `共同声明(仮訳(PDF)` / `/英語 (PDF)` / `)` / `が発出されました。`

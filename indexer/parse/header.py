@@ -215,7 +215,7 @@ def split_header(lines: list[Line], starts_body) -> Header:
 def _before_date(lines: list[Line], index: int) -> bool:
     """Whether the line is a long title right above the date line (`Courtesy Call by Mr. …,
     Special Representative …, on Mr. Fumio Kishida, Minister for Foreign Affairs`)."""
-    following = next((line for line in lines[index + 1 : index + 4] if not line.blank), None)
+    following = next((line for line in lines[index + 1 :] if not line.blank), None)
     line = lines[index]
     return (
         following is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 LANGUAGES = ("ja", "en")
+LANGUAGE_NAMES = {"ja": "日本語", "en": "英語"}  # as the pages name them
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[A-Za-z]")
 

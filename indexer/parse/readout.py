@@ -71,6 +71,18 @@ def _starts_body(line: Line) -> bool:
     )
 
 
+# A speaker's turn in a press conference: (問), `Q:`, `Deputy Press Secretary Kawamura:`, `Mr. Kawamura:`.
+_ENGLISH_TURN = re.compile(
+    r"^(?:Q|Question|Answer|A)\s*[:.]\s|^[^:.]{0,60}(?:Press Secretary|Spokesperson|Press Officer)[^:]{0,40}:\s"
+    r"|^(?:Mr|Ms|Mrs|Dr)\.\s[A-Z][\w’'-]+:\s"
+)
+# The title of a page that is not a readout: a press conference, a statement, remarks.
+_OTHER_PAGE = re.compile(
+    r"^(?P<press>Press Conference\b|(?:外務)?(?:大臣|報道官)(?:定例)?記者会見)"
+    r"|^(?P<statement>(?:Joint\s)?Statement\b|Remarks by\b|Message from\b|Speech by\b|.{0,30}談話$)"
+)
+
+
 def _refuse_non_readouts(lines: list[Line]) -> None:
     """Pages that are not the readout of a meeting, with the reason."""
     norms = []
@@ -79,7 +91,16 @@ def _refuse_non_readouts(lines: list[Line]) -> None:
             break  # links after the footer are other pages, with their own dates
         if not line.blank:
             norms.append(line.norm)
-    turns = sum(1 for text in norms if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80])
+    for text in norms[:4]:
+        if (other := _OTHER_PAGE.match(text)) and width(text) <= 80:
+            if other.group("press"):
+                raise NotAReadout(say("press_conference"))
+            raise NotAReadout(say("statement"))
+    turns = sum(
+        1
+        for text in norms
+        if re.match(r"^\(問\)|\)\(問\)", text) or "(問)" in text[:80] or _ENGLISH_TURN.match(text)
+    )
     if turns >= 2:
         raise NotAReadout(say("press_conference"))
     dated = [text for text in norms if len(text) <= 40 and parse_date(text)]
@@ -169,6 +190,8 @@ def _checked(
     to be a meeting's readout (if `refuse`)."""
     if refuse and not (header.title or title or header.date or header.category or len(paragraphs) > 1):
         raise NotAReadout(say("too_little"))
+    if refuse and header.date is None and _announces(paragraphs):
+        raise NotAReadout(say("announcement"))
     if (
         refuse
         and header.date is None
@@ -179,7 +202,20 @@ def _checked(
     return (*((say("no_title"),) if not title else ()), *((say("no_date"),) if header.date is None else ()))
 
 
+# What a readout's lead says: the meeting took place, and an outline follows.
+_READOUT_FORMULA = re.compile(
+    "以下のとおり|以下の通り|会談を行|電話会談|会談が行"
+    r"|as follows|is as below|(?:held|had) (?:a |the )?(?:meeting|summit|talks?|telephone|dinner|lunch)"
+    r"|met with|(?:paid|received) a courtesy call|(?:telephone|phone) (?:talk|call|conversation)",
+    re.IGNORECASE,
+)
+# A page that announces a meeting to come, not what was said at one.
+_ANNOUNCES = re.compile(r"\bwill (?:be held|hold|visit|meet)\b|(?:開催|訪問|会談)(?:する|される)?予定")
+
+
 def _has_readout_formula(paragraphs: list[Paragraph]) -> bool:
-    return any(
-        re.search("以下のとおり|以下の通り|会談を行|電話会談|会談が行", p.text) for p in paragraphs[:3]
-    )
+    return any(_READOUT_FORMULA.search(p.text) for p in paragraphs[:3])
+
+
+def _announces(paragraphs: list[Paragraph]) -> bool:
+    return any(_ANNOUNCES.search(p.text) for p in paragraphs[:3]) and not _has_readout_formula(paragraphs)

@@ -29,7 +29,7 @@ _FOOTNOTE_CITATION = "(注)"  # a footnote, cited as 参考 without the section 
 
 
 def _anchor(prefix: str, section: str, taken: dict[str, int]) -> str:
-    """s1-2-イ for 1.(2)(イ); a second paragraph of the same section is s1-2-イ_2.
+    """s1-2-イ for 1.(2)(イ), s1-l2 for 1./2.; a second paragraph of the same section is s1-2-イ_2.
 
     The underscore keeps repeats apart from deeper sections (s1-2 is 1.(2)).
     Paragraphs outside the numbered sections: lead (前文), ref (参考, ref1-2 for
@@ -44,7 +44,7 @@ def _anchor(prefix: str, section: str, taken: dict[str, int]) -> str:
     elif section.startswith(NOTE):
         base = "ref" + re.sub(r"[.()]+", "-", section[len(NOTE) :]).strip("-")
     else:
-        base = prefix + re.sub(r"[.()]+", "-", section).strip("-")
+        base = prefix + re.sub(r"[.()]+", "-", section.replace("/", "l")).strip("-")
     taken[base] = taken.get(base, 0) + 1
     return base if taken[base] == 1 else f"{base}_{taken[base]}"
 

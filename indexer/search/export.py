@@ -136,5 +136,5 @@ def results_json(results: Results) -> dict:
 def facets_json(facets: Facets) -> dict:
     return {
         name: [{"value": facet.value, "count": facet.count} for facet in getattr(facets, name)]
-        for name in ("year", "country", "kind", "side")
+        for name in ("year", "country", "kind", "side", "lang")
     }

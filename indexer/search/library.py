@@ -192,6 +192,7 @@ class Library:
             country=search.country,
             kind=search.kind,
             side=search.side,
+            language=search.lang,
             undated=search.undated,
             facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from readouts.indexer.analysis.facets import KINDS
 from readouts.indexer.analysis.query import MAX_QUERY_CHARS
 from readouts.indexer.parse.header import parse_user_year
+from readouts.indexer.parse.language import LANGUAGES
 from readouts.indexer.parse.speakers import SIDES
 from readouts.indexer.search.results import UNDATED
 
@@ -54,6 +55,7 @@ class Search:
     kind: str | None = None
     group: str = "paragraph"  # or "readout"; the results page asks for "readout"
     side: str | None = None  # 日本側, 相手側, 双方: where the words are in what that side said
+    lang: str | None = None  # ja or en: only readouts written in it
 
     def __post_init__(self) -> None:
         _check(self)
@@ -64,7 +66,7 @@ class Search:
 
     @property
     def filtered(self) -> bool:
-        return any((self.date_from, self.date_to, self.year, self.country, self.kind, self.side))
+        return any((self.date_from, self.date_to, self.year, self.country, self.kind, self.side, self.lang))
 
     def as_args(self, **changes) -> dict[str, str]:
         """URL parameters for these settings (defaults left out), with changes applied."""
@@ -81,6 +83,7 @@ class Search:
             "kind": self.kind or "",
             "group": self.group,
             "side": self.side or "",
+            "lang": self.lang or "",
         }
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "group": "readout"}
@@ -132,6 +135,8 @@ def _check(search: Search) -> None:
         raise BadParameter("kind", f"会談の種類は {'、'.join(KINDS)} のいずれかです（例：kind=首脳会談）")
     if search.side is not None and search.side not in SIDES:
         raise BadParameter("side", f"発言した側は {'、'.join(SIDES)} のいずれかです（例：side=相手側）")
+    if search.lang is not None and search.lang not in LANGUAGES:
+        raise BadParameter("lang", "言語は ja（日本語）か en（英語）です（例：lang=en）")
 
 
 def _in_range(name: str, value: int, high: int) -> None:

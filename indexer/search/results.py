@@ -16,6 +16,7 @@ from readouts.indexer.analysis.facets import KINDS
 from readouts.indexer.analysis.query import ParsedQuery, equivalents, matches_other_forms, query_parts
 from readouts.indexer.engines import DEFAULT_ENGINE
 from readouts.indexer.engines.base import FacetCounts
+from readouts.indexer.parse.language import LANGUAGE_NAMES, LANGUAGES
 from readouts.indexer.parse.speakers import SIDES, Said
 from readouts.indexer.search.highlight import Needle, Span, find_spans, snippet
 from readouts.indexer.search.suggest import Suggestion
@@ -45,6 +46,7 @@ class Hit:
 class Facet:
     value: str
     count: int
+    label: str = ""  # as the page shows it, where it is not the value (英語 for en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Facets:
     kind: tuple[Facet, ...]
     month: dict[str, int]
     side: tuple[Facet, ...] = ()  # matches in what each side said, in SIDES order
+    lang: tuple[Facet, ...] = ()  # matches in readouts written in each language (ja, en)
 
 
 # The year facet's value, and the year filter's, for readouts without a date.
@@ -82,6 +85,11 @@ def _facets(counts: FacetCounts) -> Facets:
         kind=most_first(kinds),
         month=dict(sorted(counts.month.items())),
         side=tuple(Facet(side, counts.side[side]) for side in SIDES if counts.side.get(side)),
+        lang=tuple(
+            Facet(code, counts.language[code], LANGUAGE_NAMES[code])
+            for code in LANGUAGES
+            if counts.language.get(code)
+        ),
     )
 
 

@@ -49,7 +49,7 @@ def _print_summary(results, text: str) -> None:
             f"also searched for {word}: {', '.join(forms)} (quote the word to search it only as typed)"
         )
     if results.facets is not None:
-        for name in ("year", "country", "kind", "side"):
+        for name in ("year", "country", "kind", "side", "lang"):
             values = getattr(results.facets, name)
             click.echo(f"{name}: " + (", ".join(f"{facet.value} {facet.count}" for facet in values) or "-"))
 

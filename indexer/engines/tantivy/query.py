@@ -222,6 +222,8 @@ def _restrictions(
             filters.append((Occur.Must, _term("country", request.country)))
         if request.kind:
             filters.append((Occur.Must, _term("meeting", request.kind)))
+        if request.language:
+            filters.append((Occur.Must, _term("lang", request.language)))
         if request.side:
             filters.append((Occur.Must, said_query(parsed, SIDE_CODES[request.side])))
     excluded = [

@@ -232,6 +232,7 @@ class TantivyReader:
             or request.doc_id
             or request.country
             or request.kind
+            or request.language
             or request.side
             or request.undated
         )

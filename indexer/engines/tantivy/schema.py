@@ -19,7 +19,7 @@ import tantivy
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -63,6 +63,7 @@ def _schema() -> tantivy.Schema:
     # The filters (`indexer.analysis.facets`), and one fast value to count the results per value.
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")  # ja or en
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
     # Our terms, joined by spaces (`indexer.analysis.terms`): tantivy splits them itself,
     # each term at the next position. A word of three characters or more is found in

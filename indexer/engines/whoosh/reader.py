@@ -208,6 +208,8 @@ class WhooshReader:
             filters.append(q.Term("country", request.country))
         if request.kind:
             filters.append(q.Term("meeting", request.kind))
+        if request.language:
+            filters.append(q.Term("lang", request.language))
         if request.side:
             filters.append(said_query(parsed, SIDE_CODES[request.side]))
         # Exclusions are applied as a set of paragraphs to leave out rather than

@@ -65,6 +65,7 @@ def _add(writer, item: Prepared) -> int:
             **{name: stored[name] for name in ("title", "category", "source_url", "indexed")},
             country=" ".join(paragraph.countries),
             meeting=paragraph.kind,
+            lang=paragraph.language,
             facets=paragraph.facet_key.encode("utf-8"),
         )
     writer.add_document(

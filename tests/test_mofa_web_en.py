@@ -1,0 +1,306 @@
+"""Real English Ministry pages (../shared/samples/mofa-web-en): each English readout read with
+the title, date and sections its README table gives, the pages that are not readouts refused,
+and each table phrase found under its section, on both engines.
+
+The pages are not copied into the project; where a clone has no ../shared beside it, these
+tests are skipped and say so. Texts: 出典: 外務省ホームページ (each page's URL is in
+../shared/samples/mofa-web-en/README.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from conftest import ROOT, hit_keys, run, search_json
+
+from readouts.indexer.parse.reading import parse_source
+from readouts.indexer.parse.sources import Source, SourceError
+
+MOFA_WEB_EN = ROOT.parent / "shared" / "samples" / "mofa-web-en"
+pytestmark = pytest.mark.skipif(
+    not MOFA_WEB_EN.is_dir(),
+    reason=f"the real pages are read from {MOFA_WEB_EN}, which this clone does not have",
+)
+
+D = datetime.date
+LOST = None  # the page's heading is not in the stored copy (the table gives it from elsewhere)
+# file: (title, date line, sections) as the README table gives them. A lost title may be
+# taken from a caption when one names the meeting: ("lost", that name). Sections are the
+# numbers of the numbered paragraphs and headings in page order, in the table's one form.
+PAGES = {
+    "mofa-en-meet0506": (
+        "Japan-Republic of Korea Summit Meeting (Summary)",
+        D(2005, 6, 20),
+        "1. 1.(1) 1.(1)(a) 1.(1)(b) 1.(2) 1.(2)(a)",
+    ),
+    "mofa-en-page3e_000127": ("Japan-Australia Summit Meeting", D(2013, 10, 9), "1. 2. 2.(1)"),
+    "mofa-en-page3e_000273": (
+        "Japan-Australia Summit Meeting",
+        D(2014, 11, 12),
+        "1. 1.(1) 1.(2) 2. 2.(1) 2.(2) 2.(3)",
+    ),
+    "mofa-en-page3e_000239": (LOST, D(2014, 9, 24), "1. 1.(1) 1.(2) 2. 2.(1) 2.(2) 3. 3.(1) 3.(2) 3.(3)"),
+    "mofa-en-page3e_001045": ("Japan-Brazil Summit Meeting", D(2019, 6, 29), "1. 2. 3. 4."),
+    "mofa-en-page6e_000207_00001": (LOST, D(2019, 8, 28), "1. 2."),
+    "mofa-en-page1e_000193": (("lost", "Japan-Russia Summit Meeting"), D(2017, 11, 10), "1. 2."),
+    "mofa-en-page6e_000182": (
+        "Japan-France Summit Meeting and Working Lunch",
+        D(2019, 4, 23),
+        "1. 1.(1) 1.(2) 1.(2) 2. 2.(1) 2.(2)",
+    ),
+    "mofa-en-2011_6-0622": ("The Outline of Japan-U.S. Summit Meeting", D(2011, 6, 22), "1. 1.(1)"),
+    "mofa-en-2005_9-0922": (
+        "Japan-Republic of Korea Summit Talks on the Telephone",
+        D(2005, 9, 22),
+        "1. 2. 3. 4. 5. 6.",
+    ),
+    "mofa-en-tel0901": (
+        "Telephone Conversation between Prime Minister Taro Aso And Mr. Barack Obama, "
+        "President of the United States",
+        D(2009, 1, 29),
+        "1. 2. 3. 4.",
+    ),
+    "mofa-en-page1e_000286": (LOST, D(2020, 10, 5), "1. 2. 3."),
+    "mofa-en-page4e_000820": (LOST, D(2018, 5, 16), "1. 2. 3."),
+    "mofa-en-apec2010_fmm": ("Overview of Japan-China Foreign Ministers' Meeting", D(2010, 11, 14), "1. 2."),
+    "mofa-en-2012_04-0423-01": (
+        "Japan-China Foreign Ministers' Meeting (Overview)",
+        D(2012, 4, 23),
+        "1. 1.(1) 1.(2)",
+    ),
+    "mofa-en-press4e_001269": (
+        "Foreign Minister Fumio Kishida Meets Saudi Arabian Foreign Minister Adel Ahmad Al-Jubeir",
+        D(2016, 9, 2),
+        "1. 2. 3. 4.",
+    ),
+    "mofa-en-page3e_000384": (LOST, D(2015, 10, 1), "1. 2."),
+    "mofa-en-page6e_000008": (("lost", "Japan-U.K. Foreign Ministers' meeting"), D(2013, 4, 11), "1. 2. 3."),
+    "mofa-en-page3e_000488": (LOST, D(2016, 5, 5), "1. 2."),
+    "mofa-en-telmeeting1112": (
+        "Telephone Conversation between Foreign Ministers of Japan and the Republic of Korea (ROK)",
+        D(2011, 12, 20),
+        "1. 2. 3.",
+    ),
+    "mofa-en-2012_12-1212_03": ("Japan-ROK Foreign Ministers’ Telephone Talks", D(2012, 12, 12), "1. 2. 3."),
+    "mofa-en-pressite_000001_00813": (
+        "Japan-ROK Foreign Ministers’ Telephone Talks",
+        D(2024, 12, 11),
+        "1. 2.",
+    ),
+    "mofa-en-1196770_1144": (
+        "Courtesy Call on Mr. Katsuya Okada, Minister for Foreign Affairs, by Admiral Mike Mullen, "
+        "Chairman of the Joint Chiefs of Staff of the United States (Outline)",
+        D(2009, 10, 23),
+        "",
+    ),
+    "mofa-en-2013_2-0218_02": (
+        "Courtesy Call by Mr. Louis Schweitzer, Special Representative of the Minister of Foreign "
+        "Affairs of the French Republic for France-Japan Partnership, on Mr. Fumio Kishida, Minister "
+        "for Foreign Affairs",
+        D(2013, 2, 18),
+        "1. 2. 3.",
+    ),
+    "mofa-en-page1e_000732": (
+        ("lost", "24th ASEAN Plus Three Foreign Ministers’ Meeting"),
+        D(2023, 7, 13),
+        "1. 1./1. 1./2. 1./3. 2. 2./1.",
+    ),
+    "mofa-en-fm3_1008-ov": (
+        "\"Central Asia plus Japan\" Dialogue Third Foreign Ministers' Meeting",
+        D(2010, 8, 7),
+        "1. 1.(1) 1.(2) 2. 2.(1) 2.(2)",
+    ),
+    "mofa-en-page1e_000109": (
+        "Third Japan-Pacific Islands Leaders Meeting",
+        None,
+        "1. 1.(1) 1.(2) 1.(3) 1.(4) 2.",
+    ),
+    "mofa-en-press22e_000039": (
+        "The Fourth Japan-UK Foreign Ministers' Strategic Dialogue",
+        D(2015, 8, 8),
+        "1. 1.(1) 1.(2) 2. 2.(1)",
+    ),
+    "mofa-en-page6e_000007": (
+        "Seventh Japan-India Foreign Ministers' Strategic Dialogue (Overview)",
+        None,
+        "(1) (1)(i)",
+    ),
+    "mofa-en-page1e_000254": (
+        ("lost", "Japan-India Foreign Ministers’ Strategic Dialogue"),
+        D(2019, 1, 7),
+        "1. 2. 2.(1) 2.(2)",
+    ),
+}
+REFUSED = {
+    "mofa-en-kaiken4e_000475": "press-conference transcript",
+    "mofa-en-2009_11-1119": "press-conference transcript",
+    "mofa-en-2010_9-0919_01": "statement",
+    "mofa-en-palm2006-info2": "announces a meeting to come",
+}
+# Furniture that must never be a title or a paragraph.
+FURNITURE = ("Photo:", "(Photo)", "Open a New Window", "Back to", "Countries & Regions", "<br>")
+# Each table phrase, the readout holding it and the section of its paragraph (前文: the lead;
+# the first `- ` item of a readout with no numbers is its second paragraph).
+PHRASES = [
+    ("Sangchunjae (Spring House)", "mofa-en-meet0506", "前文"),
+    ("2006 FIFA World Cup Finals", "mofa-en-meet0506", "1.(1)(b)"),
+    ("best friend in Asia", "mofa-en-page3e_000127", "1."),
+    ("Trilateral Strategic Dialogue (TSD)", "mofa-en-page3e_000127", "2.(1)"),
+    ("more robust, broader and pluralistic", "mofa-en-page3e_000273", "1.(1)"),
+    ("mutually convenient timing next year", "mofa-en-page3e_000273", "2.(2)"),
+    ("WAW! Tokyo 2014", "mofa-en-page3e_000239", "1.(2)"),
+    ("approximately 25.5 million US dollars", "mofa-en-page3e_000239", "3.(1)"),
+    ("World Economic Forum Annual Meeting", "mofa-en-page3e_001045", "1."),
+    ("supports for displaced persons from Venezuela", "mofa-en-page3e_001045", "2."),
+    ("150 participants in ABE initiative", "mofa-en-page6e_000207_00001", "1."),
+    ("construction of Mombasa Gate Bridge", "mofa-en-page6e_000207_00001", "2."),
+    ("special grave visits by airplane", "mofa-en-page1e_000193", "1."),
+    ("urged Russia to play", "mofa-en-page1e_000193", "2."),
+    ("appreciation for the support from France", "mofa-en-page6e_000182", "1.(1)"),
+    ("G7 Biarritz Summit", "mofa-en-page6e_000182", "2.(1)"),
+    ("G8 Deauville summit", "mofa-en-2011_6-0622", "前文"),
+    ("condition of cold shutdown", "mofa-en-2011_6-0622", "1.(1)"),
+    ("victory in the recent general election", "mofa-en-2005_9-0922", "2."),
+    ("fresh starting point for the peace", "mofa-en-2005_9-0922", "5."),
+    ("carried out in English", "mofa-en-tel0901", "1."),
+    ("inauguration as the 44th President", "mofa-en-tel0901", "2."),
+    ("heavy rainfall in France", "mofa-en-page1e_000286", "1."),
+    ("Tokyo Olympic and Paralympic Games", "mofa-en-page1e_000286", "3."),
+    ("dust storm which hit areas", "mofa-en-page4e_000820", "1."),
+    ("high evaluation and gratitude", "mofa-en-apec2010_fmm", "1."),
+    ("delegation of the Democratic Party", "mofa-en-apec2010_fmm", "2."),
+    ("Ningbo, China on April 7", "mofa-en-2012_04-0423-01", "前文"),
+    ("high-level economic dialogue", "mofa-en-2012_04-0423-01", "1.(2)"),
+    ("he will to cooperate closely", "mofa-en-press4e_001269", "2."),
+    ("partner for Vision 2030", "mofa-en-press4e_001269", "3."),
+    ("string of accidents at Makkah", "mofa-en-page3e_000384", "1."),
+    ("major power in the region", "mofa-en-page3e_000384", "2."),
+    ("death of Baroness Thatcher", "mofa-en-page6e_000008", "1."),
+    ("free maritime trade provided the foundation", "mofa-en-page6e_000008", "2."),
+    ("12th National Party Congress", "mofa-en-page3e_000488", "1."),
+    ("most important and long-term partner", "mofa-en-page3e_000488", "2."),
+    ("death of Kim Jong-il", "mofa-en-telmeeting1112", "1."),
+    ("act with care and calm", "mofa-en-telmeeting1112", "2."),
+    ("Parliamentary Senior Vice-Minister Shuji Kira", "mofa-en-2012_12-1212_03", "1."),
+    ("Presidential Statement of the UN", "mofa-en-2012_12-1212_03", "2."),
+    ("recent situation of the ROK", "mofa-en-pressite_000001_00813", "1."),
+    ("despite complicating situations", "mofa-en-pressite_000001_00813", "2."),
+    ("Mr. Kazuyoshi Umemoto of", "mofa-en-1196770_1144", "前文"),
+    ("thirty to fifty years ahead", "mofa-en-1196770_1144", "第2段落"),
+    ("ban of French beef imports", "mofa-en-2013_2-0218_02", "1."),
+    ("visit Japan in the spring", "mofa-en-2013_2-0218_02", "2."),
+    ("Epicentrum of Growth", "mofa-en-page1e_000732", "1."),
+    ("ASEAN+3 Emergency Rice Reserve (APTERR)", "mofa-en-page1e_000732", "1./3."),
+    ("held in Tashkent, Uzbekistan", "mofa-en-fm3_1008-ov", "前文"),
+    ("improvement of border-control capacities", "mofa-en-fm3_1008-ov", "2.(1)"),
+    ("New York Marriott East Side", "mofa-en-page1e_000109", "前文"),
+    ("human resources development and regional access", "mofa-en-page1e_000109", "2."),
+    ("Second Cameron Administration", "mofa-en-press22e_000039", "1.(1)"),
+    ("Legislation for Peace and Security", "mofa-en-press22e_000039", "2.(1)"),
+    ("Iikura House of the Ministry", "mofa-en-page6e_000007", "前文"),
+    ("Japan-India Maritime Affairs Dialogue", "mofa-en-page6e_000007", "(1)(i)"),
+    ("for approximately 75miniutes", "mofa-en-page1e_000254", "前文"),
+    ("start of Year 2019", "mofa-en-page1e_000254", "1."),
+]
+
+
+def parse(name: str, text: str | None = None):
+    path = MOFA_WEB_EN / f"{name}.txt"
+    data = path.read_bytes() if text is None else text.encode("utf-8")
+    return parse_source(Source(name, str(path), "", ("text", data)))
+
+
+def numbered_sections(readout) -> str:
+    """The sections of the numbered headings and paragraphs, in page order (the table's column)."""
+    found = []
+    for paragraph in readout.paragraphs:
+        found += [heading.section for heading in readout.headings if heading.position == paragraph.position]
+        if paragraph.label:
+            found.append(paragraph.section)
+    return " ".join(section for section in found if section)
+
+
+def test_every_english_page_is_in_the_table():
+    english = {path.stem for path in MOFA_WEB_EN.glob("mofa-en-*.txt")}
+    assert english == set(PAGES) | set(REFUSED)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_the_title_and_date_line_the_table_gives(name):
+    title, date, _ = PAGES[name]
+    readout = parse(name)
+    assert readout.date == date
+    assert ("no date found" in readout.warnings) == (date is None)
+    if isinstance(title, str):
+        assert readout.title == title
+    elif title is not None:
+        assert readout.title == title[1]
+    assert readout.title != readout.category or not readout.title
+    assert not any(word in readout.title for word in FURNITURE)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_is_recorded_as_english(name):
+    assert parse(name).language == "en"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_the_sections_the_table_gives(name):
+    assert numbered_sections(parse(name)) == PAGES[name][2]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_no_furniture_in_its_paragraphs(name):
+    for paragraph in parse(name).paragraphs:
+        assert not any(word in paragraph.text for word in FURNITURE), paragraph
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(REFUSED.items()))
+def test_page_that_is_not_a_readout_is_refused_with_its_reason(name, reason):
+    with pytest.raises(SourceError, match=reason):
+        parse(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("mofa-en-page3e_000273", "Japan-Australia Relations"),
+        ("mofa-en-page3e_000127", "Countries & Regions"),
+        ("mofa-en-pressite_000001_00813", "Press Releases"),
+        ("mofa-en-page1e_000109", "Oceania"),
+        ("mofa-en-tel0901", ""),  # [Provisional Translation] is a notice, not a category
+    ],
+)
+def test_category_line_is_kept_apart_from_the_title(name, category):
+    assert parse(name).category == category
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda text: "\n".join(line for line in text.split("\n") if line.strip()),
+        lambda text: "\n\n".join(text.split("\n")),
+        lambda text: "\n".join(line.strip() for line in text.split("\n")),
+    ],
+    ids=["no blank lines", "blank lines doubled", "no indentation"],
+)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_reads_the_same_however_the_browser_spaced_it(name, variant):
+    original = parse(name)
+    changed = parse(name, variant((MOFA_WEB_EN / f"{name}.txt").read_text("utf-8")))
+    assert (changed.title, changed.date, changed.category) == (original.title, original.date, original.category)
+    assert [p.section for p in changed.paragraphs] == [p.section for p in original.paragraphs]
+
+
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def english_index(tmp_path_factory, request):
+    directory = tmp_path_factory.mktemp(f"mofa-en-{request.param}")
+    result = run("index", MOFA_WEB_EN, "--index-dir", directory, "--engine", request.param)
+    assert result.exit_code == 0, result.output
+    return directory
+
+
+@pytest.mark.parametrize(("phrase", "doc_id", "section"), PHRASES, ids=[phrase for phrase, _, _ in PHRASES])
+def test_distinctive_phrase_is_found_under_its_section(english_index, phrase, doc_id, section):
+    assert hit_keys(search_json(english_index, f'"{phrase}"')) == [(doc_id, section)]
