@@ -303,4 +303,16 @@ def english_index(tmp_path_factory, request):
 
 @pytest.mark.parametrize(("phrase", "doc_id", "section"), PHRASES, ids=[phrase for phrase, _, _ in PHRASES])
 def test_distinctive_phrase_is_found_under_its_section(english_index, phrase, doc_id, section):
-    assert hit_keys(search_json(english_index, f'"{phrase}"')) == [(doc_id, section)]
+    # In English readouts only: a Japanese twin may quote the same English words (Epicentrum of Growth).
+    assert hit_keys(search_json(english_index, f'"{phrase}"', extra=("--lang", "en"))) == [(doc_id, section)]
+
+
+@pytest.mark.parametrize(("lang", "doc_id"), [("en", "mofa-en-page1e_000732"), ("ja", "mofa-page1_001763")])
+def test_the_language_filter_keeps_the_readouts_written_in_it(english_index, lang, doc_id):
+    data = search_json(english_index, '"Epicentrum of Growth"', extra=("--lang", lang))
+    assert [hit["doc_id"] for hit in data["hits"]] == [doc_id]
+
+
+def test_the_language_facet_counts_both_languages(english_index):
+    data = search_json(english_index, '"Epicentrum of Growth"')
+    assert {facet["value"]: facet["count"] for facet in data["facets"]["lang"]} == {"ja": 1, "en": 1}
