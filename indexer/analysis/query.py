@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from readouts.indexer.analysis.equivalents import load as load_equivalents
 from readouts.indexer.analysis.normalize import fold
-from readouts.indexer.analysis.terms import inflects, query_bigrams, query_word_terms, word_terms
+from readouts.indexer.analysis.terms import inflects, is_stemmed, query_bigrams, query_word_terms, word_terms
 from readouts.indexer.analysis.titles import without_ending
 
 MAX_QUERY_CHARS = 500
@@ -144,9 +144,10 @@ def query_parts(word: Word) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 @functools.lru_cache(maxsize=4096)
 def matches_other_forms(word: Word) -> bool:
-    """Whether the word's terms also match forms other than the one typed (認識する → 認識した)."""
+    """Whether the word's terms also match forms other than the one typed (認識する → 認識した;
+    an English word, by its stem: meeting → meetings, and jenesi → JENESYS)."""
     terms, _, folded = query_parts(word)
-    return inflects(word.text) or "".join(terms) != folded
+    return inflects(word.text) or "".join(terms) != folded or any(map(is_stemmed, terms))
 
 
 def equivalents(word: Word) -> tuple[Word, ...]:

@@ -1,4 +1,4 @@
-"""Japanese analysis: fugashi + unidic-lite words, and character bigrams.
+"""Japanese and English analysis: fugashi + unidic-lite words, and character bigrams.
 
 Both run on folded text (NFKC, lower case) so that ＴＰＰ, TPP and tpp, ２＋２ and
 2+2, ｻｲﾊﾞｰ and サイバー are one word. Documents and queries go through the same
@@ -9,6 +9,9 @@ Word terms: the written base form (orthBase) of inflected words, so 述べる fi
 as written (UniDic's `lemma` would turn 普天間 into フテンマ) and unknown words and
 numbers (ＴＰＰ, ２５), which have no base form, are kept. Punctuation is dropped
 without leaving a gap in positions, so phrases match across it on both sides.
+English words (which MeCab passes through as nouns) are indexed by their Snowball
+stem (PyStemmer), so that meetings finds meeting and talked finds talk; a possessive
+'s is dropped (Abe's is abe); stop words are kept, so that phrases stay whole.
 
 Bigram terms: every two adjacent characters of each run of non-space text, plus
 the last character of the run on its own, so that any string that occurs verbatim
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import fugashi
+import Stemmer
 import unidic_lite
 
 from readouts.indexer.analysis.normalize import fold
@@ -64,6 +68,27 @@ class WordToken(NamedTuple):  # a tuple: highlighting makes one per word of each
     inflected: bool = False  # indexed by its base form, which may differ from what is written
 
 
+_ENGLISH_WORD = re.compile(r"[a-z]{4,}")  # shorter ones are mostly acronyms (TPY)
+# A possessive: Abe's, Abe’s (its letters become spaces, so offsets stay); ministers' too.
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b|(?<=[a-z]s)['’](?![a-z])")
+
+
+def is_stemmed(term: str) -> bool:
+    """Whether a term is an English word's stem, which other words may share."""
+    return bool(_ENGLISH_WORD.fullmatch(term))
+
+
+@functools.lru_cache(maxsize=65_536)
+def english_stem(word: str) -> str:
+    """An English word (folded, four letters or more) by its Snowball stem; anything else as it is."""
+    if not _ENGLISH_WORD.fullmatch(word):
+        return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:  # a stemmer is not safe to share between threads either
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
+
+
 def word_tokens(folded: str) -> list[WordToken]:
     """Segment folded text into words, with offsets into that text."""
     tokens: list[WordToken] = []
@@ -76,7 +101,8 @@ def word_tokens(folded: str) -> list[WordToken]:
         if pos1 in _SKIPPED or not surface.strip():
             continue
         inflected = pos1 in _INFLECTED
-        term = fold(base) if inflected and base and base != "*" else surface
+        term = fold(base) if inflected and base and base != "*" else english_stem(surface)
+        inflected = inflected or term != surface
         droppable = pos1 == "助詞" or (pos1 == "助動詞" and term in _DROPPABLE_AUXILIARIES)
         tokens.append(WordToken(term, start, offset, droppable, inflected))
     return tokens
@@ -123,6 +149,8 @@ def _words(folded: str) -> list[tuple[str, str, str, str]]:
     """(surface, part of speech, written base form, lemma) of each word, as MeCab formats them."""
     words = []
     tagger = _term_tagger()
+    if "'" in folded or "’" in folded:
+        folded = _POSSESSIVE.sub(lambda match: " " * len(match.group()), folded)
     for piece in tagger_pieces(folded) if len(folded) > TAGGER_PIECE else (folded,):
         for line in tagger.parse(piece).split("\n"):
             surface, _, rest = line.partition("\t")
@@ -157,7 +185,7 @@ def _terms_and_keys(text: str, starts: list[int] | None = None) -> tuple[list[st
         if pos1 in _INFLECTED and base and base != "*":
             terms.append(fold(base))
         else:
-            terms.append(surface)
+            terms.append(english_stem(surface))
             if pos1 == "名詞" and (key := reading_key(surface, lemma)):
                 keys.add(key)
     return terms, keys

@@ -157,8 +157,8 @@ def engine_of(directory: Path) -> str:
 
 
 def analyzer_versions() -> dict[str, str]:
-    """What the index terms depend on besides our code: the tagger and its dictionary."""
-    return {name: importlib.metadata.version(name) for name in ("fugashi", "unidic-lite")}
+    """What the index terms depend on besides our code: the tagger, its dictionary, the stemmer."""
+    return {name: importlib.metadata.version(name) for name in ("fugashi", "unidic-lite", "PyStemmer")}
 
 
 def check_compatible(directory: Path, root: Path) -> None:
