@@ -316,3 +316,24 @@ def test_the_language_filter_keeps_the_readouts_written_in_it(english_index, lan
 def test_the_language_facet_counts_both_languages(english_index):
     data = search_json(english_index, '"Epicentrum of Growth"')
     assert {facet["value"]: facet["count"] for facet in data["facets"]["lang"]} == {"ja": 1, "en": 1}
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "countries", "kind"),
+    [
+        ("mofa-en-page3e_000273", ["豪州"], "首脳会談"),  # Japan-Australia Summit Meeting
+        ("mofa-en-2011_6-0622", ["米国"], "首脳会談"),  # Japan-U.S.
+        ("mofa-en-meet0506", ["韓国"], "首脳会談"),  # Japan-Republic of Korea
+        ("mofa-en-2005_9-0922", ["韓国"], "首脳電話会談"),  # Summit Talks on the Telephone
+        ("mofa-en-pressite_000001_00813", ["韓国"], "外相電話会談"),  # Japan-ROK … Telephone Talks
+        ("mofa-en-apec2010_fmm", ["中国"], "外相会談"),  # Foreign Ministers' Meeting
+        ("mofa-en-2013_2-0218_02", ["フランス"], "表敬"),  # Courtesy Call
+        ("mofa-en-page1e_000732", ["ASEAN"], "多国間会議"),  # ASEAN Plus Three
+        ("mofa-en-page3e_000384", ["サウジアラビア"], "その他"),  # title lost: Japan-Saudi Arabia Relations
+    ],
+)
+def test_english_readout_is_filed_under_its_counterpart_and_kind(english_index, doc_id, countries, kind):
+    data = search_json(english_index, "the", extra=("--doc", doc_id, "--limit", "1"))
+    assert data["total"] > 0
+    assert sorted(value["value"] for value in data["facets"]["country"]) == sorted(countries)
+    assert [value["value"] for value in data["facets"]["kind"]] == [kind]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def load(path: Path = DATA) -> Equivalents:
         forms = (name, *entry.get("forms", ()))
         for form in forms:
             counterparts[_key(form)] = name
+        for form in entry.get("english", ()):  # matched in titles word by word, spaces kept
+            counterparts[unicodedata.normalize("NFKC", form).lower()] = name
         if abbreviation := entry.get("abbreviation"):
             abbreviations[abbreviation] = name
             forms = (*forms, abbreviation)

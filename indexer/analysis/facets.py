@@ -9,6 +9,9 @@ Both come from the title and the category line, as the Ministry writes them:
   of `equivalents.toml`;
 - kind: one of KINDS, from the words of the title.
 
+English titles the same way: Japan-Australia Summit Meeting → 豪州, 首脳会談 (the names
+an English title uses are `english` in `equivalents.toml`).
+
 May touch: analysis/equivalents only; pure functions of a readout's title and category.
 """
 
@@ -142,8 +145,10 @@ def counterparts(title: str, category: str = "") -> tuple[str, ...]:
                 break
         else:
             at += 1
-    # A category line that is a country or organisation: 英国(グレートブリテン…), 欧州連合(EU).
+    # A category line that is a country or organisation: 英国(グレートブリテン…), 欧州連合(EU);
+    # in English, Japan-Australia Relations.
     line = re.sub(r"[(（].*?[)）]", "", _fold(category)).strip()
+    line = re.sub(r"^japan-(.+) relations$", r"\1", line)
     if line in equivalents.counterparts:
         found.append(equivalents.counterparts[line])
     return tuple(dict.fromkeys(found))
@@ -180,11 +185,46 @@ def title_text(title: str, category: str) -> str:
     return "\n".join(part for part in (title, *title_aliases(title), category) if part)
 
 
+# English titles: what names each kind (Summit Meeting → 首脳会談, Telephone Talk → 電話会談,
+# Foreign Ministers' Meeting → 外相会談), as the Ministry writes them.
+_ENGLISH_LEADERS = re.compile(r"\b(?:summit|leaders?|prime minister|president|premier|king|chancellor)\b")
+_ENGLISH_MINISTERS = re.compile(r"\b(?:foreign minister|minister for foreign affairs|secretary of state)")
+_ENGLISH_MULTILATERAL = re.compile(r"\b(?:g7|g8|g20|apec|plus three|plus japan|asean|islands|forum)\b")
+
+
+def is_english(text: str) -> bool:
+    """Whether a title is written in English (no kana or kanji)."""
+    return not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text)
+
+
+def _english_kind(text: str, counterparts_found: tuple[str, ...]) -> str:
+    """One of KINDS for a folded English title."""
+    if re.search(r"\b(?:vice[- ]minister|parliamentary|state minister)", text):
+        return "その他"
+    if "courtesy call" in text:
+        return "表敬"
+    if re.search(r"\b(?:telephone|phone)\b", text):
+        if _ENGLISH_LEADERS.search(text):
+            return "首脳電話会談"
+        return "外相電話会談" if _ENGLISH_MINISTERS.search(text) else "その他"
+    if _ENGLISH_MULTILATERAL.search(text) or len(counterparts_found) >= 3:
+        return "多国間会議"
+    if _ENGLISH_LEADERS.search(text):
+        return "首脳会談"
+    if _ENGLISH_MINISTERS.search(text):
+        return "外相会談"
+    if re.search(r"\b(?:strategic dialogue|director[- ]general|senior officials?|consultations?)\b", text):
+        return "次官級"
+    return "その他"
+
+
 def meeting_kind(title: str, counterparts_found: tuple[str, ...] = ()) -> str:
-    """One of KINDS for a readout's title."""
+    """One of KINDS for a readout's title (Japanese or English)."""
     text = _fold(title)
     if not text:
         return "その他"
+    if is_english(text):
+        return _english_kind(text, counterparts_found)
     if any(word in text for word in ("政務官", "副大臣")):
         return "その他"
     if "表敬" in text:
@@ -195,8 +235,10 @@ def meeting_kind(title: str, counterparts_found: tuple[str, ...] = ()) -> str:
         if any(word in text for word in _MINISTERS):
             return "外相電話会談"
         return "その他"
-    if any(word in text for word in ("次官", "戦略対話", "政務協議", "局長")):
-        return "次官級"
+    if any(word in text for word in ("次官", "政務協議", "局長")) or (
+        "戦略対話" in text and not any(word in text for word in _MINISTERS)
+    ):
+        return "次官級"  # a foreign ministers' strategic dialogue (日英外相戦略対話) is theirs
     if any(word in text for word in _MULTILATERAL) or len(counterparts_found) >= 3:
         return "多国間会議"
     if any(word in text for word in _LEADERS):
