@@ -47,6 +47,7 @@ HIT_KEYS = [
     "title",
     "category",
     "date",
+    "lang",
     "section",
     "anchor",
     "speaker",

@@ -10,6 +10,7 @@ tests are skipped and say so. Texts: 出典: 外務省ホームページ (each p
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from conftest import ROOT, hit_keys, run, search_json
@@ -107,7 +108,7 @@ PAGES = {
         "1. 1./1. 1./2. 1./3. 2. 2./1.",
     ),
     "mofa-en-fm3_1008-ov": (
-        "\"Central Asia plus Japan\" Dialogue Third Foreign Ministers' Meeting",
+        '"Central Asia plus Japan" Dialogue Third Foreign Ministers\' Meeting',
         D(2010, 8, 7),
         "1. 1.(1) 1.(2) 2. 2.(1) 2.(2)",
     ),
@@ -289,7 +290,11 @@ def test_category_line_is_kept_apart_from_the_title(name, category):
 def test_page_reads_the_same_however_the_browser_spaced_it(name, variant):
     original = parse(name)
     changed = parse(name, variant((MOFA_WEB_EN / f"{name}.txt").read_text("utf-8")))
-    assert (changed.title, changed.date, changed.category) == (original.title, original.date, original.category)
+    assert (changed.title, changed.date, changed.category) == (
+        original.title,
+        original.date,
+        original.category,
+    )
     assert [p.section for p in changed.paragraphs] == [p.section for p in original.paragraphs]
 
 
@@ -337,3 +342,104 @@ def test_english_readout_is_filed_under_its_counterpart_and_kind(english_index, 
     assert data["total"] > 0
     assert sorted(value["value"] for value in data["facets"]["country"]) == sorted(countries)
     assert [value["value"] for value in data["facets"]["kind"]] == [kind]
+
+
+# The pairs of the README table: English readout → its Japanese version.
+PAIRS = (
+    dict(
+        re.findall(
+            r"^\| (mofa-en-[^ ]+)\.txt \| \S+ \| en \|[^|]*\|[^|]*\|[^|]*\| (mofa-[^ ]+)\.txt \|",
+            (MOFA_WEB_EN / "README.md").read_text("utf-8"),
+            re.M,
+        )
+    )
+    if MOFA_WEB_EN.is_dir()
+    else {}
+)
+
+
+@pytest.fixture(scope="module")
+def english_client(english_index):
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
+
+    app = create_app({"INDEX_DIR": str(english_index), "TESTING": True})
+    yield app.test_client()
+    close_library(app)
+
+
+def test_the_table_names_seventeen_pairs():
+    assert len(PAIRS) == 17
+
+
+@pytest.mark.parametrize(("english", "japanese"), sorted(PAIRS.items()))
+def test_a_known_pair_is_found_from_either_side(english_client, english, japanese):
+    for doc_id in (english, japanese):
+        data = english_client.get(f"/api/docs/{doc_id}/compare").get_json()
+        assert (data["en"], data["ja"]) == (english, japanese)
+
+
+@pytest.mark.parametrize("english", sorted(set(PAGES) - set(PAIRS)))
+def test_a_readout_without_a_known_twin_is_paired_with_none(english_client, english):
+    response = english_client.get(f"/api/docs/{english}/compare")
+    assert response.status_code == 404
+    assert "もう一方の言語の版" in response.get_json()["error"]
+
+
+def test_the_readout_page_links_to_its_twin_and_the_comparison(english_client):
+    page = english_client.get("/docs/mofa-en-page3e_000273").get_data(as_text=True)
+    assert 'href="/docs/mofa-page4_000801" hreflang="ja">日本語版</a>' in page
+    assert 'href="/docs/mofa-en-page3e_000273/compare"' in page
+
+
+def test_the_comparison_aligns_sections_and_marks_what_one_version_leaves_out(english_client):
+    data = english_client.get("/api/docs/mofa-page4_000239/compare").get_json()
+    sections = {row["section"]: row for row in data["sections"]}
+    # Both excerpts reach 1. and 2.(1); the English one is cut off before the Japanese one ends.
+    assert sections["1."]["ja"] and sections["1."]["en"]
+    assert "Trilateral Strategic Dialogue" in sections["2.(1)"]["en"][0]["text"]
+    assert any(row["not_in"] == "en" and row["ja"] and not row["en"] for row in data["sections"])
+
+
+def test_the_comparison_page_says_what_each_version_lacks(english_client):
+    page = english_client.get("/docs/mofa-page4_000239/compare").get_data(as_text=True)
+    assert "英語版にない段落" in page
+    assert '<td lang="en">' in page
+
+
+def test_an_english_readout_page_marks_the_services_own_words_japanese(english_client):
+    page = english_client.get("/docs/mofa-en-page3e_000273").get_data(as_text=True)
+    assert '<article class="readout" lang="en">' in page
+    assert '<a class="related" lang="ja"' in page
+
+
+MOFA_WEB = ROOT.parent / "shared" / "samples" / "mofa-web"
+
+
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def both_dev_sets_client(tmp_path_factory, request):
+    from readouts.webapp import create_app
+    from readouts.webapp.library import close_library
+
+    directory = tmp_path_factory.mktemp(f"both-{request.param}")
+    result = run("index", MOFA_WEB, MOFA_WEB_EN, "--index-dir", directory, "--engine", request.param)
+    assert result.exit_code == 0, result.output
+    app = create_app({"INDEX_DIR": str(directory), "TESTING": True})
+    yield app.test_client()
+    close_library(app)
+
+
+def test_with_both_dev_sets_indexed_no_japanese_readout_gets_a_false_twin(both_dev_sets_client):
+    paired = {
+        path.stem: both_dev_sets_client.get(f"/api/docs/{path.stem}/compare").status_code
+        for path in sorted(MOFA_WEB.glob("*.txt"))
+    }
+    assert {name: status for name, status in paired.items() if status == 200} == {}
+
+
+def test_with_both_dev_sets_indexed_every_known_pair_is_still_found(both_dev_sets_client):
+    found = {
+        english: (both_dev_sets_client.get(f"/api/docs/{english}/compare").get_json() or {}).get("ja")
+        for english in PAIRS
+    }
+    assert found == PAIRS

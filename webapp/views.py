@@ -15,6 +15,7 @@ from readouts.indexer.search.citation import citation, display_date
 from readouts.indexer.search.export import hit_json, hit_url, results_csv, results_json
 from readouts.indexer.search.request import MAX_RESULT_WINDOW, BadParameter, Search, check_doc_id
 from readouts.indexer.search.results import Results
+from readouts.indexer.search.twins import compare, twins_of
 from readouts.webapp.library import get_library, search_slot
 from readouts.webapp.params import parse_search_params
 from readouts.webapp.timeline import timeline
@@ -205,7 +206,58 @@ def document(doc_id: str):
     view = get_library().readout(doc_id, query)
     if view is None:
         abort(404, description=f"文書 {doc_id} は索引にありません。")
-    return render_template("doc.html", view=view, query=query, params=Search(group="readout", q=query))
+    twins = twins_of(get_library(), doc_id)
+    return render_template(
+        "doc.html", view=view, query=query, twins=twins, params=Search(group="readout", q=query)
+    )
+
+
+def _compared(doc_id: str):
+    """The readout, its twin and their sections side by side (Japanese first), or a 404 that
+    says why there is nothing to compare."""
+    check_doc_id(doc_id)
+    library = get_library()
+    twins = twins_of(library, doc_id)
+    if twins is None:
+        abort(404, description=f"文書 {doc_id} は索引にありません。")
+    if twins.twin is None:
+        abort(404, description=f"文書 {doc_id} のもう一方の言語の版は索引にありません。")
+    one, other = library.readout(doc_id), library.readout(twins.twin.doc_id)
+    japanese, english = (one, other) if one.summary.language == "ja" else (other, one)
+    return japanese, english, twins.how, compare(japanese, english)
+
+
+@route("/docs/<doc_id>/compare")
+def compared(doc_id: str):
+    japanese, english, how, rows = _compared(doc_id)
+    return render_template(
+        "compare.html", japanese=japanese, english=english, how=how, rows=rows, params=Search(group="readout")
+    )
+
+
+@route("/api/docs/<doc_id>/compare")
+def api_compared(doc_id: str):
+    japanese, english, how, rows = _compared(doc_id)
+
+    def side(paragraphs):
+        return [{"anchor": p.anchor, "text": str(p.text.striptags())} for p in paragraphs]
+
+    return jsonify(
+        {
+            "ja": japanese.summary.doc_id,
+            "en": english.summary.doc_id,
+            "paired_by": how,
+            "sections": [
+                {
+                    "section": row.section,
+                    "ja": side(row.japanese),
+                    "en": side(row.english),
+                    "not_in": row.left_out_by or None,
+                }
+                for row in rows
+            ],
+        }
+    )
 
 
 RELATED = 5

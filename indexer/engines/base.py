@@ -178,7 +178,8 @@ class Reader(Protocol):
     def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
         """The paragraphs of other readouts that best match any of the word terms."""
 
-    def readouts(self, limit: int) -> tuple[list[dict], int]: ...
+    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
+        """The newest `limit` readout records (of that date only, when given), and how many."""
 
     def record(self, doc_id: str) -> dict | None: ...
 
@@ -197,7 +198,7 @@ class ParagraphRecord:
 
     key: str  # doc_id#anchor
     # What a hit shows: doc_id, title, category, date, section, label, headings, anchor,
-    # position, text, speakers, source_url, indexed.
+    # position, text, speakers, source_url, indexed, language.
     stored: dict
     # Its words, bigrams, trigrams (empty unless the engine asks) and words by the side that
     # said them, each kind of terms one space-separated text (`indexer.analysis.terms`).

@@ -119,4 +119,5 @@ def _stored(readout: Readout, paragraph: Paragraph, date: str, indexed: str) -> 
         "speakers": [[said.start, said.end, said.speaker, said.side] for said in attribute(paragraph.text)],
         "source_url": readout.source_url,
         "indexed": indexed,
+        "language": readout.language,
     }

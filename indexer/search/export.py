@@ -38,6 +38,7 @@ def _heading_json(found: Hit | ReadoutHits) -> dict:
 def hit_json(hit: Hit, query: str) -> dict:
     return {
         **_heading_json(hit),
+        "lang": hit.language,
         "section": hit.section,
         "anchor": hit.anchor,
         "speaker": {"name": hit.speaker, "side": hit.side or None} if hit.speaker else None,

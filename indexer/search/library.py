@@ -305,18 +305,20 @@ class Library:
         return set() if parsed.is_empty else self._reader().match_keys(parsed)
 
     @_reads_index
-    def readouts(self, limit: int = 100) -> tuple[list[ReadoutSummary], int]:
-        """The newest `limit` readouts in the index, and how many there are in all.
+    def readouts(
+        self, limit: int = 100, date: datetime.date | None = None
+    ) -> tuple[list[ReadoutSummary], int]:
+        """The newest `limit` readouts in the index (of that date only, when given), and how many.
 
         Sorting every readout by date takes about a second on a corpus of 80,000,
         so the answer is kept until the index changes.
         """
         reader = self._reader()
-        key = (self._local.directory, reader.generation(), limit)
+        key = (self._local.directory, reader.generation(), limit, date)
         cached = getattr(self._local, "readouts", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        records, total = reader.readouts(limit)
+        records, total = reader.readouts(limit, date)
         answer = [summary_of(record) for record in records], total
         self._local.readouts = (key, answer)
         return answer

@@ -40,6 +40,7 @@ class Hit:
     indexed: str = ""  # when its readout was written to the index (UTC, ISO 8601)
     speaker: str = ""  # who said the sentence that matched, where the readout says (`indexer.parse.speakers`)
     side: str = ""  # 日本側, 相手側, 双方, or "" when the text does not settle it
+    language: str = "ja"  # its readout's, ja or en
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,7 @@ def hit_of(
         indexed=fields.get("indexed", ""),
         speaker=said.speaker if said else "",
         side=said.side if said else "",
+        language=fields.get("language", "ja"),
     )
 
 

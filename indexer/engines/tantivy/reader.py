@@ -7,6 +7,7 @@ May touch: tantivy's searcher API.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import time
 from collections.abc import Callable, Mapping
@@ -35,7 +36,7 @@ from readouts.indexer.engines.tantivy.query import (
     title_query,
     to_tantivy,
 )
-from readouts.indexer.engines.tantivy.schema import BOOSTS, readout_number
+from readouts.indexer.engines.tantivy.schema import BOOSTS, SCHEMA, _date_number, readout_number
 from readouts.indexer.parse.speakers import SIDE_CODES
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
@@ -347,8 +348,12 @@ class TantivyReader:
         result = self.searcher.search(query, min(limit or count, count), count=False, **options)
         return [_data(self.searcher, address) for _, address in result.hits], count
 
-    def readouts(self, limit: int) -> tuple[list[dict], int]:
-        return self._all(_term("kind", "readout"), limit, order_by_field="date")
+    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
+        query = _term("kind", "readout")
+        if date is not None:
+            on_date = Query.term_query(SCHEMA, "date", _date_number(date.isoformat()))
+            query = Query.boolean_query([(Occur.Must, query), (Occur.Must, on_date)])
+        return self._all(query, limit, order_by_field="date")
 
     def record(self, doc_id: str) -> dict | None:
         query = Query.boolean_query(

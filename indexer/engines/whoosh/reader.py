@@ -10,6 +10,7 @@ May touch: whoosh's searching API, its own package, and analysis/.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import threading
 import time
 from collections import Counter
@@ -304,8 +305,11 @@ class WhooshReader:
         )
         return [(hit.fields(), float(hit.score or 0.0)) for hit in results]
 
-    def readouts(self, limit: int) -> tuple[list[dict], int]:
-        results = self.searcher.search(q.Term("kind", "readout"), limit=limit, sortedby="date", reverse=True)
+    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
+        query = q.Term("kind", "readout")
+        if date is not None:
+            query = q.And([query, q.Term("date", date.isoformat())])
+        results = self.searcher.search(query, limit=limit, sortedby="date", reverse=True)
         return [hit.fields() for hit in results], len(results)
 
     def record(self, doc_id: str) -> dict | None:

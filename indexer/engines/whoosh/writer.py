@@ -62,7 +62,7 @@ def _add(writer, item: Prepared) -> int:
             context_ngram=context,
             readout_titles=titles,
             readout_titles_ngram=titles,
-            **{name: stored[name] for name in ("title", "category", "source_url", "indexed")},
+            **{name: stored[name] for name in ("title", "category", "source_url", "indexed", "language")},
             country=" ".join(paragraph.countries),
             meeting=paragraph.kind,
             lang=paragraph.language,
