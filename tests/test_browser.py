@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import READOUTS, SEED_ID, free_port
+from conftest import READOUTS, ROOT, SEED_ID, free_port, run
 
 CHROMIUM = shutil.which("chromium")
 # axe-core from the npm registry: `npm ci --prefix tests/axe` (.ci/run does it).
@@ -31,6 +31,23 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture(scope="module")
 def server(index_dir):
+    yield from _served(index_dir)
+
+
+MOFA_WEB_EN = ROOT.parent / "shared" / "samples" / "mofa-web-en"
+
+
+@pytest.fixture(scope="module")
+def english_server(tmp_path_factory):
+    """The English dev set and its Japanese twins (../shared), served."""
+    if not MOFA_WEB_EN.is_dir():
+        pytest.skip(f"the real pages are read from {MOFA_WEB_EN}, which this clone does not have")
+    index_dir = tmp_path_factory.mktemp("english-index")
+    assert run("index", MOFA_WEB_EN, "--index-dir", index_dir).exit_code == 0
+    yield from _served(index_dir)
+
+
+def _served(index_dir):
     port = free_port()
     command = [
         READOUTS,
@@ -208,15 +225,39 @@ def axe_source() -> str:
     ],
 )
 def test_page_has_no_accessibility_violations(server, browser, axe_source, path):
+    assert _violations(browser, axe_source, server + path) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/docs/mofa-page4_000239/compare",
+        "/docs/mofa-en-page3e_000273",
+        "/search?q=summit+meetings&lang=en",
+    ],
+)
+def test_english_page_has_no_accessibility_violations(english_server, browser, axe_source, path):
+    assert _violations(browser, axe_source, english_server + path) == []
+
+
+def test_on_a_phone_the_comparison_reads_one_version_above_the_other(english_server, phone):
+    phone.get(english_server + "/docs/mofa-page4_000239/compare")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
+    japanese, english = phone.find_elements(By.CSS_SELECTOR, "table.compare tbody tr:first-child td")
+    assert english.rect["y"] >= japanese.rect["y"] + japanese.rect["height"] - 1
+    assert english.rect["width"] > 300
+
+
+def _violations(browser, axe_source, url) -> list[str]:
     browser.set_window_size(1100, 1400)
-    browser.get(server + path)
+    browser.get(url)
     browser.execute_script(axe_source)
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
         "v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));"
     )
-    assert result == []
+    return result
 
 
 @pytest.fixture
