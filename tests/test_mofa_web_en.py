@@ -443,3 +443,66 @@ def test_with_both_dev_sets_indexed_every_known_pair_is_still_found(both_dev_set
         for english in PAIRS
     }
     assert found == PAIRS
+
+
+# English search judged: each query (inflected, possessive, a phrase, a name) with the paragraph
+# that should come first among the English readouts.
+JUDGED = [
+    ("meetings with Bolsonaro", "mofa-en-page3e_001045", "前文"),  # meetings → Summit Meeting
+    ("Thatcher's death", "mofa-en-page6e_000008", "1."),  # possessive
+    ("Baroness Thatcher", "mofa-en-page6e_000008", "1."),
+    ("visited Brunei", "mofa-en-page3e_000127", "前文"),  # visited → visit
+    ("congratulated President Obama", "mofa-en-tel0901", "2."),
+    ("inaugurations", "mofa-en-tel0901", "2."),  # plural of inauguration
+    ("shutdowns", "mofa-en-2011_6-0622", "1.(1)"),
+    ("cold shutdown", "mofa-en-2011_6-0622", "1.(1)"),
+    ("grave visit", "mofa-en-page1e_000193", "1."),  # visits
+    ("former island residents", "mofa-en-page1e_000193", "1."),
+    ("airplane", "mofa-en-page1e_000193", "1."),
+    ("Mombasa", "mofa-en-page6e_000207_00001", "2."),
+    ("Saudi Vision 2030", "mofa-en-press4e_001269", "3."),
+    ("Olympic Games", "mofa-en-page1e_000286", "3."),
+    ("heavy rainfalls", "mofa-en-page1e_000286", "1."),  # rainfall
+    ("dust storms", "mofa-en-page4e_000820", "1."),  # storm
+    ("Umemoto", "mofa-en-1196770_1144", "前文"),
+    ("Hatoyama Administration", "mofa-en-1196770_1144", "第2段落"),
+    ("realignment", "mofa-en-1196770_1144", "第3段落"),
+    ("Ningbo", "mofa-en-2012_04-0423-01", "前文"),
+    ("WAW", "mofa-en-page3e_000239", "1.(2)"),
+    ("Iikura House", "mofa-en-page6e_000007", "前文"),
+    ("maritime affairs dialogue", "mofa-en-page6e_000007", "(1)(i)"),
+    ("rice reserve", "mofa-en-page1e_000732", "1./3."),
+    ("Epicentrum", "mofa-en-page1e_000732", "1."),
+    ("border control", "mofa-en-fm3_1008-ov", "2.(1)"),  # border-control
+    ("Tashkent", "mofa-en-fm3_1008-ov", "前文"),
+    ("Marriott", "mofa-en-page1e_000109", "前文"),
+    ("Legislation for Peace and Security", "mofa-en-press22e_000039", "2.(1)"),
+    ("12th National Party Congress", "mofa-en-page3e_000488", "1."),
+    ("Democratic Party delegation", "mofa-en-apec2010_fmm", "2."),
+    ("French beef", "mofa-en-2013_2-0218_02", "1."),
+    ("beef imports", "mofa-en-2013_2-0218_02", "1."),
+    ('"Trilateral Strategic Dialogue"', "mofa-en-page3e_000127", "2.(1)"),
+    ("Spring House", "mofa-en-meet0506", "前文"),
+    ("FIFA World Cup", "mofa-en-meet0506", "1.(1)(b)"),
+    ("Kim Jong-il", "mofa-en-telmeeting1112", "1."),
+    ("displaced persons Venezuela", "mofa-en-page3e_001045", "2."),
+]
+
+
+@pytest.mark.parametrize(("query", "doc_id", "section"), JUDGED, ids=[query for query, _, _ in JUDGED])
+def test_english_query_finds_the_expected_paragraph_first(english_index, query, doc_id, section):
+    assert hit_keys(search_json(english_index, query, extra=("--lang", "en")))[0] == (doc_id, section)
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [("meetings", "Meeting"), ("talked", "talk"), ("visited", "visit"), ("Thatcher's", "Thatcher")],
+)
+def test_an_inflected_english_word_marks_the_other_forms(english_index, query, written):
+    snippets = [hit["snippet"] for hit in search_json(english_index, query, extra=("--lang", "en"))["hits"]]
+    assert any(f"<mark>{written}" in snippet for snippet in snippets)
+
+
+def test_an_english_word_is_not_marked_inside_another(english_index):
+    snippets = [hit["snippet"] for hit in search_json(english_index, '"Legislation for Peace"')["hits"]]
+    assert snippets and not any("ef<mark>for</mark>t" in snippet for snippet in snippets)

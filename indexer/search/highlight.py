@@ -29,6 +29,14 @@ MAX_HIGHLIGHT_CHARS = 20_000
 SNIPPET_MIN = 120
 _CUT = re.compile("[。、]")
 _SPECIAL = re.compile("[&<>'\"]")  # what _escape replaces
+_ENGLISH_WORD = re.compile("[a-z0-9]*[a-z][a-z0-9]*")
+
+
+def _inside_english_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has a Latin letter or digit right before or after it."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
 
 
 def _escape(text: str) -> str:
@@ -80,8 +88,12 @@ def find_spans(text: str, needles: list[Needle]) -> list[Span]:
         starts: list[int] = []
         verbatim.append(starts)
         start = haystack.find(word) if word else -1
+        english = _ENGLISH_WORD.fullmatch(word) is not None
         while start >= 0:
             end = start + len(word)
+            if english and _inside_english_word(haystack, start, end):
+                start = haystack.find(word, start + 1)
+                continue  # `for` in `effort`: an English word is marked as a whole word only
             starts.append(start)
             if same_offsets:
                 spans.append(Span(start, end, number, True))
