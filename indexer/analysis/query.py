@@ -145,9 +145,13 @@ def query_parts(word: Word) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 @functools.lru_cache(maxsize=4096)
 def matches_other_forms(word: Word) -> bool:
     """Whether the word's terms also match forms other than the one typed (認識する → 認識した;
-    an English word, by its stem: meeting → meetings, and jenesi → JENESYS)."""
+    an English word, by its stem: meeting → meetings, and jenesi → JENESYS). A word typed in
+    capitals (ASEAN, ＩＡＥＡ) is an acronym: stemmed as any word, but with no other forms."""
     terms, _, folded = query_parts(word)
-    return inflects(word.text) or "".join(terms) != folded or any(map(is_stemmed, terms))
+    if inflects(word.text) or "".join(terms) != folded:
+        return True
+    lower_case = any(char.isascii() and char.islower() for char in unicodedata.normalize("NFKC", word.text))
+    return lower_case and any(map(is_stemmed, terms))
 
 
 def equivalents(word: Word) -> tuple[Word, ...]:
