@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -78,16 +79,43 @@ def bulk_jsonl(path: Path, records: int, paragraphs: int = 4) -> Path:
     return path
 
 
-def site_page(index_dir: Path, path: str) -> str:
-    """A page of the site on an index, as a browser gets it."""
+@contextlib.contextmanager
+def site_client(index_dir: Path, **config):
+    """The site on an index, for requests as a browser makes them (Flask's test client)."""
     from readouts.webapp import create_app
     from readouts.webapp.library import close_library
 
-    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, **config})
     try:
-        return app.test_client().get(path).get_data(as_text=True)
+        yield app.test_client()
     finally:
         close_library(app)
+
+
+def site_page(index_dir: Path, path: str) -> str:
+    """A page of the site on an index, as a browser gets it."""
+    with site_client(index_dir) as client:
+        return client.get(path).get_data(as_text=True)
+
+
+def check_header(readout, title, date, furniture: tuple[str, ...]) -> None:
+    """A real page's title and date as its dev set's README table gives them. `title`: the title,
+    or ("lost", X) for one taken from a caption, or None for a lost one (then only never
+    furniture or the category line)."""
+    assert readout.date == date
+    assert ("no date found" in readout.warnings) == (date is None)
+    if title is not None:
+        assert readout.title == (title if isinstance(title, str) else title[1])
+    assert readout.title != readout.category or not readout.title
+    assert not any(word in readout.title for word in furniture)
+
+
+# What a browser's copy may do to a page's text: the parser must read the page the same way.
+SPACINGS = {
+    "no blank lines": lambda text: "\n".join(line for line in text.split("\n") if line.strip()),
+    "blank lines doubled": lambda text: "\n\n".join(text.split("\n")),
+    "no indentation": lambda text: "\n".join(line.strip() for line in text.split("\n")),
+}
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, run, site_client
 
 from readouts.indexer.parse.language import language_of
 
@@ -27,14 +27,10 @@ TABLE = (
 
 @pytest.fixture(scope="module", params=["whoosh", "tantivy"])
 def client(tmp_path_factory, request):
-    from readouts.webapp import create_app
-    from readouts.webapp.library import close_library
-
     index_dir = tmp_path_factory.mktemp(f"lang-{request.param}")
     run("index", MOFA_WEB_EN, "--index-dir", index_dir, "--engine", request.param)
-    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
-    yield app.test_client()
-    close_library(app)
+    with site_client(index_dir) as client:
+        yield client
 
 
 def test_the_table_lists_both_languages():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from conftest import ROOT, hit_keys, run, search_json
+from conftest import ROOT, SPACINGS, check_header, hit_keys, run, search_json
 
 from readouts.indexer.parse.reading import parse_source
 from readouts.indexer.parse.sources import Source, SourceError
@@ -96,15 +96,7 @@ def test_every_page_is_in_the_table():
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_has_the_title_and_date_the_readme_gives(name):
     title, date = PAGES[name]
-    readout = parse(name)
-    assert readout.date == date
-    if isinstance(title, str):
-        assert readout.title == title
-    elif title is not None:
-        assert readout.title == title[1]
-    assert readout.title != readout.category or not readout.title
-    assert not any(word in readout.title for word in FURNITURE)
-    assert ("no date found" in readout.warnings) == (date is None)
+    check_header(parse(name), title, date, FURNITURE)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -246,13 +238,8 @@ def test_page_furniture_is_not_searchable(mofa_index, word):
 
 @pytest.mark.parametrize(
     "variant",
-    [
-        lambda text: "\n".join(line for line in text.split("\n") if line.strip()),
-        lambda text: "\n\n".join(text.split("\n")),
-        lambda text: "\n".join(line.strip() for line in text.split("\n")),
-        lambda text: text.replace(",", "，"),
-    ],
-    ids=["no blank lines", "blank lines doubled", "no indentation", "full-width commas"],
+    [*SPACINGS.values(), lambda text: text.replace(",", "，")],
+    ids=[*SPACINGS, "full-width commas"],
 )
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_reads_the_same_however_the_browser_spaced_it(name, variant):

@@ -40,6 +40,13 @@ def _analyzed(text: str, terms: tuple[str, ...]) -> AnalyzedText:
     return value
 
 
+# What a paragraph's document stores as it is (`indexer.engines.base.ParagraphRecord.stored`).
+_STORED = (
+    "doc_id", "date", "position", "section", "label", "headings", "anchor", "speakers",
+    "title", "category", "source_url", "indexed", "language",
+)  # fmt: skip
+
+
 def _add(writer, item: Prepared) -> int:
     record = item.record
     titles = _analyzed(record.titles, record.title_terms)
@@ -47,27 +54,24 @@ def _add(writer, item: Prepared) -> int:
         stored = paragraph.stored
         text = _analyzed(stored["text"], paragraph.terms)
         context = _analyzed(paragraph.context, paragraph.context_terms)
-        writer.add_document(
-            key=paragraph.key,
-            kind="para",
-            **{name: stored[name] for name in ("doc_id", "date", "position", "section", "label")},
-            headings=stored["headings"],
-            anchor=stored["anchor"],
-            text=text,
-            _stored_text=str(stored["text"]),
-            speakers=stored["speakers"],
-            text_ngram=text,
-            said=text,
-            context=context,
-            context_ngram=context,
-            readout_titles=titles,
-            readout_titles_ngram=titles,
-            **{name: stored[name] for name in ("title", "category", "source_url", "indexed", "language")},
-            country=" ".join(paragraph.countries),
-            meeting=paragraph.kind,
-            lang=paragraph.language,
-            facets=paragraph.facet_key.encode("utf-8"),
-        )
+        document = {
+            "key": paragraph.key,
+            "kind": "para",
+            **{name: stored[name] for name in _STORED},
+            "text": text,
+            "_stored_text": str(stored["text"]),
+            "text_ngram": text,
+            "said": text,
+            "context": context,
+            "context_ngram": context,
+            "readout_titles": titles,
+            "readout_titles_ngram": titles,
+            "country": " ".join(paragraph.countries),
+            "meeting": paragraph.kind,
+            "lang": paragraph.language,
+            "facets": paragraph.facet_key.encode("utf-8"),
+        }
+        writer.add_document(**document)
     writer.add_document(
         key=record.key,
         kind="readout",
