@@ -29,10 +29,11 @@ import re
 from dataclasses import dataclass, field
 
 from readouts.indexer.messages import say
-from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, line_markers, pdf_blocks, web_blocks
+from readouts.indexer.parse.blocks import BULLET, Block, is_pdf_layout, pdf_blocks, web_blocks
 from readouts.indexer.parse.header import Header, parse_date, split_header, title_from_lead
 from readouts.indexer.parse.language import language_of
 from readouts.indexer.parse.lines import Line, is_footer, split_lines, width
+from readouts.indexer.parse.numbers import line_markers
 from readouts.indexer.parse.sections import ATTENDEES, NOTE, Heading, Paragraph, outline
 
 __all__ = ["Heading", "NotAReadout", "Paragraph", "Readout", "ReadoutError", "parse_date", "parse_readout"]

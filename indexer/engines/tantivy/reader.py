@@ -10,7 +10,7 @@ import dataclasses
 import datetime
 import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -26,6 +26,7 @@ from readouts.indexer.engines.base import (
     SearchTimeout,
     kept_positions,
 )
+from readouts.indexer.engines.tantivy.counting import counted
 from readouts.indexer.engines.tantivy.query import (
     _Groups,
     _holding,
@@ -36,35 +37,12 @@ from readouts.indexer.engines.tantivy.query import (
     title_query,
     to_tantivy,
 )
-from readouts.indexer.engines.tantivy.schema import BOOSTS, SCHEMA, _date_number, readout_number
+from readouts.indexer.engines.tantivy.schema import BOOSTS, SCHEMA, _date_number
 from readouts.indexer.parse.speakers import SIDE_CODES
-
-# Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
-_AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
-# Paragraphs per readout, for results grouped by readout.
-_PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
-# Past this many matches, a page's readouts are counted by a search each, not in the aggregation.
-COUNTED_APART = 10_000
 
 
 def _data(searcher: tantivy.Searcher, address) -> dict:
     return orjson.loads(searcher.doc(address)["data"][0])
-
-
-class _PerReadout(Mapping):
-    """Matches per readout as the aggregation counts them (by number), looked up by doc_id."""
-
-    def __init__(self, counts: dict[int, int]) -> None:
-        self.numbers = counts
-
-    def __getitem__(self, doc_id: str) -> int:
-        return self.numbers[readout_number(doc_id)]
-
-    def __iter__(self):
-        raise TypeError("matches per readout are looked up by doc_id, not listed")
-
-    def __len__(self) -> int:
-        return len(self.numbers)
 
 
 def _kept(searcher: tantivy.Searcher, ranked: list, request: SearchRequest) -> tuple[list, list[int]]:
@@ -181,7 +159,7 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(searcher, request.parsed, request, groups, scored=False)
-        counts = self._facets(searcher, matches, request.facets, every, only, total)
+        counts = counted(searcher, matches, request.facets, every, only, total)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
@@ -224,9 +202,8 @@ class TantivyReader:
         Scoring the word and its characters together reads two posting lists about as long
         as each other, as the count does; here the ranking reads the word's alone, and
         the count is the document frequency of its characters, which every paragraph
-        holding the word also holds. The paragraphs of readouts so titled are few: they
-        are ranked and counted by the whole query, which they drive.
-        """
+        holding the word also holds. The paragraphs of readouts so titled are ranked by the
+        tier, and counted with the facets when asked for them (else here)."""
         filtered = (
             request.date_from
             or request.date_to
@@ -271,46 +248,6 @@ class TantivyReader:
             others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words), *apart])
             ranked += searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
-
-    @staticmethod
-    def _facets(
-        searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int], total: int
-    ) -> FacetCounts:
-        """The counts per facet key when `facets`, per readout when `per_readout` (every one,
-        by a terms aggregation: one bucket each) or of the readouts numbered `only`: a range
-        each in the same pass, which reads every match; past COUNTED_APART matches, a count
-        of the query within each readout, which reads a few short posting lists instead."""
-        wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
-        apart = total > COUNTED_APART
-        if only and not apart:
-            wanted["only"] = {
-                "range": {"field": "readout", "ranges": [{"from": n, "to": n + 1} for n in only]}
-            }
-        answer = searcher.aggregate(query, wanted) if wanted else {}
-
-        def counts(name: str) -> dict:
-            return (
-                {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
-                if name in answer
-                else {}
-            )
-
-        readouts = counts("readouts")
-        if only and not apart:  # tantivy adds a bucket for each gap between the ranges: those are left out
-            starts = {
-                int(bucket.get("from", -1)): bucket["doc_count"] for bucket in answer["only"]["buckets"]
-            }
-            readouts = {number: starts.get(number, 0) for number in only}
-        elif only:
-            readouts = {
-                number: searcher.search(
-                    Query.boolean_query([(Occur.Must, query), (Occur.Must, _term("readout", number))]),
-                    1,
-                    count=True,
-                ).count
-                for number in only
-            }
-        return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled, 0))
