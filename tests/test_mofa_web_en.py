@@ -32,7 +32,7 @@ TABLE = """
 mofa-en-meet0506 | Japan-Republic of Korea Summit Meeting (Summary) | 2005-06-20 | 1. 1.(1) 1.(1)(a) 1.(1)(b) 1.(2) 1.(2)(a)
 mofa-en-page3e_000127 | Japan-Australia Summit Meeting | 2013-10-09 | 1. 2. 2.(1)
 mofa-en-page3e_000273 | Japan-Australia Summit Meeting | 2014-11-12 | 1. 1.(1) 1.(2) 2. 2.(1) 2.(2) 2.(3)
-mofa-en-page3e_000239 | lost | 2014-09-24 | 1. 1.(1) 1.(2) 2. 2.(1) 2.(2) 3. 3.(1) 3.(2) 3.(3)
+mofa-en-page3e_000239 | lost: Japan-Australia summit meeting | 2014-09-24 | 1. 1.(1) 1.(2) 2. 2.(1) 2.(2) 3. 3.(1) 3.(2) 3.(3)
 mofa-en-page3e_001045 | Japan-Brazil Summit Meeting | 2019-06-29 | 1. 2. 3. 4.
 mofa-en-page6e_000207_00001 | lost | 2019-08-28 | 1. 2.
 mofa-en-page1e_000193 | lost: Japan-Russia Summit Meeting | 2017-11-10 | 1. 2.

@@ -252,9 +252,17 @@ def _title_and_categories(labels: list[str]) -> tuple[str, list[str]]:
     return title, labels[:start]
 
 
+# In English: `…, held a Japan-Australia summit meeting with…`.
+_ENGLISH_LEAD_MEETING = re.compile(
+    r"\bheld an? (Japan-[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:[Ss]ummit|[Ff]oreign [Mm]inisters['’]?)"
+    r"(?: [Tt]elephone)? (?:[Mm]eeting|[Tt]alks?))\b"
+)
+
+
 def title_from_lead(text: str) -> str:
     """A meeting named in the lead sentence, for a page whose title was lost."""
-    match = _LEAD_MEETING.search(unicodedata.normalize("NFKC", text))
+    norm = unicodedata.normalize("NFKC", text)
+    match = _LEAD_MEETING.search(norm) or _ENGLISH_LEAD_MEETING.search(norm)
     return match.group(1) if match else ""
 
 
