@@ -1,0 +1,119 @@
+"""The results page against an earlier version's, on the same index data and the same machine.
+
+    python bench/against.py --base-source DIR --base-index DIR --index DIR --engine tantivy
+        [--base-label 58abd4d] [--rounds 5] [--out bench/results]
+
+The earlier version (a checkout of an older commit, `--base-source`, with an index it built
+from the corpus, `--base-index`) answers each benchmark query as its results page did: the top
+ten with snippets and the counts per facet. This version answers as its results page does now:
+grouped by readout, with the facets (`--index`, built by this version from the same corpus, as
+`bench/run.py --work` leaves it). Each round times every query once on each side, in a child
+process of its own, the sides taking turns, so that a slow spell of the machine falls on both
+alike. The report gives p50 / p95 / p99 of each side and their ratio.
+
+An older checkout predates the package layout `readouts.*`: its own `indexer` and `webapp`
+packages are imported from its folder, and a folder of the bundled readouts named as it expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [line.strip() for line in (ROOT / "bench" / "queries.txt").read_text("utf-8").splitlines()]
+QUERIES = [query for query in QUERIES if query and not query.startswith("#")]
+
+
+def _timed(search) -> list[float]:
+    for query in QUERIES:  # warm-up: caches and lazily opened files
+        search(query)
+    latencies = []
+    for query in QUERIES:
+        started = time.perf_counter()
+        search(query)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def child(side: str, index: str, source: str) -> None:
+    """One round of one side, its latencies printed as JSON."""
+    if side == "base":
+        shim = Path(tempfile.mkdtemp(prefix="readouts-base-"))
+        (shim / "readouts_seeds").symlink_to(Path(source) / "seeds")
+        sys.path[:0] = [source, str(shim)]
+        from indexer.search import Library  # an older checkout's own layout
+
+        library = Library(Path(index))
+        latencies = _timed(lambda query: library.search(query, facets=True))
+    else:
+        from readouts.indexer.search.library import Library
+        from readouts.indexer.search.request import Search
+
+        library = Library(Path(index))
+        latencies = _timed(lambda query: library.search(Search(query, group="readout"), facets=True))
+    print(json.dumps(latencies))
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(*sys.argv[2:5])
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base-source", type=Path, required=True)
+    parser.add_argument("--base-index", type=Path, required=True)
+    parser.add_argument("--base-label", default="base")
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument(
+        "--engine", required=True, help="the engine both indexes were built with (for the report)"
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    sides = {"base": (args.base_index, args.base_source), "now": (args.index, ROOT)}
+    latencies: dict[str, list[float]] = {side: [] for side in sides}
+    for number in range(args.rounds):
+        for side, (index, source) in sides.items():
+            print(f"{side}: round {number + 1} of {args.rounds}", flush=True)
+            answer = subprocess.run(
+                [sys.executable, __file__, "--child", side, str(index), str(source)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            latencies[side] += json.loads(answer.stdout.strip().splitlines()[-1])
+    base, now = (percentiles(latencies[side]) for side in sides)
+    lines = [
+        f"# The results page against {args.base_label} ({args.engine}, {len(QUERIES)} queries, {args.rounds} rounds)",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M')}: `python bench/against.py` (its docstring says how).",
+        "",
+        "| results page | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: |",
+        f"| {args.base_label}: top ten with facets | {base[0]:.2f} | {base[1]:.2f} | {base[2]:.2f} |",
+        f"| now: grouped by readout, with facets | {now[0]:.2f} | {now[1]:.2f} | {now[2]:.2f} |",
+        f"| ratio | {now[0] / base[0]:.2f} | {now[1] / base[1]:.2f} | {now[2] / base[2]:.2f} |",
+        "",
+    ]
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"against-{args.base_label}-{args.engine}.md"
+    path.write_text("\n".join(lines), "utf-8")
+    print("\n".join(lines))
+    print(f"saved to {path}")
+
+
+if __name__ == "__main__":
+    main()
