@@ -32,14 +32,10 @@ QUERIES = [query for query in QUERIES if query and not query.startswith("#")]
 
 
 def _timed(search) -> list[float]:
-    for query in QUERIES:  # warm-up: caches and lazily opened files
-        search(query)
-    latencies = []
-    for query in QUERIES:
-        started = time.perf_counter()
-        search(query)
-        latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+    sys.path.insert(0, str(ROOT))
+    from bench.run import timed_queries
+
+    return timed_queries(QUERIES, search)
 
 
 def child(side: str, index: str, source: str) -> None:

@@ -182,6 +182,18 @@ def _fugashi_phrases(query: str) -> list[str]:
     return [" ".join(query_word_terms(word)) for word in query_words(query)]
 
 
+def timed_queries(queries: list[str], run) -> list[float]:
+    """Milliseconds each query takes, after a warm-up pass (caches, lazily opened files)."""
+    for q in queries:
+        run(q)
+    latencies = []
+    for q in queries:
+        started = time.perf_counter()
+        run(q)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
 def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
     """One round of timed searches (after a warm-up pass); the first round also
     collects every match, for recall."""
@@ -197,14 +209,7 @@ def query_engine(engine: str, work: Path, round_number: str = "0") -> dict:
         top10, matches = _tantivy(engine, work, keys)
 
     def timed(run) -> list[float]:
-        for q in queries:  # warm-up: caches and lazily opened files
-            run(q)
-        latencies = []
-        for q in queries:
-            started = time.perf_counter()
-            run(q)
-            latencies.append((time.perf_counter() - started) * 1000)
-        return latencies
+        return timed_queries(queries, run)
 
     answer = {"latencies_ms": timed(top10)}
     if engine in OURS:

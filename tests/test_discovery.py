@@ -175,13 +175,13 @@ def test_kind_of_meeting_comes_from_the_title(title, kind):
 
 def test_api_answers_with_facets_in_the_documented_shape(client):
     data = client.get("/api/search?q=北朝鮮").get_json()
-    assert list(data["facets"]) == ["year", "country", "kind", "side"]
+    assert list(data["facets"]) == ["year", "country", "kind", "side", "lang"]
     for values in data["facets"].values():
         assert values, "every facet has values on the seed and samples"
         assert all(list(value) == ["value", "count"] and value["count"] > 0 for value in values)
 
 
-@pytest.mark.parametrize("name", ["year", "country", "kind", "side"])
+@pytest.mark.parametrize("name", ["year", "country", "kind", "side", "lang"])
 def test_facet_counts_equal_the_filtered_totals(client, name):
     facets = client.get("/api/search?q=会談").get_json()["facets"]
     for value in facets[name]:
