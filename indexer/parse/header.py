@@ -60,8 +60,11 @@ _DATE_LINE_TAIL = re.compile(
 )
 
 
-def _month_number(name: str) -> int:
-    return next(number for number, month in enumerate(MONTHS, 1) if month.startswith(name[:3]))
+def month_number(name: str) -> int:
+    """1 for January (or Jan, january), …, 12 for December."""
+    return next(
+        number for number, month in enumerate(MONTHS, 1) if month.lower().startswith(name[:3].lower())
+    )
 
 
 def _english_date(match: re.Match) -> datetime.date:
@@ -69,7 +72,7 @@ def _english_date(match: re.Match) -> datetime.date:
         month, day, year = match.groups()
     else:
         day, month, year = match.groups()
-    return datetime.date(int(year), _month_number(month), int(day))
+    return datetime.date(int(year), month_number(month), int(day))
 
 
 def _date_match(text: str) -> tuple[datetime.date | None, re.Match | None]:

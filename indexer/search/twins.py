@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from readouts.indexer.analysis.facets import readout_facets
-from readouts.indexer.parse.header import MONTHS
+from readouts.indexer.parse.copies import page_address
+from readouts.indexer.parse.header import MONTHS, month_number
 from readouts.indexer.parse.lines import width
 from readouts.indexer.search.results import ReadoutSummary, ReadoutView, ShownParagraph
 
@@ -75,8 +76,7 @@ def lead_day(text: str) -> tuple[int, int] | None:
         return None
     if match.group(1):
         return int(match.group(1)), int(match.group(2))
-    month = next(number for number, name in enumerate(MONTHS, 1) if name.lower() == match.group(3).lower())
-    return month, int(match.group(4))
+    return month_number(match.group(3)), int(match.group(4))
 
 
 def find_twins(
@@ -85,25 +85,28 @@ def find_twins(
     lead_of: Callable[[str], str],
 ) -> Twins:
     """The twin of a readout, given the readouts of a day (`on_date(None)`: the newest of every
-    day) and the text of a readout's lead (for readouts without a date)."""
+    day) and the text of a readout's lead (read only for readouts without a date)."""
     other = "en" if summary.language == "ja" else "ja"
     if summary.date is not None:
-        candidates = [found for found in on_date(summary.date) if found.language == other]
+        found = _chosen(summary, [found for found in on_date(summary.date) if found.language == other])
+        if found.twin is not None or found.candidates:
+            return found
+        # None of that day: a twin that lost its date line opens its lead with the day.
         day = (summary.date.month, summary.date.day)
-        # A twin that lost its date line opens its lead with the day.
-        candidates += [
-            found
-            for found in on_date(None)[-MAX_UNDATED:]
-            if found.language == other and found.date is None and lead_day(lead_of(found.doc_id)) == day
+        undated = [
+            found for found in on_date(None)[-MAX_UNDATED:] if found.language == other and not found.date
         ]
-    elif (day := lead_day(lead_of(summary.doc_id))) is not None:
-        candidates = [
-            found
-            for found in on_date(None)
-            if found.language == other and found.date and (found.date.month, found.date.day) == day
-        ]
-    else:
+        return _chosen(summary, [found for found in undated if lead_day(lead_of(found.doc_id)) == day])
+    day = lead_day(lead_of(summary.doc_id))
+    if day is None:
         return Twins()
+    dated = [found for found in on_date(None) if found.language == other and found.date]
+    return _chosen(summary, [found for found in dated if (found.date.month, found.date.day) == day])
+
+
+def _chosen(summary: ReadoutSummary, candidates: list[ReadoutSummary]) -> Twins:
+    """Of the readouts that may be the twin: the one the page links to, else the one that names
+    no different counterpart (of several, the one of the same kind); else the candidates."""
     linked = [found for found in candidates if _linked(summary, found)]
     if len(linked) == 1:
         return Twins(linked[0], "link")
@@ -118,10 +121,9 @@ def find_twins(
 
 
 def _linked(one: ReadoutSummary, other: ReadoutSummary) -> bool:
-    urls = {url.split("#")[0].rstrip("/").lower() for url in (one.english_url, other.english_url) if url}
-    return bool(urls) and any(
-        page.source_url and page.source_url.split("#")[0].rstrip("/").lower() in urls for page in (one, other)
-    )
+    """Whether one page's English link is the other's address (`indexer.parse.copies.page_address`)."""
+    links = {page_address(page.english_url) for page in (one, other) if page.english_url}
+    return any(page.source_url and page_address(page.source_url) in links for page in (one, other))
 
 
 def _same_counterparts(countries: tuple[str, ...], found: ReadoutSummary) -> bool:
