@@ -208,7 +208,6 @@ class ParagraphRecord:
     countries: tuple[str, ...]
     kind: str
     facet_key: str  # `indexer.analysis.facets.facet_key`
-    language: str = "ja"  # its readout's (`indexer.parse.language`)
 
 
 @dataclass(frozen=True, slots=True)

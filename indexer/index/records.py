@@ -68,7 +68,6 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
                 countries=countries,
                 kind=kind,
                 facet_key=key,
-                language=readout.language,
             )
         )
     titles = analyze(title_text(readout.title, readout.category), trigrams)

@@ -19,6 +19,7 @@ from readouts.indexer.parse.lines import (
     caption_names,
     is_caption,
     is_footer,
+    is_latin,
     is_navigation,
     is_short_label,
     make_line,
@@ -165,7 +166,7 @@ def web_blocks(lines: list[Line], heading_texts: list[str]) -> tuple[list[Block]
 def _hard_wrapped(lines: list[Line]) -> bool:
     """English text broken into lines of about 75 characters (`…will continue to` / `be the
     cornerstone…`): a paragraph then starts only at a bullet or a number."""
-    english = [line.norm for line in lines if not line.blank and width(line.norm) * 2 < len(line.norm)]
+    english = [line.norm for line in lines if not line.blank and is_latin(line.norm)]
     if len(english) < 6:
         return False
     wrapped = [text for text in english if 55 <= len(text) <= 80 and not text.endswith(_SENTENCE_END)]

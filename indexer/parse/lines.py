@@ -30,6 +30,11 @@ def width(text: str) -> float:
     return len(text) - 0.6 * ascii_count
 
 
+def is_latin(text: str) -> bool:
+    """Whether a text is mostly ASCII: an English line, caption or word."""
+    return width(text) * 2 < len(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str  # original characters, stripped of surrounding spaces
@@ -71,7 +76,7 @@ _RUN_IN_ENGLISH = re.compile(r"(?<=[a-z.])(?=\((?:\d{1,2}|i{1,3}|iv|v|vi{1,3}|ix
 
 def _run_in_sections(raw: str) -> list[str]:
     """Split a line holding a whole numbered readout into its sections and headings."""
-    if width(raw) * 2 < len(raw):  # mostly ASCII: an English line
+    if is_latin(raw):
         return _RUN_IN_ENGLISH.split(raw)
     if len(raw) < 150 or len(_RUN_IN_TOP.findall(raw)) < 2:
         return [raw]
@@ -198,7 +203,7 @@ def _english_caption_names(text: str) -> list[str]:
 def caption_names(line: Line) -> list[str]:
     """Meeting names a caption line may hold: `(画像1)日加首脳会談 (写真提供:…)` → 日加首脳会談."""
     text = _IMAGE_LABEL.sub("", _CAPTION_BULLET.sub("", line.norm)).strip()
-    if width(text) * 2 < len(text):  # mostly ASCII: an English caption
+    if is_latin(text):
         return _english_caption_names(text)
     names = []
     for chunk in CREDIT.split(text):

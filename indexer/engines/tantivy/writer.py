@@ -38,7 +38,7 @@ def paragraph_document(record: ParagraphRecord, titles: tuple[str, str, str]) ->
     for country in record.countries:
         document.add_text("country", country)
     document.add_text("meeting", record.kind)
-    document.add_text("lang", record.language)
+    document.add_text("lang", stored["language"])
     document.add_text("facets", record.facet_key)
     document.add_integer("date", _date_number(stored["date"]))
     document.add_integer("position", stored["position"])

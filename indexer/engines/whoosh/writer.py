@@ -68,7 +68,7 @@ def _add(writer, item: Prepared) -> int:
             "readout_titles_ngram": titles,
             "country": " ".join(paragraph.countries),
             "meeting": paragraph.kind,
-            "lang": paragraph.language,
+            "lang": stored["language"],
             "facets": paragraph.facet_key.encode("utf-8"),
         }
         writer.add_document(**document)
