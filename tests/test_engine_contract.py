@@ -177,6 +177,22 @@ def test_a_filter_narrows_without_reordering(written):
     assert total == len(only)
 
 
+@pytest.mark.parametrize("chosen", [0, 1, 3])
+def test_a_request_of_chosen_paragraphs_finds_only_those(written, chosen):
+    reader = written.reader()
+    _, everything, _ = search(reader, "会談")
+    keys = [f"{fields['doc_id']}#{fields['anchor']}" for fields, _ in everything]
+    total, only, _ = search(reader, "会談", paragraphs=frozenset(keys[:chosen]))
+    assert total == chosen
+    assert [f"{fields['doc_id']}#{fields['anchor']}" for fields, _ in only] == keys[:chosen]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ja", "all"), ("en", "none"), (None, "all")])
+def test_readouts_are_listed_by_language(written, language, expected):
+    records, total = written.reader().readouts(100, language=language)
+    assert total == len(records) == (len(written.sources) if expected == "all" else 0)
+
+
 def test_similar_paragraphs_come_from_other_readouts(written):
     doc_id = written.sources[0].doc_id
     found = written.reader().similar(["会談", "協力"], doc_id, 10)

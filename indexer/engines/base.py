@@ -104,8 +104,26 @@ class SearchRequest:
     side: str | None = (
         None  # only where the words are in what this side said (`indexer.parse.speakers.SIDES`)
     )
+    # Only these paragraphs (ParagraphRecord.key, doc_id#anchor): those one version of a
+    # readout holds and its twin in the other language leaves out (`indexer.search.twins`).
+    paragraphs: frozenset[str] | None = None
     deadline: float | None = None  # time.monotonic() after which to stop
     budget: float = 0.0  # the budget in seconds, for the error message
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the matches down."""
+        return bool(
+            self.date_from
+            or self.date_to
+            or self.undated
+            or self.doc_id
+            or self.country
+            or self.kind
+            or self.language
+            or self.side
+            or self.paragraphs is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +196,11 @@ class Reader(Protocol):
     def similar(self, terms: list[str], exclude_doc_id: str, limit: int) -> list[tuple[dict, float]]:
         """The paragraphs of other readouts that best match any of the word terms."""
 
-    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
-        """The newest `limit` readout records (of that date only, when given), and how many."""
+    def readouts(
+        self, limit: int, date: datetime.date | None = None, language: str | None = None
+    ) -> tuple[list[dict], int]:
+        """The newest `limit` readout records (of that date only, of that language only, when
+        given), and how many."""
 
     def record(self, doc_id: str) -> dict | None: ...
 

@@ -226,6 +226,8 @@ def _restrictions(
             filters.append((Occur.Must, _term("lang", request.language)))
         if request.side:
             filters.append((Occur.Must, said_query(parsed, SIDE_CODES[request.side])))
+        if request.paragraphs is not None:
+            filters.append((Occur.Must, Query.term_set_query(SCHEMA, "key", sorted(request.paragraphs))))
     excluded = [
         (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
     ]

@@ -204,17 +204,7 @@ class TantivyReader:
         the count is the document frequency of its characters, which every paragraph
         holding the word also holds. The paragraphs of readouts so titled are ranked by the
         tier, and counted with the facets when asked for them (else here)."""
-        filtered = (
-            request.date_from
-            or request.date_to
-            or request.doc_id
-            or request.country
-            or request.kind
-            or request.language
-            or request.side
-            or request.undated
-        )
-        word = None if filtered or not self.exact_frequencies else _plain_word(request.parsed)
+        word = None if request.filtered or not self.exact_frequencies else _plain_word(request.parsed)
         total = None if word is None else _holding(searcher, word)
         if total is None:
             return None
@@ -285,11 +275,15 @@ class TantivyReader:
         result = self.searcher.search(query, min(limit or count, count), count=False, **options)
         return [_data(self.searcher, address) for _, address in result.hits], count
 
-    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
-        query = _term("kind", "readout")
+    def readouts(
+        self, limit: int, date: datetime.date | None = None, language: str | None = None
+    ) -> tuple[list[dict], int]:
+        clauses = [(Occur.Must, _term("kind", "readout"))]
         if date is not None:
-            on_date = Query.term_query(SCHEMA, "date", _date_number(date.isoformat()))
-            query = Query.boolean_query([(Occur.Must, query), (Occur.Must, on_date)])
+            clauses.append((Occur.Must, Query.term_query(SCHEMA, "date", _date_number(date.isoformat()))))
+        if language is not None:
+            clauses.append((Occur.Must, _term("lang", language)))
+        query = clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
         return self._all(query, limit, order_by_field="date")
 
     def record(self, doc_id: str) -> dict | None:

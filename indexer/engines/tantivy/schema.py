@@ -19,7 +19,7 @@ import tantivy
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 
 # Ranking tiers as boosts (words, then characters: bigrams or trigrams); BM25 stays
 # below about 50, so the tiers never mix.
@@ -50,6 +50,8 @@ EQUIVALENT_WEIGHT = 1e-2
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+    # Paragraphs: doc_id#anchor (`ParagraphRecord.key`), for a request of chosen paragraphs.
+    builder.add_text_field("key", tokenizer_name="raw", index_option="basic")
     # Fast too: the matches are counted per readout (results grouped by readout).
     builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic", stored=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True, stored=True)  # yyyymmdd, 0 for none
@@ -63,7 +65,8 @@ def _schema() -> tantivy.Schema:
     # The filters (`indexer.analysis.facets`), and one fast value to count the results per value.
     builder.add_text_field("country", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("meeting", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")  # ja or en
+    # The readout's language, ja or en (`indexer.parse.language`), on its record and paragraphs.
+    builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("facets", tokenizer_name="raw", index_option="basic", fast=True)
     # Our terms, joined by spaces (`indexer.analysis.terms`): tantivy splits them itself,
     # each term at the next position. A word of three characters or more is found in

@@ -34,6 +34,7 @@ def paragraph_document(record: ParagraphRecord, titles: tuple[str, str, str]) ->
     stored = record.stored
     document = Document()
     document.add_text("kind", "para")
+    document.add_text("key", record.key)
     document.add_text("doc_id", stored["doc_id"])
     for country in record.countries:
         document.add_text("country", country)
@@ -69,6 +70,7 @@ def readout_document(record: ReadoutRecord) -> Document:
     document.add_text("kind", "readout")
     document.add_text("doc_id", stored["doc_id"])
     document.add_integer("record", readout_number(stored["doc_id"]))
+    document.add_text("lang", stored["language"])
     document.add_integer("date", _date_number(stored["date"]))
     document.add_integer("position", -1)
     for name, terms in zip(("titles", "titles_ngram", "titles_trigram"), record.title_terms, strict=True):

@@ -186,6 +186,8 @@ class WhooshReader:
         """The request's query, what a match must also match (its filters) and the paragraphs
         to leave out; the query is NullQuery when nothing can match."""
         parsed = request.parsed
+        if request.paragraphs is not None and not request.paragraphs:
+            return q.NullQuery, None, set()
         records: set[int] = set()  # readout records of the readouts so titled: matched, not counted
         query, exclusions = to_whoosh(
             parsed, lambda group: self.titled(group, records), request.keep_readouts or request.depth
@@ -213,6 +215,8 @@ class WhooshReader:
             filters.append(q.Term("lang", request.language))
         if request.side:
             filters.append(said_query(parsed, SIDE_CODES[request.side]))
+        if request.paragraphs is not None:
+            filters.append(q.Or([q.Term("key", key) for key in sorted(request.paragraphs)]))
         # Exclusions are applied as a set of paragraphs to leave out rather than
         # as an AndNot: skipping a union of thousands of bigram postings for every
         # candidate paragraph cost minutes; collecting each word's paragraphs once
@@ -305,10 +309,14 @@ class WhooshReader:
         )
         return [(hit.fields(), float(hit.score or 0.0)) for hit in results]
 
-    def readouts(self, limit: int, date: datetime.date | None = None) -> tuple[list[dict], int]:
+    def readouts(
+        self, limit: int, date: datetime.date | None = None, language: str | None = None
+    ) -> tuple[list[dict], int]:
         query = q.Term("kind", "readout")
         if date is not None:
             query = q.And([query, q.Term("date", date.isoformat())])
+        if language is not None:
+            query = q.And([query, q.Term("lang", language)])
         results = self.searcher.search(query, limit=limit, sortedby="date", reverse=True)
         return [hit.fields() for hit in results], len(results)
 

@@ -20,7 +20,7 @@ from readouts.indexer.engines.whoosh.analyzers import BigramTokenizer, SaidToken
 
 # The index format: bump it whenever the schema or the analysis changes what is stored or
 # indexed: an index built with another version must be rebuilt.
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 
 # Ranking tiers, strongest first. A match in a better tier always outranks a
 # match found only in a weaker one: whole words in the paragraph, then its
@@ -77,7 +77,7 @@ def make_schema() -> fields.Schema:
         # kind of meeting; and one column to count the results per value.
         country=fields.KEYWORD,
         meeting=fields.ID,
-        lang=fields.ID,  # the readout's language, ja or en (`indexer.parse.language`)
+        lang=fields.ID,  # the readout's language, ja or en (`indexer.parse.language`), on its record too
         facets=fields.COLUMN(columns.VarBytesColumn()),
         title=fields.STORED,
         # Readout records: what the title search matches (`indexer.analysis.facets.title_text`).

@@ -76,6 +76,7 @@ def _add(writer, item: Prepared) -> int:
         key=record.key,
         kind="readout",
         position=-1,
+        lang=record.stored["language"],
         **record.stored,
         titles=titles,
         titles_ngram=titles,
