@@ -326,6 +326,69 @@ def test_the_comparison_aligns_sections_and_marks_what_one_version_leaves_out(en
 
 
 @pytest.mark.parametrize(
+    ("doc_id", "japanese", "english"),
+    [
+        # (イ)(ロ) items beside (a)(b): the same places in the two orders of numbering.
+        ("mofa-korea_05-gaiyo", "1.(1)(イ)", "1.(1)(a)"),
+        ("mofa-korea_05-gaiyo", "1.(2)(イ)", "1.(2)(a)"),
+        # An English 2.(1) beside the Japanese 2.(1).
+        ("mofa-page4_000239", "2.(1)", "2.(1)"),
+    ],
+)
+def test_the_comparison_puts_the_same_place_side_by_side(english_client, doc_id, japanese, english):
+    data = english_client.get(f"/api/docs/{doc_id}/compare").get_json()
+    rows = [
+        ({p["section"] for p in row["ja"]}, {p["section"] for p in row["en"]}, row["not_in"])
+        for row in data["sections"]
+    ]
+    assert ({japanese}, {english}, None) in rows
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "mofa-24_12-1212_04",  # the Japanese version unnumbered, the English one 1. 2. 3.
+        "mofa-page1_000070",  # the Japanese excerpt (1) (2) (3), the English one 1.(1) 1.(2) 2.(1)…
+    ],
+)
+def test_versions_numbered_differently_throughout_are_set_in_order_and_nothing_marked(english_client, doc_id):
+    data = english_client.get(f"/api/docs/{doc_id}/compare").get_json()
+    assert data["sections"] and all(row["not_in"] is None for row in data["sections"])
+
+
+# What the English version leaves out of the Japanese one: a query, and the paragraph it finds
+# with only_in=ja (its English version is shorter or lacks the section).
+ONLY_IN_JA = [
+    ("サンクトペテルブルク", "mofa-page4_003435", "4."),
+    ("日英協力", "mofa-press3_000102", "2.(2)"),
+    ("閣僚級2+2", "mofa-page1_000735", "2.(2)"),  # the English copy stops at "Minister"
+    ("日豪EPA RCEP", "mofa-page4_000239", "2.(2)"),
+    ("イエメン", "mofa-page3_001404", "3."),
+    ("心を痛めている", "mofa-korea_05-gaiyo", "1.(2)(ロ)"),
+]
+
+
+@pytest.mark.parametrize(("query", "doc_id", "section"), ONLY_IN_JA)
+def test_only_in_ja_finds_what_the_english_version_leaves_out(english_index, query, doc_id, section):
+    data = search_json(english_index, query, extra=("--only-in", "ja"))
+    assert (doc_id, section) in hit_keys(data)
+
+
+@pytest.mark.parametrize(
+    ("query", "language"), [("首脳", "ja"), ("両首脳", "ja"), ("Minister", "en"), ("日豪", "ja")]
+)
+def test_every_only_in_hit_is_in_a_section_the_comparison_marks(english_client, query, language):
+    other = "en" if language == "ja" else "ja"
+    data = english_client.get(f"/api/search?q={query}&only_in={language}&per_page=100").get_json()
+    assert data["total"] == len(data["hits"])
+    assert data["total"] < english_client.get(f"/api/search?q={query}").get_json()["total"]
+    for hit in data["hits"]:
+        rows = english_client.get(f"/api/docs/{hit['doc_id']}/compare").get_json()["sections"]
+        (row,) = [row for row in rows if hit["anchor"] in {p["anchor"] for p in row[language]}]
+        assert row["not_in"] == other
+
+
+@pytest.mark.parametrize(
     ("path", "marks"),
     [
         # The comparison says what a version lacks, and marks the English column English.

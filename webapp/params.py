@@ -72,4 +72,5 @@ def parse_search_params(args: Mapping[str, str], default_group: str = "readout")
         group=args.get("group", "").strip() or default_group,
         side=args.get("side", "").strip() or None,
         lang=args.get("lang", "").strip() or None,
+        only_in=args.get("only_in", "").strip() or None,
     )

@@ -108,6 +108,7 @@ def search():
         hit_url=hit_url,
         doc_title=doc_title,
         timeline=bars,
+        paired=results is not None and bool(get_library().pairing().pairs),
     )
 
 
@@ -240,7 +241,9 @@ def api_compared(doc_id: str):
     japanese, english, how, rows = _compared(doc_id)
 
     def side(paragraphs):
-        return [{"anchor": p.anchor, "text": str(p.text.striptags())} for p in paragraphs]
+        return [
+            {"section": p.section, "anchor": p.anchor, "text": str(p.text.striptags())} for p in paragraphs
+        ]
 
     return jsonify(
         {

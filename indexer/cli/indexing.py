@@ -1,6 +1,7 @@
 """`readouts index`: run the indexer once or on every change, and report what it did.
 
-May touch: the index side (index/), and what it reads from parse/.
+May touch: the index side (index/), what it reads from parse/, and the library (search/) to
+keep the index's pairs of twins after a run.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from readouts.indexer.index.update import REPORTED_PER_FILE, Summary, update_ind
 from readouts.indexer.index.watch import beat, watch
 from readouts.indexer.messages import say
 from readouts.indexer.parse.sources import Selection
+from readouts.indexer.search.library import Library
 
 
 class _Progress:
@@ -94,8 +96,19 @@ def run_index(
         raise click.ClickException(say("write_failed", root=root, error=error.strerror or error)) from None
     finally:
         progress.close()
+    _keep_pairs(root)
     _report(root, summary, noted)
     return 1 if summary.failed else 0
+
+
+def _keep_pairs(root: Path) -> None:
+    """Work out the index's pairs of twins as the run left it, and keep them in the index
+    folder (`indexer.search.twins.Pairing`): searches by `only_in` read them."""
+    try:
+        with Library(root) as library:
+            library.pairing()
+    except IndexProblem as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _report(root: Path, summary: Summary, noted: set[str] | None) -> None:

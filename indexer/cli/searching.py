@@ -75,6 +75,12 @@ def _iso_date(value: str | None) -> datetime.date | None:
     help="Only where the words are in what this side said (日本側, 相手側, 双方).",
 )
 @one_of("--lang", LANGUAGES, help="Only readouts written in this language (ja: Japanese, en: English).")
+@one_of(
+    "--only-in",
+    LANGUAGES,
+    help="Only paragraphs that one version of a readout holds and its twin in the other language "
+    "leaves out (ja: not in the English version; en: not in the Japanese one).",
+)
 @flag(
     "--facets",
     "show_facets",
@@ -107,6 +113,7 @@ def search(
     kind,
     side,
     lang,
+    only_in,
     show_facets,
     as_csv,
     group,
@@ -128,6 +135,7 @@ def search(
             group=group,
             side=side,
             lang=lang,
+            only_in=only_in,
         )
     except BadParameter as error:
         raise click.UsageError(str(error)) from None

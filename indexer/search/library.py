@@ -35,8 +35,9 @@ from readouts.indexer.index.store import (
     open_reader,
     read_meta,
 )
-from readouts.indexer.search.highlight import Needle, Span, find_spans, mark
-from readouts.indexer.search.related import distinctive_terms, find_paragraph
+from readouts.indexer.search import twins
+from readouts.indexer.search.highlight import Span, find_spans, mark
+from readouts.indexer.search.related import related_to
 from readouts.indexer.search.request import MAX_RESULT_WINDOW, Search
 from readouts.indexer.search.results import (
     Hit,
@@ -193,6 +194,9 @@ class Library:
             kind=search.kind,
             side=search.side,
             language=search.lang,
+            paragraphs=None
+            if search.only_in is None
+            else self.pairing().only_in.get(search.only_in, frozenset()),
             undated=search.undated,
             facets=facets,
             deadline=None if budget is None else time.monotonic() + budget,
@@ -306,19 +310,35 @@ class Library:
 
     @_reads_index
     def readouts(
-        self, limit: int = 100, date: datetime.date | None = None
+        self, limit: int | None = 100, date: datetime.date | None = None, language: str | None = None
     ) -> tuple[list[ReadoutSummary], int]:
-        """The newest `limit` readouts in the index (of that date only, when given), and how many;
-        kept until the index changes (sorting 80,000 readouts by date takes about a second)."""
+        """The newest `limit` readouts in the index (None: all; of that date, of that language
+        only, when given), and how many; kept until the index changes (sorting 80,000 readouts
+        by date takes about a second)."""
         reader = self._reader()
-        key = (self._local.directory, reader.generation(), limit, date)
+        key = (self._local.directory, reader.generation(), limit, date, language)
         cached = getattr(self._local, "readouts", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        records, total = reader.readouts(limit, date)
+        records, total = reader.readouts(limit, date, language)
         answer = [summary_of(record) for record in records], total
         self._local.readouts = (key, answer)
         return answer
+
+    @_reads_index
+    def pairing(self) -> twins.Pairing:
+        """The index's twins and what each version holds alone (`indexer.search.twins`), as of
+        its latest commit: as kept in the index folder, else worked out and kept there."""
+        reader = self._reader()
+        stamp = f"{self._local.directory.name}:{reader.generation()}"
+        cached = getattr(self._local, "pairing", None)
+        if cached is None or cached.stamp != stamp:
+            cached = twins.read_pairing(self._local.directory, stamp)
+            if cached is None:
+                cached = twins.pair_all(self, stamp)
+                twins.keep_pairing(self._local.directory, cached)
+            self._local.pairing = cached
+        return cached
 
     @_reads_index
     def summary(self, doc_id: str) -> ReadoutSummary | None:
@@ -353,36 +373,9 @@ class Library:
 
     @_reads_index
     def related(self, doc_id: str, section: str, limit: int = 5) -> tuple[ShownParagraph, list[Hit]] | None:
-        """The paragraphs of other readouts most like one paragraph, best first.
-
-        The paragraph is named by its anchor (s1-3, lead_2) or by its section as
-        a hit prints it (1.(3), 前文, full-width １．（３） too: the first paragraph
-        of that section). More like this: the paragraph's most distinctive content
-        words (by tf-idf), any of which may match; None when the readout or the
-        paragraph is not there.
-        """
-        reader = self._reader()
-        paragraph = find_paragraph(reader.paragraphs(doc_id), section)
-        if paragraph is None:
-            return None
-        anchor = paragraph.get("anchor", "")
-        terms = distinctive_terms(paragraph["text"], reader.doc_frequencies)
-        shown = ShownParagraph(
-            section=paragraph.get("section", ""),
-            label=paragraph.get("label", ""),
-            headings=tuple(paragraph.get("headings", ())),
-            anchor=anchor,
-            position=paragraph.get("position", 0),
-            text=mark(paragraph["text"], []),
-            matched=False,
-        )
-        if not terms:
-            return shown, []
-        found = [Needle(term, (term,), False) for term in terms]
-        hits = [
-            hit_of(fields, score, found) for fields, score in reader.similar(terms, doc_id, min(limit, 20))
-        ]
-        return shown, hits
+        """The paragraphs of other readouts most like one paragraph, best first
+        (`indexer.search.related.related_to`); None when the readout or the paragraph is not there."""
+        return related_to(self._reader(), doc_id, section, limit)
 
     @_reads_index
     def stats(self) -> Stats:

@@ -1,6 +1,6 @@
 """More like this: a paragraph named as a hit cites it, and the words it is most like others by.
 
-May touch: analysis/ only; the index's word frequencies come as a callable.
+May touch: analysis/, and the index through the engine's `Reader` the library hands it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 from readouts.indexer.analysis.normalize import fold
 from readouts.indexer.analysis.terms import WordToken, word_tokens
-from readouts.indexer.search.highlight import MAX_HIGHLIGHT_CHARS
+from readouts.indexer.engines.base import Reader
+from readouts.indexer.search.highlight import MAX_HIGHLIGHT_CHARS, Needle, mark
+from readouts.indexer.search.results import Hit, ShownParagraph, hit_of
 
 # Words of a paragraph that its related paragraphs are found by.
 MAX_RELATED_TERMS = 12
@@ -32,6 +34,38 @@ def _is_content_word(token: WordToken) -> bool:
         and not _HIRAGANA.fullmatch(term)
         and any(char.isalpha() for char in term)
     )
+
+
+def related_to(
+    reader: Reader, doc_id: str, section: str, limit: int
+) -> tuple[ShownParagraph, list[Hit]] | None:
+    """The paragraphs of other readouts most like one paragraph, best first.
+
+    The paragraph is named by its anchor (s1-3, lead_2) or by its section as
+    a hit prints it (1.(3), 前文, full-width １．（３） too: the first paragraph
+    of that section). More like this: the paragraph's most distinctive content
+    words (by tf-idf), any of which may match; None when the readout or the
+    paragraph is not there.
+    """
+    paragraph = find_paragraph(reader.paragraphs(doc_id), section)
+    if paragraph is None:
+        return None
+    terms = distinctive_terms(paragraph["text"], reader.doc_frequencies)
+    shown = ShownParagraph(
+        section=paragraph.get("section", ""),
+        label=paragraph.get("label", ""),
+        headings=tuple(paragraph.get("headings", ())),
+        anchor=paragraph.get("anchor", ""),
+        position=paragraph.get("position", 0),
+        text=mark(paragraph["text"], []),
+        matched=False,
+    )
+    if not terms:
+        return shown, []
+    found = [Needle(term, (term,), False) for term in terms]
+    return shown, [
+        hit_of(fields, score, found) for fields, score in reader.similar(terms, doc_id, min(limit, 20))
+    ]
 
 
 def find_paragraph(paragraphs: list[dict], section: str) -> dict | None:

@@ -56,6 +56,8 @@ class Search:
     group: str = "paragraph"  # or "readout"; the results page asks for "readout"
     side: str | None = None  # 日本側, 相手側, 双方: where the words are in what that side said
     lang: str | None = None  # ja or en: only readouts written in it
+    # ja or en: only paragraphs that version holds and its twin leaves out (`indexer.search.twins`)
+    only_in: str | None = None
 
     def __post_init__(self) -> None:
         _check(self)
@@ -66,7 +68,18 @@ class Search:
 
     @property
     def filtered(self) -> bool:
-        return any((self.date_from, self.date_to, self.year, self.country, self.kind, self.side, self.lang))
+        return any(
+            (
+                self.date_from,
+                self.date_to,
+                self.year,
+                self.country,
+                self.kind,
+                self.side,
+                self.lang,
+                self.only_in,
+            )
+        )
 
     def as_args(self, **changes) -> dict[str, str]:
         """URL parameters for these settings (defaults left out), with changes applied."""
@@ -84,6 +97,7 @@ class Search:
             "group": self.group,
             "side": self.side or "",
             "lang": self.lang or "",
+            "only_in": self.only_in or "",
         }
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "group": "readout"}
@@ -137,6 +151,10 @@ def _check(search: Search) -> None:
         raise BadParameter("side", f"発言した側は {'、'.join(SIDES)} のいずれかです（例：side=相手側）")
     if search.lang is not None and search.lang not in LANGUAGES:
         raise BadParameter("lang", "言語は ja（日本語）か en（英語）です（例：lang=en）")
+    if search.only_in is not None and search.only_in not in LANGUAGES:
+        raise BadParameter(
+            "only_in", "ja（英語版にない段落）か en（日本語版にない段落）を指定してください（例：only_in=ja）"
+        )
 
 
 def _in_range(name: str, value: int, high: int) -> None:

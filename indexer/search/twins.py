@@ -12,19 +12,29 @@ the index are twins when:
 A readout without a date (its page lost the date line) is matched by the month and day its
 lead opens with (11月12日…, On November 12, …) among the dated readouts of the other language.
 
+Twins choose each other: a readout whose twin would choose another (or could not choose among
+several) has none.
+
 Compared, the two are aligned by section number (1.(2) beside 1.(2)); a section present in one
 version and missing from the other, or under a third as long there, is what that version leaves
-out.
+out. The index's pairs and the paragraphs each version holds alone (`Pairing`: what a search
+with `only_in` keeps) are worked out once per commit and kept in the index folder
+(PAIRING_FILE), where `readouts index` leaves them after each run.
 
-May touch: analysis/facets, parse/header and parse/lines; the library hands it the readouts.
+May touch: analysis/facets, parse/header and parse/lines, and the index folder's PAIRING_FILE;
+the library hands it the readouts.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import re
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readouts.indexer.analysis.facets import readout_facets
@@ -41,6 +51,8 @@ if TYPE_CHECKING:
 SHORTER = 1 / 3
 # Undated readouts looked at for a dated one's twin: the last of the newest-first list.
 MAX_UNDATED = 50
+# The index's pairs and what each version holds alone, as of one commit (`Pairing`).
+PAIRING_FILE = "readouts-pairs.json"
 _LEAD_DAY = re.compile(
     r"^\D{0,12}?(?:(\d{1,2})月(\d{1,2})日|(" + "|".join(MONTHS) + r")\s+(\d{1,2})\b)", re.IGNORECASE
 )
@@ -57,7 +69,8 @@ class Twins:
 
 
 def twins_of(library: Library, doc_id: str) -> Twins | None:
-    """The twin of an indexed readout (None: no such readout)."""
+    """The twin of an indexed readout (None: no such readout): the readout it chooses, if that
+    one chooses it back; else none, with the one it chose as a candidate."""
     summary = library.summary(doc_id)
     if summary is None:
         return None
@@ -66,7 +79,16 @@ def twins_of(library: Library, doc_id: str) -> Twins | None:
         view = library.readout(doc_id)
         return str(view.paragraphs[0].text) if view is not None and view.paragraphs else ""
 
-    return find_twins(summary, lambda date: library.readouts(200 if date else 5000, date)[0], lead_of)
+    def on_date(date: datetime.date | None) -> list[ReadoutSummary]:
+        return library.readouts(200 if date else 5000, date)[0]
+
+    found = find_twins(summary, on_date, lead_of)
+    if found.twin is None:
+        return found
+    back = find_twins(found.twin, on_date, lead_of)
+    if back.twin is not None and back.twin.doc_id == doc_id:
+        return found
+    return Twins(candidates=(found.twin,))
 
 
 def lead_day(text: str) -> tuple[int, int] | None:
@@ -151,24 +173,158 @@ def _size(paragraphs: tuple[ShownParagraph, ...]) -> float:
     return sum(width(str(paragraph.text)) for paragraph in paragraphs)
 
 
+# Kana items, in the two orders the Ministry numbers them in: (ア)(イ)(ウ) and (イ)(ロ)(ハ).
+_GOJUON = "アイウエオカキクケコサシスセソタチツテト"
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネ"
+_KANA_ITEM = re.compile(r"\((.)\)")
+_NUMBERED = re.compile(r"[0-9(IVX]")
+
+
+def _parts(section: str, kana: str) -> tuple[str, ...]:
+    """A section number as its levels (2./3.(イ) → 2., /3., (イ)), a kana item as the letter of
+    the same place ((イ) of (ア)(イ)(ウ) and (ロ) of (イ)(ロ)(ハ) are both (b))."""
+    parts = []
+    for part in re.split(r"(?=[(/])", section):
+        item = _KANA_ITEM.fullmatch(part)
+        if item and item.group(1) in kana:
+            part = f"({chr(ord('a') + kana.index(item.group(1)))})"
+        parts.append(part)
+    return tuple(parts)
+
+
+def _sections(view: ReadoutView) -> list[tuple[tuple[str, ...], ShownParagraph]]:
+    kana = _IROHA if any("(ロ)" in paragraph.section for paragraph in view.paragraphs) else _GOJUON
+    return [(_parts(paragraph.section, kana), paragraph) for paragraph in view.paragraphs]
+
+
+def _row_key(parts: tuple[str, ...], other: set[tuple[str, ...]]) -> tuple[str, ...]:
+    """Where a section sits beside the other version: at the deepest of its levels the other
+    version also has (its 2./1. beside the other's 2. when that one has no 2./1.)."""
+    for depth in range(len(parts), 0, -1):
+        if parts[:depth] in other:
+            return parts[:depth]
+    return parts
+
+
 def compare(japanese: ReadoutView, english: ReadoutView) -> list[Row]:
     """The two versions aligned by section, in the order of the Japanese one (the English one's
-    sections it lacks where they fall)."""
-    order: list[str] = []
-    by_language: dict[str, dict[str, list[ShownParagraph]]] = {"ja": {}, "en": {}}
-    for language, view in (("ja", japanese), ("en", english)):
-        for paragraph in view.paragraphs:
-            if paragraph.section not in order:
-                order.append(paragraph.section)
-            by_language[language].setdefault(paragraph.section, []).append(paragraph)
-    rows = []
-    for section in order:
-        ja = tuple(by_language["ja"].get(section, ()))
-        en = tuple(by_language["en"].get(section, ()))
+    sections it lacks after them). Where the versions are subdivided differently, a row holds
+    the section at the level both have (1. beside 1. and its items). Versions that share no
+    numbered section (one of them unnumbered) are set side by side paragraph by paragraph, and
+    nothing is marked as left out: the text does not say what matches what."""
+    sides = {"ja": _sections(japanese), "en": _sections(english)}
+    prefixes = {
+        language: {parts[:depth] for parts, _ in found for depth in range(1, len(parts) + 1)}
+        for language, found in sides.items()
+    }
+    rows: dict[tuple[str, ...], dict[str, list[ShownParagraph]]] = {}
+    for language, other in (("ja", "en"), ("en", "ja")):
+        for parts, paragraph in sides[language]:
+            key = _row_key(parts, prefixes[other])
+            rows.setdefault(key, {"ja": [], "en": []})[language].append(paragraph)
+    shared = [key for key, row in rows.items() if row["ja"] and row["en"] and _NUMBERED.match(key[0])]
+    if not shared:
+        return _in_order(japanese, english)
+    aligned = []
+    for key, row in rows.items():
+        ja, en = tuple(row["ja"]), tuple(row["en"])
         left_out_by = ""
         if not en or _size(en) < SHORTER * _size(ja):
             left_out_by = "en"
         elif not ja or _size(ja) < SHORTER * _size(en):
             left_out_by = "ja"
-        rows.append(Row(section, ja, en, left_out_by))
+        aligned.append(Row(_label(key, ja, en), ja, en, left_out_by))
+    return aligned
+
+
+def _label(
+    key: tuple[str, ...], japanese: tuple[ShownParagraph, ...], english: tuple[ShownParagraph, ...]
+) -> str:
+    """A row's section as the Japanese version cites it (else the English one), when its
+    paragraphs there share one; else the level the row stands for."""
+    for paragraphs in (japanese, english):
+        sections = {paragraph.section for paragraph in paragraphs}
+        if len(sections) == 1:
+            return sections.pop()
+    return "".join(key)
+
+
+def _in_order(japanese: ReadoutView, english: ReadoutView) -> list[Row]:
+    """The versions paragraph by paragraph, nothing marked (their numbers say nothing)."""
+    count = max(len(japanese.paragraphs), len(english.paragraphs))
+    rows = []
+    for index in range(count):
+        ja = japanese.paragraphs[index : index + 1]
+        en = english.paragraphs[index : index + 1]
+        rows.append(Row((ja or en)[0].section, tuple(ja), tuple(en), ""))
     return rows
+
+
+# --- the index's pairs ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """The index's twins as of one commit (`stamp`), and the paragraphs (doc_id#anchor) each
+    version holds in a section its twin leaves out: `only_in["ja"]`, those of the Japanese
+    versions."""
+
+    stamp: str
+    pairs: tuple[tuple[str, str], ...] = ()  # (Japanese doc_id, English doc_id)
+    only_in: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def pair_all(library: Library, stamp: str) -> Pairing:
+    """Every pair of twins in the index, from its English readouts, and what each version
+    holds alone."""
+    pairs = []
+    for english in library.readouts(None, language="en")[0]:
+        found = twins_of(library, english.doc_id)
+        if found is not None and found.twin is not None:
+            pairs.append((found.twin.doc_id, english.doc_id))
+    only_in: dict[str, set[str]] = {"ja": set(), "en": set()}
+    for japanese, english in pairs:
+        one, other = library.readout(japanese), library.readout(english)
+        if one is None or other is None:
+            continue
+        for row in compare(one, other):
+            if row.left_out_by:
+                kept = (
+                    ("ja", japanese, row.japanese)
+                    if row.left_out_by == "en"
+                    else ("en", english, row.english)
+                )
+                only_in[kept[0]].update(f"{kept[1]}#{paragraph.anchor}" for paragraph in kept[2])
+    return Pairing(stamp, tuple(pairs), {language: frozenset(keys) for language, keys in only_in.items()})
+
+
+def read_pairing(directory: Path, stamp: str) -> Pairing | None:
+    """The pairing kept in the index folder, if it is of this commit."""
+    try:
+        data = json.loads((directory / PAIRING_FILE).read_text("utf-8"))
+        if data.get("stamp") != stamp:
+            return None
+        pairs = tuple((str(ja), str(en)) for ja, en in data["pairs"])
+        return Pairing(
+            stamp, pairs, {language: frozenset(map(str, keys)) for language, keys in data["only_in"].items()}
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # none yet, or of another version: worked out again
+
+
+def keep_pairing(directory: Path, pairing: Pairing) -> None:
+    """Keep the pairing in the index folder (replaced in one rename); a folder this process
+    cannot write is left as it is."""
+    data = {
+        "stamp": pairing.stamp,
+        "pairs": [list(pair) for pair in pairing.pairs],
+        "only_in": {language: sorted(keys) for language, keys in pairing.only_in.items()},
+    }
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
+        ) as out:
+            json.dump(data, out, ensure_ascii=False)
+        os.replace(out.name, directory / PAIRING_FILE)
+    except OSError:
+        return
