@@ -320,11 +320,14 @@ def keep_pairing(directory: Path, pairing: Pairing) -> None:
         "pairs": [list(pair) for pair in pairing.pairs],
         "only_in": {language: sorted(keys) for language, keys in pairing.only_in.items()},
     }
+    written: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
+            "w", encoding="utf-8", dir=directory, prefix=".pairs-", suffix=".tmp", delete=False
         ) as out:
+            written = Path(out.name)
             json.dump(data, out, ensure_ascii=False)
-        os.replace(out.name, directory / PAIRING_FILE)
+        os.replace(written, directory / PAIRING_FILE)
     except OSError:
-        return
+        if written is not None:
+            written.unlink(missing_ok=True)
