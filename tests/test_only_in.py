@@ -136,6 +136,7 @@ def test_the_results_page_offers_only_in_and_shows_it_as_a_removable_filter(vers
         filtered = client.get("/search?q=summit&only_in=en").get_data(as_text=True)
         assert "<strong>日本語版にない段落</strong>" in filtered
         assert 'aria-label="片方の版だけにある段落の絞り込みを解除"' in filtered
+        assert 'href="/docs/japan-australia-summit/compare">日本語版と比べる</a>' in filtered
 
 
 @pytest.mark.parametrize("value", ["fr", "EN", "both"])
