@@ -24,7 +24,7 @@ class InlineWorkers:
 
     def run(self, tasks, tick):
         for tag, sources in tasks:
-            yield tag, self.work(sources, lambda number: None)
+            yield tag, self.work(sources, lambda number, reading=True: None)
 
 
 def sources_in(folder) -> list[Source]:

@@ -133,6 +133,27 @@ def test_a_worker_that_crashes_or_hangs_costs_only_its_source(monkeypatch, worke
     assert done == ["a", "b", "c", "d"]
 
 
+def _slow_writer(sources, started):
+    """A worker's task that reads each source at once and takes 2 s to write it, as a writer
+    flushing what it holds to a busy disk does."""
+    for number, _ in enumerate(sources):
+        started(number)
+        started(number, False)
+        time.sleep(2)
+    started(len(sources))
+    return [source.doc_id for source in sources]
+
+
+def test_a_worker_slow_to_write_what_it_read_is_not_stopped(monkeypatch):
+    monkeypatch.setenv("READOUTS_DOCUMENT_SECONDS", "1")
+    supervisor = Supervisor(1, _slow_writer)
+    try:
+        results = list(supervisor.run([(0, [_source("a"), _source("b")])], lambda done: None))
+    finally:
+        supervisor.close()
+    assert results == [(0, ["a", "b"])]
+
+
 def test_an_error_inside_a_worker_is_raised_in_the_parent():
     def fail(sources, started):
         raise OSError(28, "No space left on device")

@@ -310,8 +310,9 @@ class Writer(Protocol):
         """The indexed readouts that share any of `keys` (`indexer.parse.copies.copy_of`):
         (doc_id, origin, copy rank, their own keys) each."""
 
-    def work(self, sources: list, started: Callable[[int], None]) -> object:
-        """A worker's task; `started(i)` before source i."""
+    def work(self, sources: list, started: Callable[..., None]) -> object:
+        """A worker's task; `started(i)` before reading source i, `started(i, False)` before
+        writing what it made of it (no time limit applies to writing)."""
 
     def write_round(
         self, sources: list, workers: Workers, count: int, tick: Callable[[int], None], existing: dict

@@ -1,10 +1,12 @@
 """Worker processes whose death or hang costs only the file they were reading.
 
 The parent hands each worker a task (a list of sources) over a pipe. Before each
-source the worker says which one it is on; when the task is done it sends back
-what it made. A worker that dies (a native crash in a library, the kernel's
-out-of-memory killer) or spends longer than `document_seconds` on one source is
-killed and replaced: that source is reported as failed with the reason, and the
+source the worker says which one it is on, and whether it is reading it or writing
+what it read; when the task is done it sends back what it made. A worker that dies
+(a native crash in a library, the kernel's out-of-memory killer) or spends longer
+than `document_seconds` reading one source is killed and replaced (writing has no
+such limit: an engine's writer may stop to flush what it holds to disk, which on a
+busy machine can take minutes, and no source is to blame for it): that source is reported as failed with the reason, and the
 rest of its task is handed out again without it. The parent never waits on a
 worker without a deadline.
 
@@ -34,8 +36,9 @@ from readouts.indexer.parse.sources import Source, SourceError
 # a second; a PDF of a few hundred pages a few seconds.
 DOCUMENT_SECONDS = 60.0
 
-# A task's work: (sources, started) → result, calling started(i) before source i.
-Work = Callable[[list[Source], Callable[[int], None]], object]
+# A task's work: (sources, started) → result, calling started(i) before reading source i and
+# started(i, False) before writing what it made of it, if it writes.
+Work = Callable[[list[Source], Callable[..., None]], object]
 
 
 def document_seconds() -> float:
@@ -74,7 +77,7 @@ def _serve(connection: Connection, work: Work) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := connection.recv()) is not None:
         try:
-            result = work(task, lambda number: connection.send(("start", number)))
+            result = work(task, lambda number, reading=True: connection.send(("start", (number, reading))))
         except BaseException as error:
             try:
                 pickle.loads(pickle.dumps(error))  # what the parent will have to do with it
@@ -91,6 +94,7 @@ class _Busy:
     sources: list[Source]
     current: int = -1  # the source being read; -1 before the first, len(sources) after the last
     since: float = 0.0
+    reading: bool = True  # else writing what it read of the current source
 
 
 class _Worker:
@@ -162,7 +166,7 @@ class Supervisor:
                     finished += len(task.sources)
                     yield task.tag, done
                     continue
-                reading = 0 <= task.current < len(task.sources)
+                reading = task.reading and 0 <= task.current < len(task.sources)
                 if worker.process.is_alive() and not (reading and now - task.since > limit):
                     continue
                 # Died, or hung on one source: that source fails, the rest is handed out again.
@@ -190,7 +194,7 @@ class Supervisor:
             while worker.connection.poll():
                 kind, value = worker.connection.recv()
                 if kind == "start":
-                    task.current, task.since = value, time.monotonic()
+                    (task.current, task.reading), task.since = value, time.monotonic()
                     continue
                 worker.busy = None
                 if kind == "done":

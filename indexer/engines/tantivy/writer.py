@@ -183,7 +183,7 @@ class TantivyIndexWriter:
     def copies_of(self, keys: list[str]) -> list[tuple[str, str, list[int], tuple[str, ...]]]:
         return self.reader.copies_of(keys)
 
-    def work(self, sources: list, started: Callable[[int], None]) -> list:
+    def work(self, sources: list, started: Callable[..., None]) -> list:
         """A worker's task: a few readouts parsed and analysed (or their SourceErrors), for the
         parent to write."""
         items = []

@@ -108,13 +108,13 @@ def indexed_readouts(ix: Index) -> dict[str, str]:
         return {doc_ids[n]: hashes[n] for n in searcher.docs_for_query(Term("kind", "readout"))}
 
 
-def _write_shard(ix: Index, sources: list, started: Callable[[int], None], prepare: Callable) -> ShardResult:
+def _write_shard(ix: Index, sources: list, started: Callable[..., None], prepare: Callable) -> ShardResult:
     """Parse, analyze and write `sources` into a new segment of its own.
 
     The segment is not part of the index until the parent commits it; until
     then a crash or a kill leaves only unreferenced files, which the next
-    commit deletes. `started(i)` is called before source i, and with
-    len(sources) before the segment is written out.
+    commit deletes. `started(i)` is called before source i is read, `started(i, False)`
+    before it is written, and `started(len(sources))` before the segment is written out.
     """
     result = ShardResult(None, [], [], 0)
     writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=COMPOUND)
@@ -125,6 +125,7 @@ def _write_shard(ix: Index, sources: list, started: Callable[[int], None], prepa
             if not isinstance(item, Prepared):  # a SourceError: reported, and the source skipped
                 result.failures.append(item)
             else:
+                started(number, False)  # writing: Whoosh may flush its pool to disk here
                 result.paragraphs += _add(writer, item)
                 result.written.append(item.doc_id)
                 result.warnings.extend((source.origin, warning) for warning in item.warnings)
@@ -235,7 +236,7 @@ class WhooshWriter:
                     )
             return list(found.values())
 
-    def work(self, sources: list, started: Callable[[int], None]) -> ShardResult:
+    def work(self, sources: list, started: Callable[..., None]) -> ShardResult:
         """A worker's task: its share of a round, written into a segment of its own."""
         return _write_shard(self.ix, sources, started, self.prepare)
 
