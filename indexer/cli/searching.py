@@ -109,16 +109,14 @@ def search(
     date_to,
     doc_id,
     year,
-    country,
-    kind,
-    side,
-    lang,
-    only_in,
     show_facets,
     as_csv,
     group,
+    **filters,
 ) -> None:
-    """Print the paragraphs that best match QUERY, with their section numbers."""
+    """Print the paragraphs that best match QUERY, with their section numbers.
+
+    `filters`: country, kind, side, lang and only_in, as `Search` takes them."""
     text = " ".join(query)
     try:
         asked = Search(
@@ -130,12 +128,8 @@ def search(
             date_to=_iso_date(date_to),
             doc=doc_id,
             year=_year(year),
-            country=country,
-            kind=kind,
             group=group,
-            side=side,
-            lang=lang,
-            only_in=only_in,
+            **filters,
         )
     except BadParameter as error:
         raise click.UsageError(str(error)) from None
