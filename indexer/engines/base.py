@@ -213,11 +213,16 @@ class Reader(Protocol):
         """(readouts, paragraphs), after a light check that the files can be read."""
 
 
+def paragraph_key(doc_id: str, anchor: str) -> str:
+    """A paragraph's key in every engine (`ParagraphRecord.key`, `SearchRequest.paragraphs`)."""
+    return f"{doc_id}#{anchor}"
+
+
 @dataclass(frozen=True, slots=True)
 class ParagraphRecord:
     """One paragraph as every engine stores and indexes it (`indexer.index.records`)."""
 
-    key: str  # doc_id#anchor
+    key: str  # `paragraph_key`: doc_id#anchor
     # What a hit shows: doc_id, title, category, date, section, label, headings, anchor,
     # position, text, speakers, source_url, indexed, language.
     stored: dict

@@ -12,7 +12,7 @@ import datetime
 from readouts.indexer.analysis.facets import facet_key, readout_facets, title_text
 from readouts.indexer.analysis.terms import AnalyzedText, analyze
 from readouts.indexer.analysis.titles import title_cores
-from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord
+from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord, paragraph_key
 from readouts.indexer.messages import say
 from readouts.indexer.parse.copies import copy_of
 from readouts.indexer.parse.reading import parse_source
@@ -60,7 +60,7 @@ def _records(source: Source, readout: Readout, trigrams: bool) -> Prepared:
             context = contexts[paragraph.headings] = analyze(context_text(paragraph.headings), trigrams)
         paragraphs.append(
             ParagraphRecord(
-                key=f"{readout.doc_id}#{paragraph.anchor}",
+                key=paragraph_key(readout.doc_id, paragraph.anchor),
                 stored=_stored(readout, paragraph, date, indexed),
                 terms=(analyzed.words, analyzed.bigrams, analyzed.trigrams, analyzed.said),
                 context=str(context),

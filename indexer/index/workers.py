@@ -4,11 +4,11 @@ The parent hands each worker a task (a list of sources) over a pipe. Before each
 source the worker says which one it is on, and whether it is reading it or writing
 what it read; when the task is done it sends back what it made. A worker that dies
 (a native crash in a library, the kernel's out-of-memory killer) or spends longer
-than `document_seconds` reading one source is killed and replaced (writing has no
-such limit: an engine's writer may stop to flush what it holds to disk, which on a
-busy machine can take minutes, and no source is to blame for it): that source is reported as failed with the reason, and the
-rest of its task is handed out again without it. The parent never waits on a
-worker without a deadline.
+than `document_seconds` reading one source is killed and replaced: that source is
+reported as failed with the reason, and the rest of its task is handed out again
+without it. Writing has no such limit: an engine's writer may stop to flush what it
+holds to disk, which on a busy machine can take minutes, and no source is to blame.
+The parent never waits on a worker without a deadline.
 
 May touch: processes, pipes and signals. Knows nothing of parsing or engines:
 what a task does is the `work` function it is given.

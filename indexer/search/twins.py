@@ -21,8 +21,8 @@ out. The index's pairs and the paragraphs each version holds alone (`Pairing`: w
 with `only_in` keeps) are worked out once per commit and kept in the index folder
 (PAIRING_FILE), where `readouts index` leaves them after each run.
 
-May touch: analysis/facets, parse/header and parse/lines, and the index folder's PAIRING_FILE;
-the library hands it the readouts.
+May touch: analysis/facets, engines/base (paragraph keys), parse/header and parse/lines, and the
+index folder's PAIRING_FILE; the library hands it the readouts.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readouts.indexer.analysis.facets import readout_facets
+from readouts.indexer.engines.base import paragraph_key
 from readouts.indexer.parse.copies import page_address
 from readouts.indexer.parse.header import MONTHS, month_number
 from readouts.indexer.parse.lines import width
@@ -72,8 +73,11 @@ def twins_of(library: Library, doc_id: str) -> Twins | None:
     """The twin of an indexed readout (None: no such readout): the readout it chooses, if that
     one chooses it back; else none, with the one it chose as a candidate."""
     summary = library.summary(doc_id)
-    if summary is None:
-        return None
+    return None if summary is None else _mutual(library, summary)
+
+
+def _mutual(library: Library, summary: ReadoutSummary) -> Twins:
+    """The twin a readout chooses (`find_twins`), if that one chooses it back."""
 
     def lead_of(doc_id: str) -> str:
         view = library.readout(doc_id)
@@ -86,7 +90,7 @@ def twins_of(library: Library, doc_id: str) -> Twins | None:
     if found.twin is None:
         return found
     back = find_twins(found.twin, on_date, lead_of)
-    if back.twin is not None and back.twin.doc_id == doc_id:
+    if back.twin is not None and back.twin.doc_id == summary.doc_id:
         return found
     return Twins(candidates=(found.twin,))
 
@@ -279,8 +283,8 @@ def pair_all(library: Library, stamp: str) -> Pairing:
     holds alone."""
     pairs = []
     for english in library.readouts(None, language="en")[0]:
-        found = twins_of(library, english.doc_id)
-        if found is not None and found.twin is not None:
+        found = _mutual(library, english)
+        if found.twin is not None:
             pairs.append((found.twin.doc_id, english.doc_id))
     only_in: dict[str, set[str]] = {"ja": set(), "en": set()}
     for japanese, english in pairs:
@@ -288,13 +292,10 @@ def pair_all(library: Library, stamp: str) -> Pairing:
         if one is None or other is None:
             continue
         for row in compare(one, other):
-            if row.left_out_by:
-                kept = (
-                    ("ja", japanese, row.japanese)
-                    if row.left_out_by == "en"
-                    else ("en", english, row.english)
-                )
-                only_in[kept[0]].update(f"{kept[1]}#{paragraph.anchor}" for paragraph in kept[2])
+            if row.left_out_by == "en":
+                only_in["ja"].update(paragraph_key(japanese, paragraph.anchor) for paragraph in row.japanese)
+            elif row.left_out_by == "ja":
+                only_in["en"].update(paragraph_key(english, paragraph.anchor) for paragraph in row.english)
     return Pairing(stamp, tuple(pairs), {language: frozenset(keys) for language, keys in only_in.items()})
 
 
