@@ -139,6 +139,15 @@ def test_the_results_page_offers_only_in_and_shows_it_as_a_removable_filter(vers
         assert 'href="/docs/japan-australia-summit/compare">日本語版と比べる</a>' in filtered
 
 
+def test_with_one_language_chosen_the_page_offers_only_its_paragraphs_alone(versions):
+    japanese, english, index_dir, engine = versions
+    index(index_dir, engine, japanese, english)
+    with site_client(index_dir) as client:
+        page = client.get("/search?q=summit&lang=en").get_data(as_text=True)
+    assert "only_in=en" in page
+    assert "only_in=ja" not in page
+
+
 @pytest.mark.parametrize("value", ["fr", "EN", "both"])
 def test_an_unknown_only_in_is_refused_naming_it(versions, value):
     japanese, english, index_dir, engine = versions
