@@ -62,6 +62,14 @@ def index(index_dir: Path, engine: str, *folders: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def site_get(versions, *paths: str) -> list:
+    """The responses of the site to `paths`, with both versions indexed."""
+    japanese, english, index_dir, engine = versions
+    index(index_dir, engine, japanese, english)
+    with site_client(index_dir) as client:
+        return [client.get(path) for path in paths]
+
+
 def only_in(index_dir: Path, query: str, language: str) -> list[tuple[str, str]]:
     data = search_json(index_dir, query, extra=("--only-in", language))
     assert data["total"] == len(data["hits"])
@@ -115,44 +123,35 @@ def test_a_twin_removed_by_a_later_run_leaves_nothing_alone(versions):
     ],
 )
 def test_the_api_and_the_csv_take_only_in(versions, path, found):
-    japanese, english, index_dir, engine = versions
-    index(index_dir, engine, japanese, english)
-    with site_client(index_dir) as client:
-        response = client.get(path)
-        assert response.status_code == 200
-        if path.startswith("/api/"):
-            assert response.get_json()["total"] == found
-        else:
-            assert len(response.get_data(as_text=True).strip().splitlines()) == 1 + found
+    (response,) = site_get(versions, path)
+    assert response.status_code == 200
+    if path.startswith("/api/"):
+        assert response.get_json()["total"] == found
+    else:
+        assert len(response.get_data(as_text=True).strip().splitlines()) == 1 + found
 
 
 def test_the_results_page_offers_only_in_and_shows_it_as_a_removable_filter(versions):
-    japanese, english, index_dir, engine = versions
-    index(index_dir, engine, japanese, english)
-    with site_client(index_dir) as client:
-        page = client.get("/search?q=summit").get_data(as_text=True)
-        assert "片方の版だけにある段落" in page
-        assert "only_in=en" in page
-        filtered = client.get("/search?q=summit&only_in=en").get_data(as_text=True)
-        assert "<strong>日本語版にない段落</strong>" in filtered
-        assert 'aria-label="片方の版だけにある段落の絞り込みを解除"' in filtered
-        assert 'href="/docs/japan-australia-summit/compare">日本語版と比べる</a>' in filtered
+    page, filtered = (
+        response.get_data(as_text=True)
+        for response in site_get(versions, "/search?q=summit", "/search?q=summit&only_in=en")
+    )
+    assert "片方の版だけにある段落" in page
+    assert "only_in=en" in page
+    assert "<strong>日本語版にない段落</strong>" in filtered
+    assert 'aria-label="片方の版だけにある段落の絞り込みを解除"' in filtered
+    assert 'href="/docs/japan-australia-summit/compare">日本語版と比べる</a>' in filtered
 
 
 def test_with_one_language_chosen_the_page_offers_only_its_paragraphs_alone(versions):
-    japanese, english, index_dir, engine = versions
-    index(index_dir, engine, japanese, english)
-    with site_client(index_dir) as client:
-        page = client.get("/search?q=summit&lang=en").get_data(as_text=True)
+    (response,) = site_get(versions, "/search?q=summit&lang=en")
+    page = response.get_data(as_text=True)
     assert "only_in=en" in page
     assert "only_in=ja" not in page
 
 
 @pytest.mark.parametrize("value", ["fr", "EN", "both"])
 def test_an_unknown_only_in_is_refused_naming_it(versions, value):
-    japanese, english, index_dir, engine = versions
-    index(index_dir, engine, japanese, english)
-    with site_client(index_dir) as client:
-        response = client.get(f"/api/search?q=summit&only_in={value}")
+    (response,) = site_get(versions, f"/api/search?q=summit&only_in={value}")
     assert response.status_code == 400
     assert "only_in" in response.get_json()["error"]
