@@ -16,7 +16,7 @@ May touch: plain data only; the engines search and score.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from readouts.indexer.analysis.facets import title_aliases
 from readouts.indexer.analysis.normalize import fold
@@ -55,11 +55,12 @@ def query_cores(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(core for word in words if (core := core_title(word))))
 
 
-def title_ranks(found: list[tuple[Hashable, str, bool]]) -> dict[Hashable, float]:
-    """readout → a fraction in (0, 1] for (readout, date or "", exact) of the readouts so
+def title_ranks(found: list[tuple[Hashable, Any, bool]]) -> dict[Hashable, float]:
+    """readout → a fraction in (0, 1] for (readout, date, exact) of the readouts so
     titled: a title that is a word of the group, give or take an ending such as （概要）
     (`exact`), ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among those,
-    a newer readout higher (undated: least), equal dates alike."""
+    a newer readout higher, equal dates alike. Dates are of one kind, compared as they are: an
+    undated readout's ("" or 0) is the least."""
     dates = sorted({date for _, date, _ in found})
     step = 0.5 / (len(dates) + 1)
     place = {date: (number + 1) * step for number, date in enumerate(dates)}

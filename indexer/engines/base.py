@@ -142,23 +142,24 @@ class FacetCounts:
     @classmethod
     def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
         """From paragraphs counted per `indexer.analysis.facets.facet_key`."""
-        month: Counter[str] = Counter()
-        country: Counter[str] = Counter()
-        kind: Counter[str] = Counter()
-        language: Counter[str] = Counter()
+        # Plain dicts: a Counter's missing key costs a Python call, and a page counts hundreds of keys.
+        month: dict[str, int] = {}
+        country: dict[str, int] = {}
+        kind: dict[str, int] = {}
+        language: dict[str, int] = {}
         undated = 0
         for key, count in counts.items():
             key_month, key_countries, key_kind, key_language = split_key(key)
-            language[key_language] += count
+            language[key_language] = language.get(key_language, 0) + count
             if key_month:
-                month[key_month] += count
+                month[key_month] = month.get(key_month, 0) + count
             else:
                 undated += count
             for name in key_countries:  # a paragraph counts once under each of its counterparts
-                country[name] += count
+                country[name] = country.get(name, 0) + count
             if key_kind:
-                kind[key_kind] += count
-        return cls(dict(month), dict(country), dict(kind), readouts, undated=undated, language=dict(language))
+                kind[key_kind] = kind.get(key_kind, 0) + count
+        return cls(month, country, kind, readouts, undated=undated, language=language)
 
 
 def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:

@@ -99,14 +99,14 @@ class TantivyReader:
         count = self.searcher.search(query, 1, count=True).count
         if not count or count > MAX_TITLED:
             return {}
-        result = self.searcher.search(scored, count, count=False)
-        addresses = [address for _, address in result.hits]
+        hits = self.searcher.search(scored, count, count=False).hits
+        addresses = [address for _, address in hits]
         numbers = self.searcher.fast_field_values("record", addresses)
-        dates = self.searcher.fast_field_values("date", addresses)
+        dates = self.searcher.fast_field_values("date", addresses)  # 20130222, or 0: undated, the least
         return title_ranks(
             [
-                (number, f"{date:08d}" if date else "", score >= 1.0)
-                for (score, _), number, date in zip(result.hits, numbers, dates, strict=True)
+                (number, date, score >= 1.0)
+                for (score, _), number, date in zip(hits, numbers, dates, strict=True)
             ]
         )
 
