@@ -15,8 +15,9 @@ May touch: plain data only; the engines search and score.
 
 from __future__ import annotations
 
+import heapq
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from readouts.indexer.analysis.facets import title_aliases
 from readouts.indexer.analysis.normalize import fold
@@ -55,28 +56,26 @@ def query_cores(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(core for word in words if (core := core_title(word))))
 
 
-def title_ranks(found: list[tuple[Hashable, Any, bool]]) -> dict[Hashable, float]:
-    """readout → a fraction in (0, 1] for (readout, date, exact) of the readouts so
-    titled: a title that is a word of the group, give or take an ending such as （概要）
-    (`exact`), ranks above one that only holds it (0.5 to 1 against 0 to 0.5); among those,
-    a newer readout higher, equal dates alike. Dates are of one kind, compared as they are: an
-    undated readout's ("" or 0) is the least."""
-    dates = sorted({date for _, date, _ in found})
-    step = 0.5 / (len(dates) + 1)
-    place = {date: (number + 1) * step for number, date in enumerate(dates)}
-    return {readout: place[date] + (0.5 if exact else 0.0) for readout, date, exact in found}
+# A rank above any date (YYYYMMDD): the title is the meeting's name.
+_EXACT = 100_000_000
 
 
-def title_levels(ranks: dict[Hashable, float], shown: int) -> dict[Hashable, int]:
+def title_ranks(found: Iterable[tuple[Hashable, int, bool]]) -> dict[Hashable, int]:
+    """readout → its rank, for (readout, date as YYYYMMDD or 0, exact) of the readouts so titled:
+    a title that is a word of the group, give or take an ending such as （概要） (`exact`), ranks
+    above one that only holds it; among those, a newer readout higher (undated: least), equal
+    dates alike. Ranks are compared, never shown."""
+    return {readout: date + _EXACT if exact else date for readout, date, exact in found}
+
+
+def title_levels(ranks: dict[Hashable, int], shown: int) -> dict[Hashable, int]:
     """readout → its level (1 the lowest) for the `shown` highest ranked readouts, and any that
     share the rank of the last of them; equal ranks share a level. Paragraphs of a readout at a
     level rank above those of every lower level and of the readouts left out: a page of `shown`
     readouts (or paragraphs) then holds the readouts a ranking of every one would put there."""
     if shown <= 0 or not ranks:
         return {}
-    ordered = sorted(set(ranks.values()), reverse=True)
-    ranked = sorted(ranks.values(), reverse=True)
-    lowest = ranked[min(shown, len(ranked)) - 1]
-    kept = [rank for rank in ordered if rank >= lowest]
-    level = {rank: len(kept) - place for place, rank in enumerate(kept)}
-    return {readout: level[rank] for readout, rank in ranks.items() if rank >= lowest}
+    lowest = heapq.nlargest(shown, ranks.values())[-1]
+    kept = {readout: rank for readout, rank in ranks.items() if rank >= lowest}
+    level = {rank: place for place, rank in enumerate(sorted(set(kept.values())), start=1)}
+    return {readout: level[rank] for readout, rank in kept.items()}

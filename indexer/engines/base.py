@@ -214,6 +214,11 @@ class Reader(Protocol):
         """(readouts, paragraphs), after a light check that the files can be read."""
 
 
+def date_number(value: str) -> int:
+    """A stored date ("2013-02-22") as a number that sorts as it does (20130222); 0 when undated."""
+    return int(value.replace("-", "")) if value else 0
+
+
 def paragraph_key(doc_id: str, anchor: str) -> str:
     """A paragraph's key in every engine (`ParagraphRecord.key`, `SearchRequest.paragraphs`)."""
     return f"{doc_id}#{anchor}"

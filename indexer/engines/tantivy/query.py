@@ -16,7 +16,7 @@ from tantivy import Occur, Query
 from readouts.indexer.analysis import query as language
 from readouts.indexer.analysis.query import ParsedQuery, Word
 from readouts.indexer.analysis.titles import title_levels
-from readouts.indexer.engines.base import SearchRequest
+from readouts.indexer.engines.base import SearchRequest, date_number
 from readouts.indexer.engines.tantivy.schema import (
     BOOSTS,
     EQUIVALENT_WEIGHT,
@@ -24,7 +24,6 @@ from readouts.indexer.engines.tantivy.schema import (
     TITLE_BOOST,
     TITLE_LEVEL,
     TYPED_FORM_BONUS,
-    _date_number,
 )
 from readouts.indexer.parse.speakers import SIDE_CODES
 
@@ -118,7 +117,7 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
 
 
 def _titled_paragraphs(
-    searcher: tantivy.Searcher, group: tuple[Word, ...], ranks: dict[int, float], ordered: int
+    searcher: tantivy.Searcher, group: tuple[Word, ...], ranks: dict[int, int], ordered: int
 ) -> Query:
     """The paragraphs of readouts so titled, each at the title tier: found by their readout's
     title words, which each paragraph holds (one posting list, not a clause per readout); the
@@ -154,7 +153,10 @@ class _Groups:
     of its words, and the paragraphs of readouts whose title it matches (`_titled`)."""
 
     def __init__(
-        self, searcher: tantivy.Searcher, titled: Callable[[tuple[Word, ...]], dict[int, float]], ordered: int
+        self,
+        searcher: tantivy.Searcher,
+        titled: Callable[[tuple[Word, ...]], dict[int, int]],
+        ordered: int,
     ):
         self.titled = functools.cache(titled)
         self.forms = functools.cache(lambda group: _alternatives(searcher, group))
@@ -209,8 +211,8 @@ def _restrictions(
                         SCHEMA,
                         "date",
                         tantivy.FieldType.Integer,
-                        _date_number(request.date_from.isoformat()) if request.date_from else 1,
-                        _date_number(request.date_to.isoformat()) if request.date_to else 99991231,
+                        date_number(request.date_from.isoformat()) if request.date_from else 1,
+                        date_number(request.date_to.isoformat()) if request.date_to else 99991231,
                     ),
                 )
             )

@@ -24,6 +24,7 @@ from readouts.indexer.engines.base import (
     FacetCounts,
     SearchRequest,
     SearchTimeout,
+    date_number,
     kept_positions,
 )
 from readouts.indexer.engines.tantivy.counting import counted
@@ -37,7 +38,7 @@ from readouts.indexer.engines.tantivy.query import (
     title_query,
     to_tantivy,
 )
-from readouts.indexer.engines.tantivy.schema import BOOSTS, SCHEMA, _date_number
+from readouts.indexer.engines.tantivy.schema import BOOSTS, SCHEMA
 from readouts.indexer.parse.speakers import SIDE_CODES
 
 
@@ -80,7 +81,7 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
-    def _titled(self, group: tuple[Word, ...]) -> dict[int, float]:
+    def _titled(self, group: tuple[Word, ...]) -> dict[int, int]:
         """The readouts whose title matches the group, by number, with their rank
         (`indexer.analysis.titles`); none when more than MAX_TITLED are. Read from fast fields: no
         stored record is read."""
@@ -103,12 +104,7 @@ class TantivyReader:
         addresses = [address for _, address in hits]
         numbers = self.searcher.fast_field_values("record", addresses)
         dates = self.searcher.fast_field_values("date", addresses)  # 20130222, or 0: undated, the least
-        return title_ranks(
-            [
-                (number, date, score >= 1.0)
-                for (score, _), number, date in zip(hits, numbers, dates, strict=True)
-            ]
-        )
+        return title_ranks(zip(numbers, dates, (score >= 1.0 for score, _ in hits), strict=True))
 
     def _too_common_in_titles(self, group: tuple[Word, ...]) -> bool:
         """Whether a word of one term is in more than MAX_TITLED titles, read from the term
@@ -280,7 +276,7 @@ class TantivyReader:
     ) -> tuple[list[dict], int]:
         clauses = [(Occur.Must, _term("kind", "readout"))]
         if date is not None:
-            clauses.append((Occur.Must, Query.term_query(SCHEMA, "date", _date_number(date.isoformat()))))
+            clauses.append((Occur.Must, Query.term_query(SCHEMA, "date", date_number(date.isoformat()))))
         if language is not None:
             clauses.append((Occur.Must, _term("lang", language)))
         query = clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)

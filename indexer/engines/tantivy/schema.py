@@ -110,10 +110,6 @@ def create_index(directory: Path) -> None:
     meta_path.write_text(json.dumps(meta), "utf-8")
 
 
-def _date_number(value: str) -> int:
-    return int(value.replace("-", "")) if value else 0
-
-
 def readout_number(doc_id: str) -> int:
     """A readout's number in the index: 52 bits of a hash of its id, so that an aggregation's
     range bounds (floats) hold it exactly. Two ids sharing one would be counted together:

@@ -19,9 +19,16 @@ import tantivy
 from tantivy import Document
 
 from readouts.indexer.analysis.terms import GAP, MIN_SCORED_WORDS
-from readouts.indexer.engines.base import ParagraphRecord, Prepared, ReadoutRecord, ShardResult, Workers
+from readouts.indexer.engines.base import (
+    ParagraphRecord,
+    Prepared,
+    ReadoutRecord,
+    ShardResult,
+    Workers,
+    date_number,
+)
 from readouts.indexer.engines.tantivy.reader import TantivyReader
-from readouts.indexer.engines.tantivy.schema import FORMAT_VERSION, _date_number, create_index, readout_number
+from readouts.indexer.engines.tantivy.schema import FORMAT_VERSION, create_index, readout_number
 
 # One indexing thread, with room for a large import's round in one segment: every
 # segment costs each search a look-up per term, and merging them costs a build a
@@ -41,7 +48,7 @@ def paragraph_document(record: ParagraphRecord, titles: tuple[str, str, str]) ->
     document.add_text("meeting", record.kind)
     document.add_text("lang", stored["language"])
     document.add_text("facets", record.facet_key)
-    document.add_integer("date", _date_number(stored["date"]))
+    document.add_integer("date", date_number(stored["date"]))
     document.add_integer("position", stored["position"])
     document.add_integer("readout", readout_number(stored["doc_id"]))
     # A short paragraph's words are followed by gap tokens up to MIN_SCORED_WORDS, which no
@@ -71,7 +78,7 @@ def readout_document(record: ReadoutRecord) -> Document:
     document.add_text("doc_id", stored["doc_id"])
     document.add_integer("record", readout_number(stored["doc_id"]))
     document.add_text("lang", stored["language"])
-    document.add_integer("date", _date_number(stored["date"]))
+    document.add_integer("date", date_number(stored["date"]))
     document.add_integer("position", -1)
     for name, terms in zip(("titles", "titles_ngram", "titles_trigram"), record.title_terms, strict=True):
         if terms:

@@ -179,7 +179,7 @@ class _Constant(q.WrappingQuery):
         return matching.ConstantScoreWrapperMatcher(found, self.score)
 
 
-def _titled_paragraphs(group: tuple[Word, ...], ranks: dict[str, float], ordered: int) -> q.Query:
+def _titled_paragraphs(group: tuple[Word, ...], ranks: dict[str, int], ordered: int) -> q.Query:
     """The paragraphs of readouts so titled, each at the title tier: found by their readout's
     title words, which each paragraph holds (one posting list, not a query per readout); the
     `ordered` highest ranked readouts (exact titles, then newer ones) a level higher each
@@ -201,7 +201,7 @@ def _titled_paragraphs(group: tuple[Word, ...], ranks: dict[str, float], ordered
 
 def to_whoosh(
     parsed: ParsedQuery,
-    titled: Callable[[tuple[Word, ...]], dict[str, float]] | None = None,
+    titled: Callable[[tuple[Word, ...]], dict[str, int]] | None = None,
     ordered: int = 0,
 ) -> tuple[q.Query, list[q.Query]]:
     """The Whoosh query for what must match (q.NullQuery when nothing can), and one per excluded word.

@@ -22,7 +22,13 @@ from whoosh.searching import Searcher
 
 from readouts.indexer.analysis.query import ParsedQuery, Word
 from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
-from readouts.indexer.engines.base import FacetCounts, SearchRequest, SearchTimeout, kept_positions
+from readouts.indexer.engines.base import (
+    FacetCounts,
+    SearchRequest,
+    SearchTimeout,
+    date_number,
+    kept_positions,
+)
 from readouts.indexer.engines.whoosh.query import DEADLINE, said_query, title_query, to_whoosh
 from readouts.indexer.engines.whoosh.schema import TieredBM25F
 from readouts.indexer.engines.whoosh.store import check_readable, open_index
@@ -158,7 +164,7 @@ class WhooshReader:
     def close(self) -> None:
         self.searcher.close()
 
-    def titled(self, group: tuple[Word, ...], records: set[int] | None = None) -> dict[str, float]:
+    def titled(self, group: tuple[Word, ...], records: set[int] | None = None) -> dict[str, int]:
         """The readouts whose title matches the group, with their rank (`indexer.analysis.titles`);
         none when more than MAX_TITLED are. Their records' numbers go into `records`."""
         query = title_query(group)
@@ -180,7 +186,7 @@ class WhooshReader:
         doc_ids, dates = reader.column_reader("doc_id"), reader.column_reader("date")
         if records is not None:
             records.update(docnums)
-        return title_ranks([(doc_ids[n], dates[n], n in exact) for n in docnums])
+        return title_ranks((doc_ids[n], date_number(dates[n]), n in exact) for n in docnums)
 
     def _matching(self, request: SearchRequest) -> tuple[q.Query, q.Query | None, set[int]]:
         """The request's query, what a match must also match (its filters) and the paragraphs
