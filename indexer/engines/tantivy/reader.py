@@ -168,19 +168,26 @@ class TantivyReader:
         them as words, so the side's query with the request's restrictions counts it, without the
         whole query; for a single term and no restriction, the term dictionary counts it."""
         searcher = self.searcher
-        restrictions = _restrictions(searcher, request.parsed, request, [])
+        restricted = request.filtered or bool(request.parsed.excluded)
+        restrictions = functools.cache(lambda: _restrictions(searcher, request.parsed, request, []))
         sides = {}
         for side, code in SIDE_CODES.items():
             forms = said_terms(request.parsed, code)
+            # A group none of whose forms has every term in some paragraph: that side said nothing of it.
+            if not all(
+                any(all(searcher.doc_freq("said", term) for term in form) for form in group)
+                for group in forms
+            ):
+                continue
             # One word of one term, with no other form: its paragraphs are its term's.
             if (
-                not restrictions
+                not restricted
                 and self.exact_frequencies
                 and [[len(form) for form in group] for group in forms] == [[1]]
             ):
                 sides[side] = searcher.doc_freq("said", forms[0][0][0])
                 continue
-            said = [(Occur.Must, said_query(request.parsed, code)), *restrictions]
+            said = [(Occur.Must, said_query(request.parsed, code)), *restrictions()]
             sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
         return {side: count for side, count in sides.items() if count}
 
