@@ -6,7 +6,8 @@
 `dump` reads an index (built from the corpus by that version, as `bench/run.py --work` leaves
 it) with the code of a checkout (`--source`; this one when left out) and writes, for each query
 of `bench/queries.txt`, the total, the first ten paragraphs (readout, anchor, score, snippet),
-the counts per facet and the first page of readouts as the results page groups them.
+the counts per facet and the first page of readouts as the results page groups them (with how
+many paragraphs of each match, and how many readouts do).
 `compare` counts the queries on which two dumps give the same total, facets, first ten (as
 readout and anchor, and with scores and snippets) and page of readouts, and shows where the
 first ten differ. A refactoring should leave every answer as it was; the order of paragraphs
@@ -58,12 +59,13 @@ def dump(source: Path | None, index: Path, out: Path) -> None:
         if not query or query.startswith("#"):
             continue
         flat = search(query, per_page=10, facets=True)
-        grouped = search(query, per_page=10, group="readout")
+        grouped = search(query, per_page=10, group="readout", facets=True)
         answers[query] = {
             "total": flat.total,
             "top10": [[hit.doc_id, hit.anchor, round(hit.score, 4), str(hit.snippet)] for hit in flat.hits],
             "facets": repr(flat.facets),
-            "readouts": [readout.doc_id for readout in grouped.readouts],
+            "readouts": [[readout.doc_id, readout.matched] for readout in grouped.readouts],
+            "total_readouts": grouped.total_readouts,
         }
     out.write_text(json.dumps(answers, ensure_ascii=False, indent=0), "utf-8")
     print(f"{out}: {len(answers)} queries")
@@ -79,7 +81,10 @@ def compare(first: Path, second: Path) -> None:
         same["facets"] += answer["facets"] == theirs["facets"]
         same["first ten"] += keys
         same["first ten, scores and snippets"] += answer["top10"] == theirs["top10"]
-        same["readouts"] += answer["readouts"] == theirs["readouts"]
+        same["readouts"] += (answer["readouts"], answer.get("total_readouts")) == (
+            theirs["readouts"],
+            theirs.get("total_readouts"),
+        )
         if not keys:
             print(f"{query}: the first ten differ")
             for mine, yours in zip(answer["top10"], theirs["top10"], strict=False):

@@ -1,5 +1,4 @@
-"""Matches counted per facet key and per readout, in tantivy: its aggregation, or a count
-within each readout where that reads less.
+"""Matches counted per facet key and per readout, in tantivy's aggregation.
 
 May touch: tantivy's search and aggregation API.
 """
@@ -19,8 +18,6 @@ from readouts.indexer.engines.tantivy.schema import readout_number
 _AGGREGATIONS = {"facets": {"terms": {"field": "facets", "size": 100_000}}}
 # Paragraphs per readout, for results grouped by readout.
 _PER_READOUT = {"readouts": {"terms": {"field": "readout", "size": 10_000_000}}}
-# Past this many matches, a page's readouts are counted by a search each, not in the aggregation.
-COUNTED_APART = 10_000
 
 
 class _PerReadout(Mapping):
@@ -40,17 +37,19 @@ class _PerReadout(Mapping):
 
 
 def counted(
-    searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int], total: int
+    searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
 ) -> FacetCounts:
     """The counts per facet key when `facets`, per readout when `per_readout` (every one,
-    by a terms aggregation: one bucket each) or of the readouts numbered `only`: a range
-    each in the same pass, which reads every match; past COUNTED_APART matches, a count
-    of the query within each readout, which reads a few short posting lists instead."""
+    by a terms aggregation: one bucket each) or of the readouts numbered `only`: by a second
+    aggregation over their paragraphs that match, which reads their few short posting lists
+    and skips through the query's (a range per readout in the first pass would cost a lookup
+    per match, a search per readout the query's setup each time)."""
     wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
-    apart = total > COUNTED_APART
-    if only and not apart:
-        wanted["only"] = {"range": {"field": "readout", "ranges": [{"from": n, "to": n + 1} for n in only]}}
     answer = searcher.aggregate(query, wanted) if wanted else {}
+    if only:
+        theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in only])
+        within = Query.boolean_query([(Occur.Must, theirs), (Occur.Must, query)])
+        answer |= searcher.aggregate(within, {"only": {"terms": {"field": "readout", "size": len(only)}}})
 
     def counts(name: str) -> dict:
         return (
@@ -60,16 +59,7 @@ def counted(
         )
 
     readouts = counts("readouts")
-    if only and not apart:  # tantivy adds a bucket for each gap between the ranges: those are left out
-        starts = {int(bucket.get("from", -1)): bucket["doc_count"] for bucket in answer["only"]["buckets"]}
-        readouts = {number: starts.get(number, 0) for number in only}
-    elif only:
-        readouts = {
-            number: searcher.search(
-                Query.boolean_query([(Occur.Must, query), (Occur.Must, _term("readout", number))]),
-                1,
-                count=True,
-            ).count
-            for number in only
-        }
+    if only:
+        found = counts("only")
+        readouts = {number: found.get(number, 0) for number in only}
     return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))

@@ -155,7 +155,7 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(searcher, request.parsed, request, groups, scored=False)
-        counts = counted(searcher, matches, request.facets, every, only, total)
+        counts = counted(searcher, matches, request.facets, every, only)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
