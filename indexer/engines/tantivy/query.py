@@ -110,7 +110,7 @@ def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | 
     words = [
         (Occur.Should, query)
         for word in language.title_words(group)
-        for query in _any_form(searcher, word, ("titles",))
+        for query in _any_form(searcher, word, ("titles",), scored=False)
     ]
     # Only readout records have these fields: no need to ask for kind:readout.
     return Query.boolean_query(words) if words else None
@@ -126,7 +126,7 @@ def _titled_paragraphs(
     titles = [
         (Occur.Should, query)
         for word in language.title_words(group)
-        for query in _any_form(searcher, word, ("readout_titles",))
+        for query in _any_form(searcher, word, ("readout_titles",), scored=False)
     ]
     levels = title_levels(ranks, ordered)
     return Query.boolean_query(
