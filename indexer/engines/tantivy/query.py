@@ -32,28 +32,28 @@ def _term(field: str, value: str) -> Query:
     return Query.term_query(SCHEMA, field, value)
 
 
-def _sequence(searcher: tantivy.Searcher, field: str, terms: Sequence[str]) -> Query | None:
+def _sequence(dictionary: Dictionary, field: str, terms: Sequence[str]) -> Query | None:
     """The terms as a phrase, or None when one of them is in no record: a clause that
     cannot match still costs a scorer per segment."""
-    if not terms or not all(searcher.doc_freq(field, term) for term in terms):
+    if not terms or not all(dictionary.doc_freq(field, term) for term in terms):
         return None
     if len(terms) == 1:
         return _term(field, terms[0])
     return Query.phrase_query(SCHEMA, field, list(terms))
 
 
-def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | None:
+def _characters(dictionary: Dictionary, field: str, folded: str) -> Query | None:
     """The paragraphs holding a word's characters in `field` (its text or its headings)."""
     if len(folded) < 2:
         # Any bigram that starts with it, or a run-final unigram.
         return Query.regex_query(SCHEMA, f"{field}_ngram", re.escape(folded) + ".?")
     if len(folded) == 2:
-        return _sequence(searcher, f"{field}_ngram", [folded])
+        return _sequence(dictionary, f"{field}_ngram", [folded])
     # The trigrams that cover the word, the rarest (`covering_offsets`), pinned to their offsets.
     trigrams = [folded[i : i + 3] for i in range(len(folded) - 2)]
     frequencies = []
     for trigram in trigrams:
-        frequencies.append(searcher.doc_freq(f"{field}_trigram", trigram))
+        frequencies.append(dictionary.doc_freq(f"{field}_trigram", trigram))
         if not frequencies[-1]:
             return None  # the rest need not be looked up
     if len(trigrams) == 1:
@@ -63,7 +63,7 @@ def _characters(searcher: tantivy.Searcher, field: str, folded: str) -> Query | 
 
 
 def _word_query(
-    searcher: tantivy.Searcher,
+    dictionary: Dictionary,
     word: Word,
     fields: tuple[str, ...] = ("text", "context"),
     typed: bool = True,
@@ -76,8 +76,8 @@ def _word_query(
     characters: dict[str, Query | None] = {}
     as_written = not language.matches_other_forms(word)
     for field in fields:
-        characters[field] = _characters(searcher, field, folded) if typed else None
-        words = _sequence(searcher, field, terms)
+        characters[field] = dictionary.characters(field, folded) if typed else None
+        words = _sequence(dictionary, field, terms)
         if words is not None and (scored or characters[field] is None or not as_written):
             # Per term for an equivalent: a phrase scores once per term, and a long
             # equivalent (東南アジア諸国連合) must not outscore the word typed (ASEAN).
@@ -93,11 +93,11 @@ def _word_query(
 
 
 def _any_form(
-    searcher: tantivy.Searcher, word: Word, fields: tuple[str, ...] = ("text", "context"), scored: bool = True
+    dictionary: Dictionary, word: Word, fields: tuple[str, ...] = ("text", "context"), scored: bool = True
 ) -> list[Query]:
     """The word's query, and one for its equivalents that scores as the best of them only."""
-    queries = [_word_query(searcher, word, fields, scored=scored)]
-    others = [_word_query(searcher, other, fields, typed=False) for other in language.equivalents(word)]
+    queries = [_word_query(dictionary, word, fields, scored=scored)]
+    others = [_word_query(dictionary, other, fields, typed=False) for other in language.equivalents(word)]
     if others:
         # The best equivalent only: 内閣総理大臣 also holds 総理 and 総理大臣, and their
         # sum would climb above the word typed (首相).
@@ -105,19 +105,19 @@ def _any_form(
     return queries
 
 
-def title_query(searcher: tantivy.Searcher, group: tuple[Word, ...]) -> Query | None:
+def title_query(dictionary: Dictionary, group: tuple[Word, ...]) -> Query | None:
     """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
     words = [
         (Occur.Should, query)
         for word in language.title_words(group)
-        for query in _any_form(searcher, word, ("titles",), scored=False)
+        for query in _any_form(dictionary, word, ("titles",), scored=False)
     ]
     # Only readout records have these fields: no need to ask for kind:readout.
     return Query.boolean_query(words) if words else None
 
 
 def _titled_paragraphs(
-    searcher: tantivy.Searcher, group: tuple[Word, ...], ranks: dict[int, int], ordered: int
+    dictionary: Dictionary, group: tuple[Word, ...], ranks: dict[int, int], ordered: int
 ) -> Query:
     """The paragraphs of readouts so titled, each at the title tier: found by their readout's
     title words, which each paragraph holds (one posting list, not a clause per readout); the
@@ -126,7 +126,7 @@ def _titled_paragraphs(
     titles = [
         (Occur.Should, query)
         for word in language.title_words(group)
-        for query in _any_form(searcher, word, ("readout_titles",), scored=False)
+        for query in _any_form(dictionary, word, ("readout_titles",), scored=False)
     ]
     levels = title_levels(ranks, ordered)
     return Query.boolean_query(
@@ -140,37 +140,50 @@ def _titled_paragraphs(
     )
 
 
-def _alternatives(searcher: tantivy.Searcher, group: tuple[Word, ...], scored: bool = True) -> Query:
+def _alternatives(dictionary: Dictionary, group: tuple[Word, ...], scored: bool = True) -> Query:
     """Any form of any word of a group."""
     alternatives = [
-        (Occur.Should, query) for word in group for query in _any_form(searcher, word, scored=scored)
+        (Occur.Should, query) for word in group for query in _any_form(dictionary, word, scored=scored)
     ]
     return alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives)
 
 
+class Dictionary:
+    """The term dictionary as one request's queries are built from it: each document frequency,
+    and each word's characters as a query, looked up once however many of the request's
+    queries ask (the ranking's, the counting's, the title tier's)."""
+
+    def __init__(self, searcher: tantivy.Searcher) -> None:
+        self.searcher = searcher
+        self.doc_freq = functools.cache(searcher.doc_freq)
+        self.characters = functools.cache(lambda field, folded: _characters(self, field, folded))
+
+
 class _Groups:
     """The queries of a request's groups of words, each built once for the request: any form
-    of its words, and the paragraphs of readouts whose title it matches (`_titled`)."""
+    of its words, and the paragraphs of readouts whose title it matches (`titled`)."""
 
     def __init__(
         self,
         searcher: tantivy.Searcher,
-        titled: Callable[[tuple[Word, ...]], dict[int, int]],
+        titled: Callable[[Dictionary, tuple[Word, ...]], dict[int, int]],
         ordered: int,
     ):
-        self.titled = functools.cache(titled)
-        self.forms = functools.cache(lambda group: _alternatives(searcher, group))
+        self.dictionary = dictionary = Dictionary(searcher)
+        self.titled = functools.cache(lambda group: titled(dictionary, group))
+        self.forms = functools.cache(lambda group: _alternatives(dictionary, group))
         # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
-        self.matches = functools.cache(lambda group: _alternatives(searcher, group, scored=False))
+        self.matches = functools.cache(lambda group: _alternatives(dictionary, group, scored=False))
         self.tier = functools.cache(
             lambda group: (
-                _titled_paragraphs(searcher, group, ranks, ordered) if (ranks := self.titled(group)) else None
+                _titled_paragraphs(dictionary, group, ranks, ordered)
+                if (ranks := self.titled(group))
+                else None
             )
         )
 
 
 def to_tantivy(
-    searcher: tantivy.Searcher,
     parsed: ParsedQuery,
     request: SearchRequest | None,
     groups: _Groups,
@@ -189,7 +202,7 @@ def to_tantivy(
     # Readout records have no text, so only a query of exclusions alone (Every) needs
     # to be kept to paragraphs: a filter on every paragraph costs a fifth of a search.
     restrictions = _restrictions(
-        searcher, parsed, request, [] if clauses else [(Occur.Must, _term("kind", "para"))]
+        groups.dictionary, parsed, request, [] if clauses else [(Occur.Must, _term("kind", "para"))]
     )
     scoring = clauses or [(Occur.Must, Query.all_query())]
     if len(scoring) == 1 and not restrictions:
@@ -198,7 +211,7 @@ def to_tantivy(
 
 
 def _restrictions(
-    searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest | None, filters: list
+    dictionary: Dictionary, parsed: ParsedQuery, request: SearchRequest | None, filters: list
 ) -> list:
     """The clauses that narrow a query down without scoring: the request's filters, and the
     excluded words (in the paragraph's own text only)."""
@@ -231,7 +244,7 @@ def _restrictions(
         if request.paragraphs is not None:
             filters.append((Occur.Must, Query.term_set_query(SCHEMA, "key", sorted(request.paragraphs))))
     excluded = [
-        (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(searcher, word, ("text",))
+        (Occur.MustNot, query) for word in parsed.excluded for query in _any_form(dictionary, word, ("text",))
     ]
     return [(occur, Query.const_score_query(query, 0.0)) for occur, query in filters] + excluded
 
@@ -257,7 +270,7 @@ def _plain_word(parsed: ParsedQuery) -> Word | None:
     return None if language.matches_other_forms(word) else word
 
 
-def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
+def _holding(dictionary: Dictionary, word: Word) -> int | None:
     """How many records a plain word of one term and two or three characters matches,
     the word itself read from the term dictionary (None for any other word).
 
@@ -269,13 +282,14 @@ def _holding(searcher: tantivy.Searcher, word: Word) -> int | None:
     if len(terms) != 1 or len(folded) not in (2, 3):
         return None
     field = "ngram" if len(folded) == 2 else "trigram"
-    text = searcher.doc_freq(f"text_{field}", folded)
-    context = searcher.doc_freq(f"context_{field}", folded)
+    searcher = dictionary.searcher
+    text = dictionary.doc_freq(f"text_{field}", folded)
+    context = dictionary.doc_freq(f"context_{field}", folded)
     total = text + context
     if text and context:
         both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]
         total -= searcher.search(Query.boolean_query(both), 1, count=True).count
-    others = [_word_query(searcher, other, typed=False) for other in _widest(language.equivalents(word))]
+    others = [_word_query(dictionary, other, typed=False) for other in _widest(language.equivalents(word))]
     if others:
         only = [(Occur.Must, Query.boolean_query([(Occur.Should, other) for other in others]))]
         only += [(Occur.MustNot, _term(f"{name}_{field}", folded)) for name in ("text", "context")]

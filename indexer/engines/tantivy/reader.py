@@ -29,6 +29,7 @@ from readouts.indexer.engines.base import (
 )
 from readouts.indexer.engines.tantivy.counting import counted
 from readouts.indexer.engines.tantivy.query import (
+    Dictionary,
     _Groups,
     _holding,
     _plain_word,
@@ -81,12 +82,12 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
-    def _titled(self, group: tuple[Word, ...]) -> dict[int, int]:
+    def _titled(self, dictionary: Dictionary, group: tuple[Word, ...]) -> dict[int, int]:
         """The readouts whose title matches the group, by number, with their rank
         (`indexer.analysis.titles`); none when more than MAX_TITLED are. Read from fast fields: no
         stored record is read."""
-        query = title_query(self.searcher, group)
-        if query is None or self._too_common_in_titles(group):
+        query = title_query(dictionary, group)
+        if query is None or self._too_common_in_titles(dictionary, group):
             return {}
         exact = Query.boolean_query(
             [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
@@ -106,14 +107,14 @@ class TantivyReader:
         dates = self.searcher.fast_field_values("date", addresses)  # 20130222, or 0: undated, the least
         return title_ranks(zip(numbers, dates, (score >= 1.0 for score, _ in hits), strict=True))
 
-    def _too_common_in_titles(self, group: tuple[Word, ...]) -> bool:
+    def _too_common_in_titles(self, dictionary: Dictionary, group: tuple[Word, ...]) -> bool:
         """Whether a word of one term is in more than MAX_TITLED titles, read from the term
         dictionary (where it counts no deleted record)."""
         if not self.exact_frequencies:
             return False
         for word in title_words(group):
             terms, _, _ = query_parts(word)
-            if len(terms) == 1 and self.searcher.doc_freq("titles", terms[0]) > MAX_TITLED:
+            if len(terms) == 1 and dictionary.doc_freq("titles", terms[0]) > MAX_TITLED:
                 return True
         return False
 
@@ -122,7 +123,7 @@ class TantivyReader:
         groups = _Groups(searcher, self._titled, request.keep_readouts or request.depth)
         # Built once, when first needed: a query of one word is often answered without it
         # (`_one_word`), though the counts per facet still ask for it.
-        whole = functools.cache(lambda: to_tantivy(searcher, request.parsed, request, groups))
+        whole = functools.cache(lambda: to_tantivy(request.parsed, request, groups))
         planned = None if request.sort == "date" else self._one_word(searcher, request, whole, groups)
         if planned is not None:
             total, ranked = planned
@@ -154,28 +155,28 @@ class TantivyReader:
         # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
-        matches = to_tantivy(searcher, request.parsed, request, groups, scored=False)
+        matches = to_tantivy(request.parsed, request, groups, scored=False)
         counts = counted(searcher, matches, request.facets, every, only)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
         if request.facets and request.parsed.groups:
-            counts = dataclasses.replace(counts, side=self._sides(request))
+            counts = dataclasses.replace(counts, side=self._sides(request, groups.dictionary))
         return total, hits, counts
 
-    def _sides(self, request: SearchRequest) -> dict[str, int]:
+    def _sides(self, request: SearchRequest, dictionary: Dictionary) -> dict[str, int]:
         """Matches per side (日本側…): a paragraph where the words are in what one side said holds
         them as words, so the side's query with the request's restrictions counts it, without the
         whole query; for a single term and no restriction, the term dictionary counts it."""
         searcher = self.searcher
         restricted = request.filtered or bool(request.parsed.excluded)
-        restrictions = functools.cache(lambda: _restrictions(searcher, request.parsed, request, []))
+        restrictions = functools.cache(lambda: _restrictions(dictionary, request.parsed, request, []))
         sides = {}
         for side, code in SIDE_CODES.items():
             forms = said_terms(request.parsed, code)
             # A group none of whose forms has every term in some paragraph: that side said nothing of it.
             if not all(
-                any(all(searcher.doc_freq("said", term) for term in form) for form in group)
+                any(all(dictionary.doc_freq("said", term) for term in form) for form in group)
                 for group in forms
             ):
                 continue
@@ -185,7 +186,7 @@ class TantivyReader:
                 and self.exact_frequencies
                 and [[len(form) for form in group] for group in forms] == [[1]]
             ):
-                sides[side] = searcher.doc_freq("said", forms[0][0][0])
+                sides[side] = dictionary.doc_freq("said", forms[0][0][0])
                 continue
             said = [(Occur.Must, said_query(request.parsed, code)), *restrictions()]
             sides[side] = searcher.search(Query.boolean_query(said), 1, count=True).count
@@ -208,7 +209,7 @@ class TantivyReader:
         holding the word also holds. The paragraphs of readouts so titled are ranked by the
         tier, and counted with the facets when asked for them (else here)."""
         word = None if request.filtered or not self.exact_frequencies else _plain_word(request.parsed)
-        total = None if word is None else _holding(searcher, word)
+        total = None if word is None else _holding(groups.dictionary, word)
         if total is None:
             return None
         ranked: list = []
@@ -243,7 +244,7 @@ class TantivyReader:
         return total, ranked
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
-        query = to_tantivy(self.searcher, parsed, None, _Groups(self.searcher, self._titled, 0))
+        query = to_tantivy(parsed, None, _Groups(self.searcher, self._titled, 0))
         if query is None:
             return set()
         count = self.searcher.search(query, 1, count=True).count
