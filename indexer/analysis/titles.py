@@ -16,6 +16,8 @@ May touch: plain data only; the engines search and score.
 from __future__ import annotations
 
 import re
+from itertools import takewhile
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from readouts.indexer.analysis.facets import title_aliases
@@ -59,12 +61,15 @@ def query_cores(words: Iterable[str]) -> list[str]:
 _EXACT = 100_000_000
 
 
-def title_ranks(found: Iterable[tuple[Hashable, int, bool]]) -> dict[Hashable, int]:
-    """readout → its rank, for (readout, date as YYYYMMDD or 0, exact) of the readouts so titled:
-    a title that is a word of the group, give or take an ending such as （概要） (`exact`), ranks
-    above one that only holds it; among those, a newer readout higher (undated: least), equal
-    dates alike. Ranks are compared, never shown."""
-    return {readout: date + _EXACT if exact else date for readout, date, exact in found}
+def title_ranks(dated: Iterable[tuple[Hashable, int]], exact: Iterable[Hashable]) -> dict[Hashable, int]:
+    """readout → its rank, for (readout, date as YYYYMMDD or 0) of the readouts so titled, and
+    those of them whose title is a word of the group, give or take an ending such as （概要）
+    (`exact`): those rank above the ones that only hold it; among each, a newer readout higher
+    (undated: least), equal dates alike. Ranks are compared, never shown."""
+    ranks = dict(dated)
+    for readout in exact:
+        ranks[readout] += _EXACT
+    return ranks
 
 
 def title_levels(ranks: dict[Hashable, int], shown: int) -> dict[Hashable, int]:
@@ -74,8 +79,9 @@ def title_levels(ranks: dict[Hashable, int], shown: int) -> dict[Hashable, int]:
     readouts (or paragraphs) then holds the readouts a ranking of every one would put there."""
     if shown <= 0 or not ranks:
         return {}
-    ranked = sorted(ranks.values(), reverse=True)  # numbers: sorted in C, faster than a heap of `shown`
-    lowest = ranked[min(shown, len(ranked)) - 1]
-    kept = {readout: rank for readout, rank in ranks.items() if rank >= lowest}
-    level = {rank: place for place, rank in enumerate(sorted(set(kept.values())), start=1)}
-    return {readout: level[rank] for readout, rank in kept.items()}
+    # Sorted in C; only the readouts kept are looked at one by one (of up to MAX_TITLED).
+    ordered = sorted(ranks.items(), key=itemgetter(1), reverse=True)
+    lowest = ordered[min(shown, len(ordered)) - 1][1]
+    kept = list(takewhile(lambda item: item[1] >= lowest, ordered))
+    level = {rank: place for place, rank in enumerate(sorted({rank for _, rank in kept}), start=1)}
+    return {readout: level[rank] for readout, rank in kept}

@@ -11,6 +11,7 @@ import datetime
 import functools
 import time
 from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -89,23 +90,23 @@ class TantivyReader:
         query = title_query(dictionary, group)
         if query is None or self._too_common_in_titles(dictionary, group):
             return {}
-        exact = Query.boolean_query(
-            [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
-        )
-        scored = Query.boolean_query(
-            [
-                (Occur.Must, Query.const_score_query(query, 0.0)),
-                (Occur.Should, Query.const_score_query(exact, 1.0)),
-            ]
-        )
         count = self.searcher.search(query, 1, count=True).count
         if not count or count > MAX_TITLED:
             return {}
-        hits = self.searcher.search(scored, count, count=False).hits
-        addresses = [address for _, address in hits]
-        numbers = self.searcher.fast_field_values("record", addresses)
-        dates = self.searcher.fast_field_values("date", addresses)  # 20130222, or 0: undated, the least
-        return title_ranks(zip(numbers, dates, (score >= 1.0 for score, _ in hits), strict=True))
+        exact = Query.boolean_query(
+            [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
+        )
+        exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
+        addresses = list(map(itemgetter(1), self.searcher.search(query, count, count=False).hits))
+        exact_addresses = list(map(itemgetter(1), self.searcher.search(exactly, count, count=False).hits))
+        return title_ranks(
+            zip(
+                self.searcher.fast_field_values("record", addresses),
+                self.searcher.fast_field_values("date", addresses),  # 20130222, or 0: undated, the least
+                strict=True,
+            ),
+            self.searcher.fast_field_values("record", exact_addresses) if exact_addresses else (),
+        )
 
     def _too_common_in_titles(self, dictionary: Dictionary, group: tuple[Word, ...]) -> bool:
         """Whether a word of one term is in more than MAX_TITLED titles, read from the term

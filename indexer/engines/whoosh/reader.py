@@ -186,7 +186,9 @@ class WhooshReader:
         doc_ids, dates = reader.column_reader("doc_id"), reader.column_reader("date")
         if records is not None:
             records.update(docnums)
-        return title_ranks((doc_ids[n], date_number(dates[n]), n in exact) for n in docnums)
+        return title_ranks(
+            ((doc_ids[n], date_number(dates[n])) for n in docnums), (doc_ids[n] for n in exact)
+        )
 
     def _matching(self, request: SearchRequest) -> tuple[q.Query, q.Query | None, set[int]]:
         """The request's query, what a match must also match (its filters) and the paragraphs
