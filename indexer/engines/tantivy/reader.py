@@ -90,15 +90,18 @@ class TantivyReader:
         query = title_query(dictionary, group)
         if query is None or self._too_common_in_titles(dictionary, group):
             return {}
-        count = self.searcher.search(query, 1, count=True).count
-        if not count or count > MAX_TITLED:
+        # One read, not a count first: past MAX_TITLED the hits are dropped, and a word in that
+        # many titles is most often told by the term dictionary already (`_too_common_in_titles`).
+        addresses = list(map(itemgetter(1), self.searcher.search(query, MAX_TITLED + 1, count=False).hits))
+        if not addresses or len(addresses) > MAX_TITLED:
             return {}
         exact = Query.boolean_query(
             [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
         )
         exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
-        addresses = list(map(itemgetter(1), self.searcher.search(query, count, count=False).hits))
-        exact_addresses = list(map(itemgetter(1), self.searcher.search(exactly, count, count=False).hits))
+        exact_addresses = list(
+            map(itemgetter(1), self.searcher.search(exactly, len(addresses), count=False).hits)
+        )
         return title_ranks(
             zip(
                 self.searcher.fast_field_values("record", addresses),
