@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -43,8 +44,9 @@ class Hit:
     language: str = "ja"  # its readout's, ja or en
 
 
-@dataclass(frozen=True, slots=True)
-class Facet:
+class Facet(
+    NamedTuple
+):  # a tuple: a page makes one per year and counterpart, and a frozen dataclass costs 3x
     value: str
     count: int
     label: str = ""  # as the page shows it, where it is not the value (英語 for en)
