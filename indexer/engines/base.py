@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import importlib.metadata
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,8 +139,10 @@ class FacetCounts:
     language: dict[str, int] = field(default_factory=dict)  # ja, en → matches in readouts so written
 
     @classmethod
-    def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
-        """From paragraphs counted per `indexer.analysis.facets.facet_key`."""
+    def from_keys(
+        cls, counts: dict[str, int], readouts: Mapping[str, int], side: dict[str, int] | None = None
+    ) -> FacetCounts:
+        """From paragraphs counted per `indexer.analysis.facets.facet_key` (and per side, counted apart)."""
         # Plain dicts: a Counter's missing key costs a Python call, and a page counts hundreds of keys.
         month: dict[str, int] = {}
         country: dict[str, int] = {}
@@ -159,19 +160,20 @@ class FacetCounts:
                 country[name] = country.get(name, 0) + count
             if key_kind:
                 kind[key_kind] = kind.get(key_kind, 0) + count
-        return cls(month, country, kind, readouts, undated=undated, language=language)
+        return cls(month, country, kind, readouts, side or {}, undated, language)
 
 
 def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:
     """Which of the ranked paragraphs, given their readouts, a grouped request keeps: at most
     `per_readout` of each readout, of the first `first` readouts to appear (0: all)."""
-    seen: Counter[Hashable] = Counter()
+    seen: dict[Hashable, int] = {}
     kept = []
     for position, readout in enumerate(readouts):
-        if readout not in seen and first and len(seen) >= first:
+        times = seen.get(readout, 0)
+        if not times and first and len(seen) >= first:
             continue
-        seen[readout] += 1
-        if seen[readout] <= per_readout:
+        seen[readout] = times + 1
+        if times < per_readout:
             kept.append(position)
     return kept
 

@@ -208,9 +208,9 @@ class Library:
             results = self._flat(text, parsed, request, page, per_page, export)
         in_time = request.deadline is None or time.monotonic() < request.deadline
         if suggestions and page == 1 and not export and in_time:
-            results = dataclasses.replace(
-                results, suggestions=self._suggestions(text, parsed, results.total, search.side)
-            )
+            suggested = self._suggestions(text, parsed, results.total, search.side)
+            if suggested:
+                results = dataclasses.replace(results, suggestions=suggested)
         return results
 
     def _suggestions(
@@ -252,9 +252,13 @@ class Library:
         wanted = page * per_page
         depth = max(10 * wanted, 100)
         request = dataclasses.replace(
-            request, per_readout=True, keep_per_readout=PARAGRAPHS_PER_READOUT, keep_readouts=wanted + 1
+            request,
+            depth=depth,
+            per_readout=True,
+            keep_per_readout=PARAGRAPHS_PER_READOUT,
+            keep_readouts=wanted + 1,
         )
-        total, ranked, counts = reader.search(dataclasses.replace(request, depth=depth))
+        total, ranked, counts = reader.search(request)
         while len({fields["doc_id"] for fields, _ in ranked}) < wanted and depth < min(
             total, MAX_RESULT_WINDOW
         ):
@@ -283,8 +287,14 @@ class Library:
             )
         hits = [hit for readout in groups for hit in readout.hits]
         counted = total <= COUNTED_PER_READOUT
-        return dataclasses.replace(
-            _page(text, parsed, total, page, per_page, hits, counts if facets else None),
+        return _page(
+            text,
+            parsed,
+            total,
+            page,
+            per_page,
+            hits,
+            counts if facets else None,
             group="readout",
             readouts=tuple(groups),
             total_readouts=len(counts.readouts) if counted and counts is not None else None,

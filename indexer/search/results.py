@@ -210,11 +210,12 @@ def _speaker(speakers, spans: list[Span], side: str | None) -> Said | None:
 
 
 def _page(
-    text: str, parsed: ParsedQuery, total: int, page: int, per_page: int, hits: list[Hit], counts
+    text: str, parsed: ParsedQuery, total: int, page: int, per_page: int, hits: list[Hit], counts, **grouped
 ) -> Results:
-    """A page of paragraphs, with the facets when they were counted."""
+    """A page of paragraphs, with the facets when they were counted (and, `grouped` by readout,
+    its readouts: `Results`' fields)."""
     facets = _facets(counts) if counts is not None else None
-    return Results(text, parsed, total, page, per_page, tuple(hits), also_searched(parsed), facets)
+    return Results(text, parsed, total, page, per_page, tuple(hits), also_searched(parsed), facets, **grouped)
 
 
 def _date(value: str) -> datetime.date | None:

@@ -155,6 +155,19 @@ def _alternatives(dictionary: Dictionary, group: tuple[Word, ...], scored: bool 
     return alternatives[0][1] if len(alternatives) == 1 else Query.boolean_query(alternatives)
 
 
+def remembered(function: Callable) -> Callable:
+    """The function, its answers kept for one request: a dict, as functools.cache's wrapper costs
+    more to set up than it saves over a request's few calls."""
+    answers: dict = {}
+
+    def answer(*key):
+        if key not in answers:
+            answers[key] = function(*key)
+        return answers[key]
+
+    return answer
+
+
 class Dictionary:
     """The term dictionary as one request's queries are built from it: each document frequency,
     and each word's characters as a query, looked up once however many of the request's
@@ -162,8 +175,8 @@ class Dictionary:
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self.searcher = searcher
-        self.doc_freq = functools.cache(searcher.doc_freq)
-        self.characters = functools.cache(lambda field, folded: _characters(self, field, folded))
+        self.doc_freq = remembered(searcher.doc_freq)
+        self.characters = remembered(lambda field, folded: _characters(self, field, folded))
 
 
 class _Groups:
@@ -177,11 +190,11 @@ class _Groups:
         ordered: int,
     ):
         self.dictionary = dictionary = Dictionary(searcher)
-        self.titled = functools.cache(lambda group: titled(dictionary, group))
-        self.forms = functools.cache(lambda group: _alternatives(dictionary, group))
+        self.titled = remembered(lambda group: titled(dictionary, group))
+        self.forms = remembered(lambda group: _alternatives(dictionary, group))
         # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
-        self.matches = functools.cache(lambda group: _alternatives(dictionary, group, scored=False))
-        self.tier = functools.cache(
+        self.matches = remembered(lambda group: _alternatives(dictionary, group, scored=False))
+        self.tier = remembered(
             lambda group: (
                 _titled_paragraphs(dictionary, group, ranks, ordered)
                 if (ranks := self.titled(group))

@@ -6,9 +6,7 @@ May touch: tantivy's searcher API.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import functools
 import time
 from collections.abc import Callable
 from operator import itemgetter
@@ -36,6 +34,7 @@ from readouts.indexer.engines.tantivy.query import (
     _plain_word,
     _restrictions,
     _term,
+    remembered,
     said_query,
     title_query,
     to_tantivy,
@@ -127,7 +126,7 @@ class TantivyReader:
         groups = _Groups(searcher, self._titled, request.keep_readouts or request.depth)
         # Built once, when first needed: a query of one word is often answered without it
         # (`_one_word`), though the counts per facet still ask for it.
-        whole = functools.cache(lambda: to_tantivy(request.parsed, request, groups))
+        whole = remembered(lambda: to_tantivy(request.parsed, request, groups))
         planned = None if request.sort == "date" else self._one_word(searcher, request, whole, groups)
         if planned is not None:
             total, ranked = planned
@@ -160,12 +159,11 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(request.parsed, request, groups, scored=False)
-        counts = counted(searcher, matches, request.facets, every, only)
+        sides = self._sides(request, groups.dictionary) if request.facets and request.parsed.groups else {}
+        counts = counted(searcher, matches, request.facets, every, only, sides)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
-        if request.facets and request.parsed.groups:
-            counts = dataclasses.replace(counts, side=self._sides(request, groups.dictionary))
         return total, hits, counts
 
     def _sides(self, request: SearchRequest, dictionary: Dictionary) -> dict[str, int]:
@@ -174,7 +172,7 @@ class TantivyReader:
         whole query; for a single term and no restriction, the term dictionary counts it."""
         searcher = self.searcher
         restricted = request.filtered or bool(request.parsed.excluded)
-        restrictions = functools.cache(lambda: _restrictions(dictionary, request.parsed, request, []))
+        restrictions = remembered(lambda: _restrictions(dictionary, request.parsed, request, []))
         sides = {}
         for side, code in SIDE_CODES.items():
             forms = said_terms(request.parsed, code)
