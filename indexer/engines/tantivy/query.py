@@ -123,22 +123,26 @@ def title_query(dictionary: Dictionary, group: tuple[Word, ...]) -> Query | None
     return Query.boolean_query(words) if words else None
 
 
-def _titled_paragraphs(
-    dictionary: Dictionary, group: tuple[Word, ...], ranks: dict[int, int], ordered: int
-) -> Query:
-    """The paragraphs of readouts so titled, each at the title tier: found by their readout's
-    title words, which each paragraph holds (one posting list, not a clause per readout); the
-    `ordered` highest ranked readouts (exact titles, then newer ones) a level higher each, by
-    their number (`indexer.analysis.titles.title_levels`)."""
-    titles = [
-        (Occur.Should, query)
-        for word in language.title_words(group)
-        for query in _any_form(dictionary, word, ("readout_titles",), scored=False)
-    ]
+def _title_holders(dictionary: Dictionary, group: tuple[Word, ...]) -> Query:
+    """The paragraphs of readouts so titled: found by their readout's title words, which each
+    paragraph holds (one posting list, not a clause per readout)."""
+    return Query.boolean_query(
+        [
+            (Occur.Should, query)
+            for word in language.title_words(group)
+            for query in _any_form(dictionary, word, ("readout_titles",), scored=False)
+        ]
+    )
+
+
+def _titled_paragraphs(holders: Query, ranks: dict[int, int], ordered: int) -> Query:
+    """The paragraphs of readouts so titled (`holders`), each at the title tier; the `ordered`
+    highest ranked readouts (exact titles, then newer ones) a level higher each, by their number
+    (`indexer.analysis.titles.title_levels`)."""
     levels = title_levels(ranks, ordered)
     return Query.boolean_query(
         [
-            (Occur.Should, Query.const_score_query(Query.boolean_query(titles), TITLE_BOOST)),
+            (Occur.Should, Query.const_score_query(holders, TITLE_BOOST)),
             *(
                 (Occur.Should, Query.const_score_query(_term("readout", number), TITLE_LEVEL * level))
                 for number, level in levels.items()
@@ -194,11 +198,16 @@ class _Groups:
         self.forms = remembered(lambda group: _alternatives(dictionary, group))
         # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
         self.matches = remembered(lambda group: _alternatives(dictionary, group, scored=False))
+        # The paragraphs of readouts so titled, when the group has a title tier; with their
+        # levels, to rank them (the levels' readouts are among them: counting needs no more).
+        self.holders = remembered(
+            lambda group: _title_holders(dictionary, group) if self.titled(group) else None
+        )
         self.tier = remembered(
             lambda group: (
-                _titled_paragraphs(dictionary, group, ranks, ordered)
-                if (ranks := self.titled(group))
-                else None
+                None
+                if (holders := self.holders(group)) is None
+                else _titled_paragraphs(holders, self.titled(group), ordered)
             )
         )
 
@@ -213,7 +222,8 @@ def to_tantivy(
     not `scored`, the same matches read more cheaply, to count them."""
     clauses = []
     for group in parsed.groups:
-        query, tier = (groups.forms if scored else groups.matches)(group), groups.tier(group)
+        query, tier = (groups.forms, groups.tier) if scored else (groups.matches, groups.holders)
+        query, tier = query(group), tier(group)
         if tier is not None:
             query = Query.boolean_query([(Occur.Should, query), (Occur.Should, tier)])
         clauses.append((Occur.Must, query))

@@ -224,10 +224,10 @@ class TantivyReader:
             on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
             ranked = searcher.search(on_top, request.depth, count=True)
             if not request.facets:  # else the counts per facet give the total (`search`)
-                without = Query.boolean_query([(Occur.Must, tier), (Occur.MustNot, forms)])
+                without = Query.boolean_query([(Occur.Must, groups.holders(group)), (Occur.MustNot, forms)])
                 total += searcher.search(without, 1, count=True).count
             titled_count, ranked = ranked.count, ranked.hits
-            apart = [(Occur.MustNot, tier)]
+            apart = [(Occur.MustNot, groups.holders(group))]
         terms, _, _ = query_parts(word)
         words = _term("text", terms[0])
         if len(ranked) < request.depth:
