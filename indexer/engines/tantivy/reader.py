@@ -94,13 +94,19 @@ class TantivyReader:
         addresses = list(map(itemgetter(1), self.searcher.search(query, MAX_TITLED + 1, count=False).hits))
         if not addresses or len(addresses) > MAX_TITLED:
             return {}
-        exact = Query.boolean_query(
-            [(Occur.Should, _term("titles_exact", core)) for core in query_cores(word.text for word in group)]
-        )
-        exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
-        exact_addresses = list(
-            map(itemgetter(1), self.searcher.search(exactly, len(addresses), count=False).hits)
-        )
+        # Titles that are a word of the group, give or take an ending: looked for only where the
+        # term dictionary holds one (most words name no meeting on their own).
+        cores = [
+            core
+            for core in query_cores(word.text for word in group)
+            if dictionary.doc_freq("titles_exact", core)
+        ]
+        exact_addresses = []
+        if cores:
+            exact = Query.boolean_query([(Occur.Should, _term("titles_exact", core)) for core in cores])
+            exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
+            hits = self.searcher.search(exactly, len(addresses), count=False).hits
+            exact_addresses = list(map(itemgetter(1), hits))
         return title_ranks(
             zip(
                 self.searcher.fast_field_values("record", addresses),
