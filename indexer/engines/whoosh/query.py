@@ -179,24 +179,61 @@ class _Constant(q.WrappingQuery):
         return matching.ConstantScoreWrapperMatcher(found, self.score)
 
 
+class _Levels(_Constant):
+    """The paragraphs of readouts so titled (its query's matches), each scored `score`, those of
+    the readouts in `levels` (doc_id → level) TITLE_LEVEL higher per level: one matcher over the
+    titles' matches and a lookup per match. A union with a term per readout made every match of
+    the whole query step through a tree of matchers, in Python."""
+
+    def __init__(self, child: q.Query, score: float, levels: dict[str, int]) -> None:
+        super().__init__(child, score)
+        self.levels = levels
+
+    def _rewrap(self, child: q.Query) -> q.Query:
+        return self.__class__(child, self.score, self.levels)
+
+    def matcher(self, searcher, context=None):
+        found = self.child.matcher(searcher, context)
+        if isinstance(found, matching.NullMatcherClass):
+            return found
+        higher = {
+            docnum: TITLE_LEVEL * level
+            for doc_id, level in self.levels.items()
+            for docnum in searcher.docs_for_query(q.Term("doc_id", doc_id))
+        }
+        return _LevelsMatcher(found, self.score, higher)
+
+
+class _LevelsMatcher(matching.ConstantScoreWrapperMatcher):
+    """Each match scored `score`, and those in `higher` (docnum → how much) that much higher."""
+
+    def __init__(self, child, score: float, higher: dict[int, float]) -> None:
+        super().__init__(child, score)
+        self.higher = higher
+
+    def copy(self):
+        return self.__class__(self.child.copy(), self._score, self.higher)
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, self._score, self.higher)
+
+    def max_quality(self):
+        return self._score + max(self.higher.values(), default=0.0)
+
+    def block_quality(self):
+        return self.max_quality()
+
+    def score(self):
+        return self._score + self.higher.get(self.child.id(), 0.0)
+
+
 def _titled_paragraphs(group: tuple[Word, ...], ranks: dict[str, int], ordered: int) -> q.Query:
     """The paragraphs of readouts so titled, each at the title tier: found by their readout's
     title words, which each paragraph holds (one posting list, not a query per readout); the
     `ordered` highest ranked readouts (exact titles, then newer ones) a level higher each
     (`indexer.analysis.titles.title_levels`)."""
     titles = [query for word in title_words(group) for query in _any_form(word, ("readout_titles",))]
-    levels = title_levels(ranks, ordered)
-    return q.Or(
-        [
-            _Constant(q.Or(titles), TITLE_TIER),
-            # The readout's record matches too: the search leaves it out (Whoosh's constant
-            # score reads every match of its query at once, and kind:para is every paragraph).
-            *(
-                q.ConstantScoreQuery(q.Term("doc_id", doc_id), TITLE_LEVEL * level)
-                for doc_id, level in levels.items()
-            ),
-        ]
-    )
+    return _Levels(q.Or(titles), TITLE_TIER, title_levels(ranks, ordered))
 
 
 def to_whoosh(
