@@ -251,13 +251,8 @@ class Library:
         reader = self._reader()
         wanted = page * per_page
         depth = max(10 * wanted, 100)
-        request = dataclasses.replace(
-            request,
-            depth=depth,
-            per_readout=True,
-            keep_per_readout=PARAGRAPHS_PER_READOUT,
-            keep_readouts=wanted + 1,
-        )
+        kept = {"keep_per_readout": PARAGRAPHS_PER_READOUT, "keep_readouts": wanted + 1}
+        request = dataclasses.replace(request, depth=depth, per_readout=True, **kept)
         total, ranked, counts = reader.search(request)
         while len({fields["doc_id"] for fields, _ in ranked}) < wanted and depth < min(
             total, MAX_RESULT_WINDOW
@@ -287,19 +282,13 @@ class Library:
             )
         hits = [hit for readout in groups for hit in readout.hits]
         counted = total <= COUNTED_PER_READOUT
-        return _page(
-            text,
-            parsed,
-            total,
-            page,
-            per_page,
-            hits,
-            counts if facets else None,
-            group="readout",
-            readouts=tuple(groups),
-            total_readouts=len(counts.readouts) if counted and counts is not None else None,
-            more_readouts=len(best) > wanted or depth < min(total, MAX_RESULT_WINDOW),
-        )
+        grouped = {
+            "group": "readout",
+            "readouts": tuple(groups),
+            "total_readouts": len(counts.readouts) if counted and counts is not None else None,
+            "more_readouts": len(best) > wanted or depth < min(total, MAX_RESULT_WINDOW),
+        }
+        return _page(text, parsed, total, page, per_page, hits, counts if facets else None, **grouped)
 
     @_reads_index
     def cost(self, text: str) -> int:
