@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -69,9 +71,10 @@ UNDATED = "日付なし"
 
 
 def _facets(counts: FacetCounts) -> Facets:
-    years: dict[str, int] = {}
-    for month, count in counts.month.items():
-        years[month[:4]] = years.get(month[:4], 0) + count
+    month = {key: counts.month[key] for key in sorted(counts.month)}  # "2013-02": in order as text
+    years = {
+        year: sum(map(month.__getitem__, keys)) for year, keys in groupby(month, key=itemgetter(slice(0, 4)))
+    }
 
     def most_first(values: dict[str, int]) -> tuple[Facet, ...]:
         return tuple(
@@ -86,7 +89,7 @@ def _facets(counts: FacetCounts) -> Facets:
         ),
         country=most_first(counts.country),
         kind=most_first(kinds),
-        month=dict(sorted(counts.month.items())),
+        month=month,
         side=tuple(Facet(side, counts.side[side]) for side in SIDES if counts.side.get(side)),
         lang=tuple(
             Facet(code, counts.language[code], LANGUAGE_NAMES[code])

@@ -91,9 +91,11 @@ class TantivyReader:
             return {}
         # One read, not a count first: past MAX_TITLED the hits are dropped, and a word in that
         # many titles is most often told by the term dictionary already (`_too_common_in_titles`).
-        addresses = list(map(itemgetter(1), self.searcher.search(query, MAX_TITLED + 1, count=False).hits))
-        if not addresses or len(addresses) > MAX_TITLED:
+        # In the order of their date, which each hit then carries (no column read for it).
+        hits = self.searcher.search(query, MAX_TITLED + 1, count=False, order_by_field="date").hits
+        if not hits or len(hits) > MAX_TITLED:
             return {}
+        addresses = list(map(itemgetter(1), hits))
         # Titles that are a word of the group, give or take an ending: looked for only where the
         # term dictionary holds one (most words name no meeting on their own).
         cores = [
@@ -105,12 +107,12 @@ class TantivyReader:
         if cores:
             exact = Query.boolean_query([(Occur.Should, _term("titles_exact", core)) for core in cores])
             exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
-            hits = self.searcher.search(exactly, len(addresses), count=False).hits
-            exact_addresses = list(map(itemgetter(1), hits))
+            exact_hits = self.searcher.search(exactly, len(addresses), count=False).hits
+            exact_addresses = list(map(itemgetter(1), exact_hits))
         return title_ranks(
             zip(
                 self.searcher.fast_field_values("record", addresses),
-                self.searcher.fast_field_values("date", addresses),  # 20130222, or 0: undated, the least
+                map(itemgetter(0), hits),  # 20130222, or 0: undated, the least
                 strict=True,
             ),
             self.searcher.fast_field_values("record", exact_addresses) if exact_addresses else (),
