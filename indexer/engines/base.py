@@ -139,10 +139,8 @@ class FacetCounts:
     language: dict[str, int] = field(default_factory=dict)  # ja, en → matches in readouts so written
 
     @classmethod
-    def from_keys(
-        cls, counts: dict[str, int], readouts: Mapping[str, int], side: dict[str, int] | None = None
-    ) -> FacetCounts:
-        """From paragraphs counted per `indexer.analysis.facets.facet_key` (and per side, counted apart)."""
+    def from_keys(cls, counts: dict[str, int], readouts: Mapping[str, int]) -> FacetCounts:
+        """From paragraphs counted per `indexer.analysis.facets.facet_key`."""
         # Plain dicts: a Counter's missing key costs a Python call, and a page counts hundreds of keys.
         month: dict[str, int] = {}
         country: dict[str, int] = {}
@@ -160,7 +158,7 @@ class FacetCounts:
                 country[name] = country.get(name, 0) + count
             if key_kind:
                 kind[key_kind] = kind.get(key_kind, 0) + count
-        return cls(month, country, kind, readouts, side or {}, undated, language)
+        return cls(month, country, kind, readouts, undated=undated, language=language)
 
 
 def kept_positions(readouts: Sequence[Hashable], per_readout: int, first: int) -> list[int]:

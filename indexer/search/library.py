@@ -216,18 +216,14 @@ class Library:
     def _suggestions(
         self, text: str, parsed: ParsedQuery, total: int, side: str | None
     ) -> tuple[Suggestion, ...]:
-        # The reader is looked up only when a suggestion is looked for: most searches find enough.
+        reader = self._reader  # looked up only when a suggestion is looked for: most searches find enough
         return suggest(
             text,
             parsed,
             total,
-            count=lambda query: self._reader().search(SearchRequest(parse_query(query), depth=1, side=side))[
-                0
-            ],
-            readouts_of=lambda key: self._reader().reading(key, READOUTS_PER_KEY),
-            paragraphs_of=lambda doc_id: [
-                paragraph["text"] for paragraph in self._reader().paragraphs(doc_id)
-            ],
+            count=lambda query: reader().search(SearchRequest(parse_query(query), depth=1, side=side))[0],
+            readouts_of=lambda key: reader().reading(key, READOUTS_PER_KEY),
+            paragraphs_of=lambda doc_id: [paragraph["text"] for paragraph in reader().paragraphs(doc_id)],
         )
 
     def _flat(

@@ -46,9 +46,10 @@ class Hit:
     language: str = "ja"  # its readout's, ja or en
 
 
-class Facet(
-    NamedTuple
-):  # a tuple: a page makes one per year and counterpart, and a frozen dataclass costs 3x
+class Facet(NamedTuple):
+    """One value of a facet and its count (a tuple: a page makes one per year and counterpart,
+    and a frozen dataclass costs three times as much to make)."""
+
     value: str
     count: int
     label: str = ""  # as the page shows it, where it is not the value (英語 for en)

@@ -37,19 +37,13 @@ class _PerReadout(Mapping):
 
 
 def counted(
-    searcher: tantivy.Searcher,
-    query: Query,
-    facets: bool,
-    per_readout: bool,
-    only: list[int],
-    sides: dict[str, int],
+    searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
 ) -> FacetCounts:
     """The counts per facet key when `facets`, per readout when `per_readout` (every one,
     by a terms aggregation: one bucket each) or of the readouts numbered `only`: by a second
     aggregation over their paragraphs that match, which reads their few short posting lists
     and skips through the query's (a range per readout in the first pass would cost a lookup
-    per match, a search per readout the query's setup each time). The counts per side, counted
-    apart, come with them."""
+    per match, a search per readout the query's setup each time)."""
     wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
     answer = searcher.aggregate(query, wanted) if wanted else {}
     if only:
@@ -68,4 +62,4 @@ def counted(
     if only:
         found = counts("only")
         readouts = {number: found.get(number, 0) for number in only}
-    return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts), sides)
+    return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))

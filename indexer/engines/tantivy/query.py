@@ -112,13 +112,18 @@ def _any_form(
     return queries
 
 
-def title_query(dictionary: Dictionary, group: tuple[Word, ...]) -> Query | None:
-    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
-    words = [
+def _title_words(dictionary: Dictionary, group: tuple[Word, ...], field: str) -> list:
+    """Clauses for any of a group's title words in `field`, matched only (they score nothing)."""
+    return [
         (Occur.Should, query)
         for word in language.title_words(group)
-        for query in _any_form(dictionary, word, ("titles",), scored=False)
+        for query in _any_form(dictionary, word, (field,), scored=False)
     ]
+
+
+def title_query(dictionary: Dictionary, group: tuple[Word, ...]) -> Query | None:
+    """The readout records whose title matches any word of a group (`indexer.analysis.titles`)."""
+    words = _title_words(dictionary, group, "titles")
     # Only readout records have these fields: no need to ask for kind:readout.
     return Query.boolean_query(words) if words else None
 
@@ -126,13 +131,7 @@ def title_query(dictionary: Dictionary, group: tuple[Word, ...]) -> Query | None
 def _title_holders(dictionary: Dictionary, group: tuple[Word, ...]) -> Query:
     """The paragraphs of readouts so titled: found by their readout's title words, which each
     paragraph holds (one posting list, not a clause per readout)."""
-    return Query.boolean_query(
-        [
-            (Occur.Should, query)
-            for word in language.title_words(group)
-            for query in _any_form(dictionary, word, ("readout_titles",), scored=False)
-        ]
-    )
+    return Query.boolean_query(_title_words(dictionary, group, "readout_titles"))
 
 
 def _titled_paragraphs(holders: Query, ranks: dict[int, int], ordered: int) -> Query:

@@ -6,6 +6,7 @@ May touch: tantivy's searcher API.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from collections.abc import Callable
@@ -167,11 +168,12 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(request.parsed, request, groups, scored=False)
-        sides = self._sides(request, groups.dictionary) if request.facets and request.parsed.groups else {}
-        counts = counted(searcher, matches, request.facets, every, only, sides)
+        counts = counted(searcher, matches, request.facets, every, only)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
+        if request.facets and request.parsed.groups:
+            counts = dataclasses.replace(counts, side=self._sides(request, groups.dictionary))
         return total, hits, counts
 
     def _sides(self, request: SearchRequest, dictionary: Dictionary) -> dict[str, int]:

@@ -210,6 +210,7 @@ class _LevelsMatcher(matching.ConstantScoreWrapperMatcher):
     def __init__(self, child, score: float, higher: dict[int, float]) -> None:
         super().__init__(child, score)
         self.higher = higher
+        self.best = score + max(higher.values(), default=0.0)
 
     def copy(self):
         return self.__class__(self.child.copy(), self._score, self.higher)
@@ -218,10 +219,10 @@ class _LevelsMatcher(matching.ConstantScoreWrapperMatcher):
         return self.__class__(newchild, self._score, self.higher)
 
     def max_quality(self):
-        return self._score + max(self.higher.values(), default=0.0)
+        return self.best
 
     def block_quality(self):
-        return self.max_quality()
+        return self.best
 
     def score(self):
         return self._score + self.higher.get(self.child.id(), 0.0)
