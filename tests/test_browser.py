@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -292,6 +293,38 @@ def test_the_timeline_reads_at_a_phone_width(server, phone):
         ".map(t => parseFloat(getComputedStyle(t).fontSize))"
     )
     assert sizes and min(sizes) >= 11
+
+
+@pytest.fixture(scope="module")
+def mofa_server(mofa_dev_index):
+    """The real pages of ../shared/samples/mofa-web and the seed, served."""
+    yield from _served(mofa_dev_index)
+
+
+@pytest.mark.parametrize("query", ["会談", "北朝鮮"])
+def test_on_a_phone_every_timeline_label_stays_inside_the_chart(mofa_server, phone, query):
+    phone.get(mofa_server + "/search?q=" + query)
+    outside = phone.execute_script(
+        "const chart = document.querySelector('figure.timeline svg').getBoundingClientRect();"
+        "return [...document.querySelectorAll('figure.timeline text.label')]"
+        ".filter(t => getComputedStyle(t).display !== 'none')"
+        ".filter(t => { const r = t.getBoundingClientRect();"
+        " return r.left < chart.left - 0.5 || r.right > chart.right + 0.5; })"
+        ".map(t => t.textContent)"
+    )
+    assert outside == []
+
+
+@pytest.mark.parametrize("query", ["会談", "北朝鮮"])
+def test_on_a_phone_no_two_timeline_labels_touch(mofa_server, phone, query):
+    phone.get(mofa_server + "/search?q=" + query)
+    spans = phone.execute_script(
+        "return [...document.querySelectorAll('figure.timeline text.label')]"
+        ".filter(t => getComputedStyle(t).display !== 'none')"
+        ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })"
+    )
+    gaps = [after[0] - before[1] for before, after in pairwise(spans)]
+    assert len(spans) > 1 and min(gaps) > 2, gaps
 
 
 def test_a_timeline_of_one_period_is_a_narrow_bar(server, browser):

@@ -82,6 +82,15 @@ def timeline(facets: Facets, params: Search) -> Timeline | None:
     width = min(slot * 0.8, MAX_BAR)
     wide_step = max(1, -(-len(periods) // WIDE_LABELS))
     narrow_step = max(1, -(-len(periods) // NARROW_LABELS))
+    last = len(periods) - 1
+
+    def labelled(index: int, step: int) -> bool:
+        """Every `step`th label; with undated matches, their bar's (last, its label wider and
+        ending at the chart's edge) and none within `step` bars before it."""
+        if undated:
+            return index == last or (index % step == 0 and index <= last - step)
+        return index % step == 0
+
     bars = []
     for index, (period, count) in enumerate(periods):
         height = 0.0 if not count else max(2.0, (HEIGHT - 4) * count / tallest)
@@ -96,8 +105,8 @@ def timeline(facets: Facets, params: Search) -> Timeline | None:
                 y=round(COUNT_SPACE + HEIGHT - height, 2),
                 width=round(width, 3),
                 height=round(height, 2),
-                show_label=index % wide_step == 0 or period == UNDATED,
-                narrow_label=index % narrow_step == 0 or period == UNDATED,
+                show_label=labelled(index, wide_step),
+                narrow_label=labelled(index, narrow_step),
             )
         )
     return Timeline(unit, tuple(bars))
