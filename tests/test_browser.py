@@ -301,30 +301,29 @@ def mofa_server(mofa_dev_index):
     yield from _served(mofa_dev_index)
 
 
+def _timeline_labels(browser, url) -> tuple[tuple[float, float], list[tuple[float, float, str]]]:
+    """The chart's left and right edges, and (left, right, text) of each label shown, on the page."""
+    browser.get(url)
+    chart, labels = browser.execute_script(
+        "const chart = document.querySelector('figure.timeline svg').getBoundingClientRect();"
+        "return [[chart.left, chart.right], [...document.querySelectorAll('figure.timeline text.label')]"
+        ".filter(t => getComputedStyle(t).display !== 'none')"
+        ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right, t.textContent]; })];"
+    )
+    return tuple(chart), [tuple(label) for label in labels]
+
+
 @pytest.mark.parametrize("query", ["会談", "北朝鮮"])
 def test_on_a_phone_every_timeline_label_stays_inside_the_chart(mofa_server, phone, query):
-    phone.get(mofa_server + "/search?q=" + query)
-    outside = phone.execute_script(
-        "const chart = document.querySelector('figure.timeline svg').getBoundingClientRect();"
-        "return [...document.querySelectorAll('figure.timeline text.label')]"
-        ".filter(t => getComputedStyle(t).display !== 'none')"
-        ".filter(t => { const r = t.getBoundingClientRect();"
-        " return r.left < chart.left - 0.5 || r.right > chart.right + 0.5; })"
-        ".map(t => t.textContent)"
-    )
-    assert outside == []
+    (start, end), labels = _timeline_labels(phone, mofa_server + "/search?q=" + query)
+    assert [text for left, right, text in labels if left < start - 0.5 or right > end + 0.5] == []
 
 
 @pytest.mark.parametrize("query", ["会談", "北朝鮮"])
 def test_on_a_phone_no_two_timeline_labels_touch(mofa_server, phone, query):
-    phone.get(mofa_server + "/search?q=" + query)
-    spans = phone.execute_script(
-        "return [...document.querySelectorAll('figure.timeline text.label')]"
-        ".filter(t => getComputedStyle(t).display !== 'none')"
-        ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })"
-    )
-    gaps = [after[0] - before[1] for before, after in pairwise(spans)]
-    assert len(spans) > 1 and min(gaps) > 2, gaps
+    _, labels = _timeline_labels(phone, mofa_server + "/search?q=" + query)
+    gaps = [after[0] - before[1] for before, after in pairwise(labels)]
+    assert len(labels) > 1 and min(gaps) > 2, gaps
 
 
 def test_a_timeline_of_one_period_is_a_narrow_bar(server, browser):
