@@ -37,29 +37,41 @@ class _PerReadout(Mapping):
 
 
 def counted(
-    searcher: tantivy.Searcher, query: Query, facets: bool, per_readout: bool, only: list[int]
+    searcher: tantivy.Searcher,
+    query: Query,
+    facets: bool,
+    per_readout: bool,
+    only: list[int],
+    whole: set[int] = frozenset(),
 ) -> FacetCounts:
     """The counts per facet key when `facets`, per readout when `per_readout` (every one,
     by a terms aggregation: one bucket each) or of the readouts numbered `only`: by a second
     aggregation over their paragraphs that match, which reads their few short posting lists
     and skips through the query's (a range per readout in the first pass would cost a lookup
-    per match, a search per readout the query's setup each time)."""
+    per match, a search per readout the query's setup each time). Of those, the readouts
+    `whole` match in every paragraph: their paragraphs are counted without the query."""
     wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
     answer = searcher.aggregate(query, wanted) if wanted else {}
+    readouts = _counts(answer, "readouts")
     if only:
-        theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in only])
-        within = Query.boolean_query([(Occur.Must, theirs), (Occur.Must, query)])
-        answer |= searcher.aggregate(within, {"only": {"terms": {"field": "readout", "size": len(only)}}})
+        readouts = dict.fromkeys(only, 0)
+        partly = [number for number in only if number not in whole]
+        for numbers, within in ((sorted(whole), None), (partly, query)):
+            if numbers:
+                readouts |= _only(searcher, numbers, within)
+    return FacetCounts.from_keys(_counts(answer, "facets"), _PerReadout(readouts))
 
-    def counts(name: str) -> dict:
-        return (
-            {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]}
-            if name in answer
-            else {}
-        )
 
-    readouts = counts("readouts")
-    if only:
-        found = counts("only")
-        readouts = {number: found.get(number, 0) for number in only}
-    return FacetCounts.from_keys(counts("facets"), _PerReadout(readouts))
+def _only(searcher: tantivy.Searcher, numbers: list[int], within: Query | None) -> dict[int, int]:
+    """The paragraphs of each readout numbered `numbers` (that match `within`)."""
+    theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in numbers])
+    if within is not None:
+        theirs = Query.boolean_query([(Occur.Must, theirs), (Occur.Must, within)])
+    answer = searcher.aggregate(theirs, {"only": {"terms": {"field": "readout", "size": len(numbers)}}})
+    return _counts(answer, "only")
+
+
+def _counts(answer: dict, name: str) -> dict:
+    return (
+        {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]} if name in answer else {}
+    )

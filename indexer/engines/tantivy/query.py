@@ -134,11 +134,10 @@ def _title_holders(dictionary: Dictionary, group: tuple[Word, ...]) -> Query:
     return Query.boolean_query(_title_words(dictionary, group, "readout_titles"))
 
 
-def _titled_paragraphs(holders: Query, ranks: dict[int, int], ordered: int) -> Query:
-    """The paragraphs of readouts so titled (`holders`), each at the title tier; the `ordered`
-    highest ranked readouts (exact titles, then newer ones) a level higher each, by their number
+def _titled_paragraphs(holders: Query, levels: dict[int, int]) -> Query:
+    """The paragraphs of readouts so titled (`holders`), each at the title tier; the highest
+    ranked readouts (exact titles, then newer ones) a level higher each, by their number
     (`indexer.analysis.titles.title_levels`)."""
-    levels = title_levels(ranks, ordered)
     return Query.boolean_query(
         [
             (Occur.Should, Query.const_score_query(holders, TITLE_BOOST)),
@@ -174,17 +173,30 @@ def remembered(function: Callable) -> Callable:
 class Dictionary:
     """The term dictionary as one request's queries are built from it: each document frequency,
     and each word's characters as a query, looked up once however many of the request's
-    queries ask (the ranking's, the counting's, the title tier's)."""
+    queries ask (the ranking's, the counting's, the title tier's).
+
+    Nothing it holds refers back to it (a bound method or a closure over it would): a request's
+    queries are freed when it ends, not left to the cycle collector, whose passes would then
+    fall inside later requests."""
+
+    __slots__ = ("_characters", "doc_freq", "searcher")
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self.searcher = searcher
         self.doc_freq = remembered(searcher.doc_freq)
-        self.characters = remembered(lambda field, folded: _characters(self, field, folded))
+        self._characters: dict[tuple[str, str], Query | None] = {}
+
+    def characters(self, field: str, folded: str) -> Query | None:
+        key = field, folded
+        if key not in self._characters:
+            self._characters[key] = _characters(self, field, folded)
+        return self._characters[key]
 
 
 class _Groups:
     """The queries of a request's groups of words, each built once for the request: any form
-    of its words, and the paragraphs of readouts whose title it matches (`titled`)."""
+    of its words, and the paragraphs of readouts whose title it matches (`titled`). Its
+    closures hold each other, never the object (`Dictionary`)."""
 
     def __init__(
         self,
@@ -193,20 +205,20 @@ class _Groups:
         ordered: int,
     ):
         self.dictionary = dictionary = Dictionary(searcher)
-        self.titled = remembered(lambda group: titled(dictionary, group))
+        self.titled = titled_ranks = remembered(lambda group: titled(dictionary, group))
         self.forms = remembered(lambda group: _alternatives(dictionary, group))
         # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
         self.matches = remembered(lambda group: _alternatives(dictionary, group, scored=False))
         # The paragraphs of readouts so titled, when the group has a title tier; with their
         # levels, to rank them (the levels' readouts are among them: counting needs no more).
-        self.holders = remembered(
-            lambda group: _title_holders(dictionary, group) if self.titled(group) else None
+        self.holders = holders = remembered(
+            lambda group: _title_holders(dictionary, group) if titled_ranks(group) else None
         )
+        # The `ordered` highest ranked readouts so titled, by number, with their level.
+        self.levels = levels = remembered(lambda group: title_levels(titled_ranks(group), ordered))
         self.tier = remembered(
             lambda group: (
-                None
-                if (holders := self.holders(group)) is None
-                else _titled_paragraphs(holders, self.titled(group), ordered)
+                None if (found := holders(group)) is None else _titled_paragraphs(found, levels(group))
             )
         )
 

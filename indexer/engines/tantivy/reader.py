@@ -168,13 +168,24 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(request.parsed, request, groups, scored=False)
-        counts = counted(searcher, matches, request.facets, every, only)
+        counts = counted(searcher, matches, request.facets, every, only, self._whole(request, groups, only))
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
         if request.facets and request.parsed.groups:
             counts = dataclasses.replace(counts, side=self._sides(request, groups.dictionary))
         return total, hits, counts
+
+    @staticmethod
+    def _whole(request: SearchRequest, groups: _Groups, numbers: list[int]) -> set[int]:
+        """Which of the readouts numbered `numbers` match in every paragraph: those that every
+        group of words titles (the title tier), where nothing narrows the matches down."""
+        if not numbers or request.filtered or request.parsed.excluded or not request.parsed.groups:
+            return set()
+        whole = set(numbers)
+        for group in request.parsed.groups:
+            whole &= groups.titled(group).keys()
+        return whole
 
     def _sides(self, request: SearchRequest, dictionary: Dictionary) -> dict[str, int]:
         """Matches per side (日本側…): a paragraph where the words are in what one side said holds
@@ -231,11 +242,14 @@ class TantivyReader:
         ranks, tier = groups.titled(group), groups.tier(group)
         if tier is not None:
             forms = groups.forms(group)
-            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
-            ranked = searcher.search(on_top, request.depth, count=True)
             if not request.facets:  # else the counts per facet give the total (`search`)
                 without = Query.boolean_query([(Occur.Must, groups.holders(group)), (Occur.MustNot, forms)])
                 total += searcher.search(without, 1, count=True).count
+            levelled = self._levelled_only(request, groups, group, forms)
+            if levelled is not None:
+                return total, levelled
+            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
+            ranked = searcher.search(on_top, request.depth, count=True)
             titled_count, ranked = ranked.count, ranked.hits
             apart = [(Occur.MustNot, groups.holders(group))]
         terms, _, _ = query_parts(word)
@@ -254,6 +268,30 @@ class TantivyReader:
             others = Query.boolean_query([(Occur.Must, whole()), (Occur.MustNot, words), *apart])
             ranked += searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
+
+    def _levelled_only(
+        self, request: SearchRequest, groups: _Groups, group: tuple[Word, ...], forms: Query
+    ) -> list | None:
+        """The ranked paragraphs of the readouts so titled that have a level, when a grouped
+        request keeps no more readouts than those (None when it may keep others).
+
+        Their paragraphs rank above any other, and every one matches: the readouts a grouped
+        page keeps are theirs, and the paragraphs it keeps of each the same. The tier's other
+        readouts (hundreds, where a word names a committee) are then not read."""
+        levels = groups.levels(group)
+        if not request.keep_readouts or len(levels) < request.keep_readouts:
+            return None
+        # Added as nothing (0.0) to the tier's score: the same scores, and so the same order.
+        theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in levels])
+        ranking = [
+            (Occur.Must, groups.tier(group)),
+            (Occur.Must, Query.const_score_query(theirs, 0.0)),
+            (Occur.Should, forms),
+        ]
+        ranked = self.searcher.search(Query.boolean_query(ranking), request.depth, count=False).hits
+        numbers = self.searcher.fast_field_values("readout", [address for _, address in ranked])
+        # A readout of no paragraph (none is indexed so) would leave the page short: read on.
+        return ranked if len(set(numbers)) >= request.keep_readouts else None
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
         query = to_tantivy(parsed, None, _Groups(self.searcher, self._titled, 0))
