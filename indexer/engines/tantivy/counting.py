@@ -54,20 +54,25 @@ def counted(
     answer = searcher.aggregate(query, wanted) if wanted else {}
     readouts = _counts(answer, "readouts")
     if only:
-        readouts = dict.fromkeys(only, 0)
-        partly = [number for number in only if number not in whole]
-        for numbers, within in ((sorted(whole), None), (partly, query)):
-            if numbers:
-                readouts |= _only(searcher, numbers, within)
+        readouts = dict.fromkeys(only, 0) | _only(searcher, only, whole, query)
     return FacetCounts.from_keys(_counts(answer, "facets"), _PerReadout(readouts))
 
 
-def _only(searcher: tantivy.Searcher, numbers: list[int], within: Query | None) -> dict[int, int]:
-    """The paragraphs of each readout numbered `numbers` (that match `within`)."""
-    theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in numbers])
-    if within is not None:
-        theirs = Query.boolean_query([(Occur.Must, theirs), (Occur.Must, within)])
-    answer = searcher.aggregate(theirs, {"only": {"terms": {"field": "readout", "size": len(numbers)}}})
+def _only(searcher: tantivy.Searcher, numbers: list[int], whole: set[int], query: Query) -> dict[int, int]:
+    """The paragraphs that match of each readout numbered `numbers`: every one of those `whole`."""
+
+    def theirs(numbers: list[int]) -> Query:
+        return Query.boolean_query([(Occur.Should, _term("readout", number)) for number in numbers])
+
+    partly = [number for number in numbers if number not in whole]
+    within = Query.boolean_query([(Occur.Must, theirs(partly)), (Occur.Must, query)]) if partly else None
+    if whole:
+        counted = theirs(sorted(whole))
+        if within is not None:
+            counted = Query.boolean_query([(Occur.Should, counted), (Occur.Should, within)])
+    else:
+        counted = within
+    answer = searcher.aggregate(counted, {"only": {"terms": {"field": "readout", "size": len(numbers)}}})
     return _counts(answer, "only")
 
 

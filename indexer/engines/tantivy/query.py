@@ -311,9 +311,10 @@ def _plain_word(parsed: ParsedQuery) -> Word | None:
     return None if language.matches_other_forms(word) else word
 
 
-def _holding(dictionary: Dictionary, word: Word) -> int | None:
+def _holding(dictionary: Dictionary, word: Word, past: int | None = None) -> int | None:
     """How many records a plain word of one term and two or three characters matches,
-    the word itself read from the term dictionary (None for any other word).
+    the word itself read from the term dictionary (None for any other word); or, where
+    that is more than `past`, at least how many.
 
     Such a word is its own characters, so the records holding it as a word hold its
     bigram or trigram too: those of the word are the records holding that one term in
@@ -326,6 +327,8 @@ def _holding(dictionary: Dictionary, word: Word) -> int | None:
     searcher = dictionary.searcher
     text = dictionary.doc_freq(f"text_{field}", folded)
     context = dictionary.doc_freq(f"context_{field}", folded)
+    if past is not None and max(text, context) > past:
+        return max(text, context)  # the paragraphs holding it as text, or as headings
     total = text + context
     if text and context:
         both = [(Occur.Must, _term(f"text_{field}", folded)), (Occur.Must, _term(f"context_{field}", folded))]

@@ -232,7 +232,10 @@ class TantivyReader:
         holding the word also holds. The paragraphs of readouts so titled are ranked by the
         tier, and counted with the facets when asked for them (else here)."""
         word = None if request.filtered or not self.exact_frequencies else _plain_word(request.parsed)
-        total = None if word is None else _holding(groups.dictionary, word)
+        # Asked for the counts per facet, which count every match, the total is only told
+        # from COUNTED_PER_READOUT (`search`).
+        past = COUNTED_PER_READOUT if request.facets else None
+        total = None if word is None else _holding(groups.dictionary, word, past)
         if total is None:
             return None
         ranked: list = []
