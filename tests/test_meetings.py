@@ -386,3 +386,37 @@ def test_no_feed_entry_is_dated_later_than_its_readout(mofa_dev_client, mofa_dev
 def test_the_feed_lists_the_newest_first(mofa_dev_client):
     updated = [entry.updated_parsed for entry in _feed(mofa_dev_client).values()]
     assert updated == sorted(updated, reverse=True)
+
+
+def _meetings(folder, titles_and_dates: list[tuple[str, str]]) -> None:
+    """One small readout per (title, ISO date), named m00, m01…"""
+    folder.mkdir()
+    for number, (title, date) in enumerate(titles_and_dates):
+        year, month, day = date.split("-")
+        (folder / f"m{number:02d}.txt").write_text(
+            f"{title}\n{year}年{int(month)}月{int(day)}日\n1 両外相は協力を確認した（第{number}回）。\n",
+            "utf-8",
+        )
+
+
+# Many readouts that hold the meeting's name, and a few titled by it exactly (older ones): the
+# page lists the exact ones, newest first, then the newest of the others. Dates shared at the
+# page's end (the last two cases) are all read, however many share them.
+@pytest.mark.parametrize(
+    "others",
+    [
+        [f"2020-01-{day:02d}" for day in range(1, 31)],
+        [*(f"2020-01-{day:02d}" for day in range(1, 21)), *["2020-02-01"] * 5, *["2020-02-02"] * 4],
+        ["2020-03-01"] * 30,
+    ],
+    ids=["apart", "sharing-the-last-date", "all-one-date"],
+)
+def test_many_readouts_so_titled_list_the_exact_ones_then_the_newest(tmp_path, engine, others):
+    exact = ["2010-01-01", "2011-01-01", "2012-01-01"]
+    _meetings(
+        tmp_path / "readouts", [("外相会談", date) for date in exact] + [("日米外相会談", d) for d in others]
+    )
+    run("index", tmp_path / "readouts", "--index-dir", tmp_path / "ix")
+    page = grouped(tmp_path / "ix", "外相会談", extra=("--limit", "10"))["readouts"]
+    expected = sorted(exact, reverse=True) + sorted(others, reverse=True)[:7]
+    assert [readout["date"] for readout in page] == expected

@@ -72,6 +72,24 @@ def title_ranks(dated: Iterable[tuple[Hashable, int]], exact: Iterable[Hashable]
     return ranks
 
 
+class TopRanks(dict):
+    """The ranks of some of the readouts so titled: every one titled exactly, and the newest
+    of the others, enough for `title_levels` to level the highest ranked (`levels_known`)."""
+
+
+def levels_known(newest: list[tuple[Hashable, int]], exact: set[Hashable], shown: int) -> bool:
+    """Whether the first readouts so titled by date (readout, date; newest first, of more) and
+    every one titled `exact`ly hold the `shown` highest ranked and every one that ties with the
+    last of them, as `title_levels` levels them: an exact title ranks above any other, so the
+    others must hold the rest, with every readout of the last one's date (those of an earlier
+    date than the last read are all before it)."""
+    wanted = shown - len(exact)
+    if wanted <= 0:
+        return True
+    others = [date for readout, date in newest if readout not in exact]
+    return len(others) >= wanted and newest[-1][1] < others[wanted - 1]
+
+
 def title_levels(ranks: dict[Hashable, int], shown: int) -> dict[Hashable, int]:
     """readout → its level (1 the lowest) for the `shown` highest ranked readouts, and any that
     share the rank of the last of them; equal ranks share a level. Paragraphs of a readout at a

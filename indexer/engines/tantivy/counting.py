@@ -10,8 +10,8 @@ from collections.abc import Mapping
 import tantivy
 from tantivy import Occur, Query
 
-from readouts.indexer.engines.base import FacetCounts
-from readouts.indexer.engines.tantivy.query import _term
+from readouts.indexer.engines.base import FacetCounts, SearchRequest
+from readouts.indexer.engines.tantivy.query import _Groups, _term
 from readouts.indexer.engines.tantivy.schema import readout_number
 
 # Paragraphs per month, counterparts and kind, as one key (`indexer.analysis.facets.facet_key`).
@@ -80,3 +80,14 @@ def _counts(answer: dict, name: str) -> dict:
     return (
         {bucket["key"]: bucket["doc_count"] for bucket in answer[name]["buckets"]} if name in answer else {}
     )
+
+
+def whole_readouts(request: SearchRequest, groups: _Groups, numbers: list[int]) -> set[int]:
+    """Which of the readouts numbered `numbers` match in every paragraph: those that every
+    group of words titles (the title tier), where nothing narrows the matches down."""
+    if not numbers or request.filtered or request.parsed.excluded or not request.parsed.groups:
+        return set()
+    whole = set(numbers)
+    for group in request.parsed.groups:
+        whole &= groups.titled(group).keys()
+    return whole

@@ -201,11 +201,11 @@ class _Groups:
     def __init__(
         self,
         searcher: tantivy.Searcher,
-        titled: Callable[[Dictionary, tuple[Word, ...]], dict[int, int]],
+        titled: Callable[[Dictionary, tuple[Word, ...], int], dict[int, int]],
         ordered: int,
     ):
         self.dictionary = dictionary = Dictionary(searcher)
-        self.titled = titled_ranks = remembered(lambda group: titled(dictionary, group))
+        self.titled = titled_ranks = remembered(lambda group: titled(dictionary, group, ordered))
         self.forms = remembered(lambda group: _alternatives(dictionary, group))
         # The same matches, unscored: what counting them reads (`to_tantivy`'s `scored`).
         self.matches = remembered(lambda group: _alternatives(dictionary, group, scored=False))

@@ -18,7 +18,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from readouts.indexer.analysis.query import ParsedQuery, Word, query_parts, said_terms, title_words
-from readouts.indexer.analysis.titles import MAX_TITLED, query_cores, title_ranks
+from readouts.indexer.analysis.titles import MAX_TITLED, TopRanks, levels_known, query_cores, title_ranks
 from readouts.indexer.engines.base import (
     COUNTED_PER_READOUT,
     FacetCounts,
@@ -27,7 +27,7 @@ from readouts.indexer.engines.base import (
     date_number,
     kept_positions,
 )
-from readouts.indexer.engines.tantivy.counting import counted
+from readouts.indexer.engines.tantivy.counting import counted, whole_readouts
 from readouts.indexer.engines.tantivy.query import (
     Dictionary,
     _Groups,
@@ -83,41 +83,50 @@ class TantivyReader:
     def close(self) -> None:
         self.searcher = None
 
-    def _titled(self, dictionary: Dictionary, group: tuple[Word, ...]) -> dict[int, int]:
+    def _titled(self, dictionary: Dictionary, group: tuple[Word, ...], shown: int) -> dict[int, int]:
         """The readouts whose title matches the group, by number, with their rank
-        (`indexer.analysis.titles`); none when more than MAX_TITLED are. Read from fast fields: no
-        stored record is read."""
+        (`indexer.analysis.titles`); none when more than MAX_TITLED are. Most often only the
+        first by date and those titled exactly, enough to level the `shown` highest ranked
+        (`TopRanks`). Read from fast fields: no stored record is read."""
         query = title_query(dictionary, group)
         if query is None or self._too_common_in_titles(dictionary, group):
             return {}
-        # One read, not a count first: past MAX_TITLED the hits are dropped, and a word in that
-        # many titles is most often told by the term dictionary already (`_too_common_in_titles`).
         # In the order of their date, which each hit then carries (no column read for it).
-        hits = self.searcher.search(query, MAX_TITLED + 1, count=False, order_by_field="date").hits
-        if not hits or len(hits) > MAX_TITLED:
+        first = min(2 * shown + 1, MAX_TITLED + 1)
+        found = self.searcher.search(query, first, count=True, order_by_field="date")
+        if not found.count or found.count > MAX_TITLED:
             return {}
-        addresses = list(map(itemgetter(1), hits))
-        # Titles that are a word of the group, give or take an ending: looked for only where the
-        # term dictionary holds one (most words name no meeting on their own).
+        hits, exact = found.hits, self._exactly_titled(dictionary, group, query)
+        exact_records = self._records(exact)
+        newest = list(zip(self._records(hits), map(itemgetter(0), hits), strict=True))
+        every = found.count <= len(hits)
+        if not every and not levels_known(newest, set(exact_records), shown):
+            hits = self.searcher.search(query, MAX_TITLED, count=False, order_by_field="date").hits
+            newest = list(zip(self._records(hits), map(itemgetter(0), hits), strict=True))
+            every = True
+        # 20130222, or 0: undated, the least
+        dated = newest + list(zip(exact_records, map(itemgetter(0), exact), strict=True))
+        ranks = title_ranks(dated, exact_records)
+        return ranks if every else TopRanks(ranks)
+
+    def _records(self, hits: list) -> list[int]:
+        """The numbers of the readout records hit."""
+        return self.searcher.fast_field_values("record", list(map(itemgetter(1), hits))) if hits else []
+
+    def _exactly_titled(self, dictionary: Dictionary, group: tuple[Word, ...], query: Query) -> list:
+        """The hits, by date, of the readouts titled by a word of the group, give or take an
+        ending: looked for only where the term dictionary holds one (most words name no meeting
+        on their own)."""
         cores = [
             core
             for core in query_cores(word.text for word in group)
             if dictionary.doc_freq("titles_exact", core)
         ]
-        exact_addresses = []
-        if cores:
-            exact = Query.boolean_query([(Occur.Should, _term("titles_exact", core)) for core in cores])
-            exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
-            exact_hits = self.searcher.search(exactly, len(addresses), count=False).hits
-            exact_addresses = list(map(itemgetter(1), exact_hits))
-        return title_ranks(
-            zip(
-                self.searcher.fast_field_values("record", addresses),
-                map(itemgetter(0), hits),  # 20130222, or 0: undated, the least
-                strict=True,
-            ),
-            self.searcher.fast_field_values("record", exact_addresses) if exact_addresses else (),
-        )
+        if not cores:
+            return []
+        exact = Query.boolean_query([(Occur.Should, _term("titles_exact", core)) for core in cores])
+        exactly = Query.boolean_query([(Occur.Must, query), (Occur.Must, exact)])
+        return self.searcher.search(exactly, MAX_TITLED, count=False, order_by_field="date").hits
 
     def _too_common_in_titles(self, dictionary: Dictionary, group: tuple[Word, ...]) -> bool:
         """Whether a word of one term is in more than MAX_TITLED titles, read from the term
@@ -168,24 +177,15 @@ class TantivyReader:
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
         matches = to_tantivy(request.parsed, request, groups, scored=False)
-        counts = counted(searcher, matches, request.facets, every, only, self._whole(request, groups, only))
+        counts = counted(
+            searcher, matches, request.facets, every, only, whole_readouts(request, groups, only)
+        )
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
         if request.facets and request.parsed.groups:
             counts = dataclasses.replace(counts, side=self._sides(request, groups.dictionary))
         return total, hits, counts
-
-    @staticmethod
-    def _whole(request: SearchRequest, groups: _Groups, numbers: list[int]) -> set[int]:
-        """Which of the readouts numbered `numbers` match in every paragraph: those that every
-        group of words titles (the title tier), where nothing narrows the matches down."""
-        if not numbers or request.filtered or request.parsed.excluded or not request.parsed.groups:
-            return set()
-        whole = set(numbers)
-        for group in request.parsed.groups:
-            whole &= groups.titled(group).keys()
-        return whole
 
     def _sides(self, request: SearchRequest, dictionary: Dictionary) -> dict[str, int]:
         """Matches per side (日本側…): a paragraph where the words are in what one side said holds
@@ -262,6 +262,9 @@ class TantivyReader:
             # that cannot reach the top, a boosted one reads them all. Fewer paragraphs of
             # readouts so titled than the depth: read past them, and leave them out.
             wanted = request.depth - len(ranked)
+            if isinstance(ranks, TopRanks):  # not every readout so titled is known: left out by title
+                words = Query.boolean_query([(Occur.Must, words), (Occur.MustNot, groups.holders(group))])
+                ranks, titled_count = {}, 0
             first = searcher.search(words, wanted + titled_count, count=False).hits
             if ranks:
                 numbers = searcher.fast_field_values("readout", [address for _, address in first])
