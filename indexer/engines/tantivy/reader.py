@@ -109,8 +109,7 @@ class TantivyReader:
         ranks = title_ranks(dated, exact_records)
         return ranks if every else TopRanks(ranks)
 
-    def _records(self, hits: list) -> list[int]:
-        """The numbers of the readout records hit."""
+    def _records(self, hits: list) -> list[int]:  # the numbers of the readout records hit
         return self.searcher.fast_field_values("record", list(map(itemgetter(1), hits))) if hits else []
 
     def _exactly_titled(self, dictionary: Dictionary, group: tuple[Word, ...], query: Query) -> list:
@@ -155,8 +154,14 @@ class TantivyReader:
             # Newest first; tantivy orders by a fast field without scores, so paragraphs
             # of one day come in index order and report no score.
             by_date = {"order_by_field": "date"} if request.sort == "date" else {}
-            result = searcher.search(query, request.depth, count=True, **by_date)
-            total, ranked = result.count, result.hits
+            # Past a title tier's levelled readouts no paragraph is kept: the counts per facet
+            # then tell the total (None until they do).
+            ranked = self._levelled_only(request, groups, query) if request.facets else None
+            if ranked is None:
+                result = searcher.search(query, request.depth, count=True, **by_date)
+                total, ranked = result.count, result.hits
+            else:
+                total = None
         numbers: list[int] = []  # of the readouts of the hits kept
         if request.keep_per_readout:
             ranked, numbers = _kept(searcher, ranked, request)
@@ -170,16 +175,21 @@ class TantivyReader:
         if not request.facets and not request.per_readout:
             return total, hits, None
         # The one-word plan leaves to the counts per facet the paragraphs only titled (below).
-        if not total and not (planned is not None and request.facets):
+        if total == 0 and not (planned is not None and request.facets):
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
+        matches = to_tantivy(request.parsed, request, groups, scored=False)
+        per_facet = None
+        if total is None:
+            per_facet = counted(searcher, matches, True, False, [])
+            total = sum(per_facet.month.values()) + per_facet.undated
         # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
         every = request.per_readout and total <= COUNTED_PER_READOUT
         only = sorted(set(numbers)) if request.per_readout and not every else []
-        matches = to_tantivy(request.parsed, request, groups, scored=False)
-        counts = counted(
-            searcher, matches, request.facets, every, only, whole_readouts(request, groups, only)
-        )
+        whole = whole_readouts(request, groups, only)
+        counts = counted(searcher, matches, request.facets and per_facet is None, every, only, whole)
+        if per_facet is not None:
+            counts = dataclasses.replace(per_facet, readouts=counts.readouts)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated
@@ -248,10 +258,10 @@ class TantivyReader:
             if not request.facets:  # else the counts per facet give the total (`search`)
                 without = Query.boolean_query([(Occur.Must, groups.holders(group)), (Occur.MustNot, forms)])
                 total += searcher.search(without, 1, count=True).count
-            levelled = self._levelled_only(request, groups, group, forms)
+            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
+            levelled = self._levelled_only(request, groups, on_top)
             if levelled is not None:
                 return total, levelled
-            on_top = Query.boolean_query([(Occur.Must, tier), (Occur.Should, forms)])
             ranked = searcher.search(on_top, request.depth, count=True)
             titled_count, ranked = ranked.count, ranked.hits
             apart = [(Occur.MustNot, groups.holders(group))]
@@ -275,28 +285,23 @@ class TantivyReader:
             ranked += searcher.search(others, request.depth - len(ranked), count=False).hits
         return total, ranked
 
-    def _levelled_only(
-        self, request: SearchRequest, groups: _Groups, group: tuple[Word, ...], forms: Query
-    ) -> list | None:
-        """The ranked paragraphs of the readouts so titled that have a level, when a grouped
-        request keeps no more readouts than those (None when it may keep others).
-
-        Their paragraphs rank above any other, and every one matches: the readouts a grouped
-        page keeps are theirs, and the paragraphs it keeps of each the same. The tier's other
-        readouts (hundreds, where a word names a committee) are then not read."""
-        levels = groups.levels(group)
-        if not request.keep_readouts or len(levels) < request.keep_readouts:
+    def _levelled_only(self, request: SearchRequest, groups: _Groups, ranking: Query) -> list | None:
+        """The ranked paragraphs of a query of one group of words (`ranking`, with its title
+        tier) of the readouts so titled that have a level, when a grouped request keeps no
+        more readouts than those (None when it may keep others, or ranks by date): they rank
+        above any other, and all match. The tier's other readouts (hundreds, where a word names
+        a committee) and the paragraphs that only hold the words are then not scored."""
+        if len(request.parsed.groups) != 1 or not request.keep_readouts or request.sort == "date":
             return None
-        # Added as nothing (0.0) to the tier's score: the same scores, and so the same order.
+        levels = groups.levels(request.parsed.groups[0])
+        if len(levels) < request.keep_readouts:
+            return None
+        # Added as nothing (0.0) to the ranking's score: the same scores, and so the same order.
         theirs = Query.boolean_query([(Occur.Should, _term("readout", number)) for number in levels])
-        ranking = [
-            (Occur.Must, groups.tier(group)),
-            (Occur.Must, Query.const_score_query(theirs, 0.0)),
-            (Occur.Should, forms),
-        ]
-        ranked = self.searcher.search(Query.boolean_query(ranking), request.depth, count=False).hits
+        levelled = [(Occur.Must, ranking), (Occur.Must, Query.const_score_query(theirs, 0.0))]
+        ranked = self.searcher.search(Query.boolean_query(levelled), request.depth, count=False).hits
         numbers = self.searcher.fast_field_values("readout", [address for _, address in ranked])
-        # A readout of no paragraph (none is indexed so) would leave the page short: read on.
+        # A readout of no paragraph, or one filtered out, would leave the page short: read on.
         return ranked if len(set(numbers)) >= request.keep_readouts else None
 
     def match_keys(self, parsed: ParsedQuery) -> set[tuple[str, int]]:
