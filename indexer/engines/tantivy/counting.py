@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import tantivy
 from tantivy import Occur, Query
 
-from readouts.indexer.engines.base import FacetCounts, SearchRequest
+from readouts.indexer.engines.base import COUNTED_PER_READOUT, FacetCounts, SearchRequest
 from readouts.indexer.engines.tantivy.query import _Groups, _term
 from readouts.indexer.engines.tantivy.schema import readout_number
 
@@ -41,20 +41,29 @@ def counted(
     query: Query,
     facets: bool,
     per_readout: bool,
-    only: list[int],
-    whole: set[int] = frozenset(),
+    total: int | None,
+    shown: list[int],
+    whole: set[int],
 ) -> FacetCounts:
-    """The counts per facet key when `facets`, per readout when `per_readout` (every one,
-    by a terms aggregation: one bucket each) or of the readouts numbered `only`: by a second
+    """The counts per facet key when `facets`, and per readout when `per_readout`: of every
+    readout while at most COUNTED_PER_READOUT paragraphs match (`total`; None: not counted yet,
+    so the counts per facet, which `facets` then asks for, count them), by a terms aggregation
+    (one bucket each); past that, of the readouts numbered `shown` only, by a second
     aggregation over their paragraphs that match, which reads their few short posting lists
     and skips through the query's (a range per readout in the first pass would cost a lookup
     per match, a search per readout the query's setup each time). Of those, the readouts
     `whole` match in every paragraph: their paragraphs are counted without the query."""
-    wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if per_readout else {})}
+    every = per_readout and total is not None and total <= COUNTED_PER_READOUT
+    wanted = {**(_AGGREGATIONS if facets else {}), **(_PER_READOUT if every else {})}
     answer = searcher.aggregate(query, wanted) if wanted else {}
+    if total is None and per_readout:
+        # Every paragraph has one facet key: their counts add up to the matches.
+        every = sum(_counts(answer, "facets").values()) <= COUNTED_PER_READOUT
+        if every:
+            answer |= searcher.aggregate(query, _PER_READOUT)
     readouts = _counts(answer, "readouts")
-    if only:
-        readouts = dict.fromkeys(only, 0) | _only(searcher, only, whole, query)
+    if per_readout and not every and shown:
+        readouts = dict.fromkeys(shown, 0) | _only(searcher, shown, whole, query)
     return FacetCounts.from_keys(_counts(answer, "facets"), _PerReadout(readouts))
 
 

@@ -178,18 +178,11 @@ class TantivyReader:
         if total == 0 and not (planned is not None and request.facets):
             return total, hits, FacetCounts({}, {}, {})
         # The counts are a second pass over the matches (tantivy's aggregation).
-        matches = to_tantivy(request.parsed, request, groups, scored=False)
-        per_facet = None
-        if total is None:
-            per_facet = counted(searcher, matches, True, False, [])
-            total = sum(per_facet.month.values()) + per_facet.undated
         # Matches per readout: of every readout, or past COUNTED_PER_READOUT of the hits' only.
-        every = request.per_readout and total <= COUNTED_PER_READOUT
-        only = sorted(set(numbers)) if request.per_readout and not every else []
-        whole = whole_readouts(request, groups, only)
-        counts = counted(searcher, matches, request.facets and per_facet is None, every, only, whole)
-        if per_facet is not None:
-            counts = dataclasses.replace(per_facet, readouts=counts.readouts)
+        matches = to_tantivy(request.parsed, request, groups, scored=False)
+        shown = sorted(set(numbers))
+        whole = whole_readouts(request, groups, shown)
+        counts = counted(searcher, matches, request.facets, request.per_readout, total, shown, whole)
         if request.facets:
             # Every paragraph has one facet key: their counts add up to the matches.
             total = sum(counts.month.values()) + counts.undated

@@ -111,7 +111,7 @@ def create_index(directory: Path) -> None:
 
 
 def readout_number(doc_id: str) -> int:
-    """A readout's number in the index: 52 bits of a hash of its id, so that an aggregation's
-    range bounds (floats) hold it exactly. Two ids sharing one would be counted together:
+    """A readout's number in the index: 52 bits of a hash of its id, which a float holds
+    exactly wherever an aggregation takes it as one. Two ids sharing one would be counted together:
     at a million readouts, about one chance in ten thousand."""
     return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big") >> 12
