@@ -39,6 +39,19 @@ class Bar:
     height: float  # pixels
     show_label: bool  # on a wide screen
     narrow_label: bool  # on a phone too
+    label_x: float  # percent: where the label is anchored
+    label_anchor: str  # SVG text-anchor: the first and last labels are held inside the chart
+
+
+def _label_place(x: float, width: float, index: int, last: int) -> tuple[float, str]:
+    """Where a bar's label stands: under its middle, but the first's starting at its left and the
+    last's ending at its right, inside the chart (a phone's is as wide as the screen); a single
+    bar's under its middle."""
+    if last and index == 0:
+        return x, "start"
+    if last and index == last:
+        return x + width, "end"
+    return x + width / 2, "middle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +108,22 @@ def timeline(facets: Facets, params: Search) -> Timeline | None:
     for index, (period, count) in enumerate(periods):
         height = 0.0 if not count else max(2.0, (HEIGHT - 4) * count / tallest)
         args, name = _link(unit, period, count, params)
+        x = round(index * slot + (slot - width) / 2, 3)
+        label_x, label_anchor = _label_place(x, round(width, 3), index, last)
         bars.append(
             Bar(
                 label=period,
                 name=name,
                 count=count,
                 args=args,
-                x=round(index * slot + (slot - width) / 2, 3),
+                x=x,
                 y=round(COUNT_SPACE + HEIGHT - height, 2),
                 width=round(width, 3),
                 height=round(height, 2),
                 show_label=labelled(index, wide_step),
                 narrow_label=labelled(index, narrow_step),
+                label_x=label_x,
+                label_anchor=label_anchor,
             )
         )
     return Timeline(unit, tuple(bars))
