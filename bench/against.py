@@ -1,7 +1,7 @@
 """The results page against an earlier version's, on the same index data and the same machine.
 
     python bench/against.py --base-source DIR --base-index DIR --index DIR --engine tantivy
-        [--base-label 58abd4d] [--rounds 5] [--out bench/results]
+        [--base-label 58abd4d] [--rounds 10] [--out bench/results]
 
 The earlier version (a checkout of an older commit, `--base-source`, with an index it built
 from the corpus, `--base-index`) answers each benchmark query as its results page did: the top
@@ -11,7 +11,8 @@ grouped by readout, with the facets (`--index`, built by this version from the s
 process of its own, the sides taking turns (and turns at going first), so that a slow spell of
 the machine falls on both alike. The report gives p50 / p95 / p99 of each side and their ratio,
 over every time taken, and over each query's median time across the rounds: a slow spell that
-falls on one side's round moves the first, hardly the second.
+falls on one side's round moves the first, hardly the second. Ten rounds by default: in four or
+five, one slow spell on one side's round moved the p95 over every time by a fifth.
 
 An older checkout predates the package layout `readouts.*`: its own `indexer` and `webapp`
 packages are imported from its folder, and a folder of the bundled readouts named as it expects.
@@ -83,7 +84,7 @@ def main() -> None:
     parser.add_argument(
         "--engine", required=True, help="the engine both indexes were built with (for the report)"
     )
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     sides = {"base": (args.base_index, args.base_source), "now": (args.index, ROOT)}
